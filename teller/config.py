@@ -1,0 +1,123 @@
+"""One settings object, read from one TOML file, with defaults that need no file at all.
+
+Lookup order: the path in $TELLER_CONFIG, else `teller.toml` in the teller home folder.
+The home folder is $TELLER_HOME, else the folder that holds `scripts_yaml/` next to this
+package (a source checkout), else the current directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from teller.errors import TellerError
+
+PRINTER_BACKENDS = ("preview", "network", "file", "usb", "serial", "cups")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    backend: str = "preview"
+    host: str = ""
+    port: int = 9100
+    timeout: float = 5.0
+    path: str = ""
+    vendor_id: int = 0
+    product_id: int = 0
+    device: str = ""
+    baudrate: int = 9600
+    queue: str = ""
+    paper_mm: int = 80
+    profile: str = "default"
+    cash_drawer: bool = False
+
+    @property
+    def columns(self) -> int:
+        return 32 if self.paper_mm <= 58 else 48
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str = ""
+    practice_database_url: str = ""
+    hall_name: str = "城东示范营业厅"
+    counter: str = "01"
+    locale: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    payment_limit_fen: int = 500_000
+    spool_dir: Path | None = None
+    procedures_dir: Path | None = None
+    layouts_dir: Path | None = None
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    practice: bool = False
+    live_database_url: str = ""  # set in practice mode, so the desk can refuse to open it
+    seed_demo: bool = True
+
+    def __post_init__(self) -> None:
+        home = self.home
+        put = object.__setattr__
+        if not self.database_url:
+            put(self, "database_url", f"sqlite:///{home / 'db' / 'teller.db'}")
+        if not self.practice_database_url:
+            put(self, "practice_database_url", f"sqlite:///{home / 'db' / 'practice.db'}")
+        put(self, "spool_dir", Path(self.spool_dir or home / "receipts" / "spool"))
+        put(self, "procedures_dir", Path(self.procedures_dir or home / "scripts_yaml"))
+        put(self, "layouts_dir", Path(self.layouts_dir or home / "receipts"))
+        if self.printer.backend not in PRINTER_BACKENDS:
+            raise TellerError(f"printer.backend must be one of {', '.join(PRINTER_BACKENDS)}")
+        if self.locale not in ("zh", "en"):
+            raise TellerError("locale must be zh or en")
+
+    def for_practice(self) -> "Settings":
+        """Practice mode: its own database, its own spool, never a real printer."""
+        return dataclasses.replace(
+            self,
+            database_url=self.practice_database_url,
+            live_database_url=self.database_url,
+            printer=dataclasses.replace(self.printer, backend="preview", cash_drawer=False),
+            spool_dir=Path(self.spool_dir) / "practice",
+            practice=True,
+            seed_demo=True,
+        )
+
+
+def default_home() -> Path:
+    env = os.environ.get("TELLER_HOME")
+    if env:
+        return Path(env).resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "scripts_yaml").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+def load_settings(path: str | Path | None = None, *, home: Path | None = None, **overrides) -> Settings:
+    """Read the settings file if there is one; keyword overrides win (used by tests and flags)."""
+    home = Path(home) if home else default_home()
+    cfg_path = Path(path) if path else Path(os.environ.get("TELLER_CONFIG") or home / "teller.toml")
+    data: dict = {}
+    if cfg_path.is_file():
+        try:
+            data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise TellerError(f"{cfg_path}: {exc}") from None
+    elif path:
+        raise TellerError(f"{cfg_path}: settings file not found")
+    printer_data = data.pop("printer", {})
+    if "payment_limit_yuan" in data:  # the file speaks yuan; the program keeps fen
+        data["payment_limit_fen"] = int(data.pop("payment_limit_yuan")) * 100
+    known_printer = {f.name for f in dataclasses.fields(PrinterSettings)}
+    known = {f.name for f in dataclasses.fields(Settings)} - {"home", "printer"}
+    unknown = (set(data) - known) | {f"printer.{k}" for k in set(printer_data) - known_printer}
+    if unknown:
+        raise TellerError(f"{cfg_path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    printer = PrinterSettings(**{**printer_data, **overrides.pop("printer", {})})
+    for key in ("spool_dir", "procedures_dir", "layouts_dir"):
+        if key in data:
+            p = Path(data[key])
+            data[key] = p if p.is_absolute() else home / p
+    return Settings(home=home, printer=printer, **{**data, **overrides})

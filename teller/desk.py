@@ -1,0 +1,212 @@
+"""The counter: one clerk at one counter, with the store, the operations and the printer.
+
+The console, practice mode and the CLI all work through a Desk. It is the `Desk` port a
+Run needs (see procedures.engine) and it owns the database transaction of each commit.
+Heavy imports (SQLModel, python-escpos) happen in `open()`, not at import time, so the
+console can show its first screen before they load.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from teller.clock import Clock, hall_zone
+from teller.config import Settings
+from teller.domain.views import CustomerView, PlanView
+from teller.errors import AuthError, NotFound, TellerError
+from teller.procedures.engine import Committed
+from teller.procedures.loader import LoadedProcedure, load_folder
+from teller.strings import pick, t
+
+if TYPE_CHECKING:
+    from teller.errors import Problem
+    from teller.printing.jobs import JobOutcome
+    from teller.procedures.engine import Run
+
+
+@dataclass(frozen=True)
+class ClerkView:
+    staff_no: str
+    name: str
+    role: str
+
+
+class Desk:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        if settings.practice and settings.printer.backend != "preview":
+            raise TellerError("practice mode prints to the preview spool only")
+        if settings.practice and settings.database_url == settings.live_database_url:
+            raise TellerError("practice mode cannot open the live database")
+        self.settings = settings
+        self.clock = clock or Clock(hall_zone(settings.timezone))
+        self.engine = None
+        self.clerk_view: ClerkView | None = None
+        self._plans: list[PlanView] | None = None
+        self.procedures: dict[str, LoadedProcedure] = {}
+        self.problems: list[Problem] = []
+
+    # ---- the Desk port of a Run ------------------------------------------------------
+    @property
+    def hall_name(self) -> str:
+        return self.settings.hall_name
+
+    @property
+    def counter(self) -> str:
+        return self.settings.counter
+
+    @property
+    def clerk(self) -> str:
+        return self.clerk_view.staff_no if self.clerk_view else ""
+
+    @property
+    def payment_limit_fen(self) -> int:
+        return self.settings.payment_limit_fen
+
+    @property
+    def practice(self) -> bool:
+        return self.settings.practice
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # ---- opening ----------------------------------------------------------------------
+    def open(self) -> "Desk":
+        """Open (and on first run create and seed) the database, load the procedures."""
+        from teller.store import db
+
+        self.engine = db.open_engine(self.settings.database_url)
+        fresh = db.init_schema(self.engine)
+        if self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
+            from teller.store.seed import seed_demo
+
+            seed_demo(self.engine, now=self.now())
+        self.reload_procedures()
+        return self
+
+    def reload_procedures(self) -> None:
+        good, self.problems = load_folder(self.settings.procedures_dir)
+        self.procedures = {p.id: p for p in good}
+
+    def warm_printer(self) -> None:
+        """Import the printer driver ahead of the first receipt (call from a worker)."""
+        from teller.printing import escpos
+
+        escpos.to_bytes([])
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    # ---- staff --------------------------------------------------------------------------
+    def login(self, staff_no: str, pin: str) -> ClerkView:
+        from sqlmodel import Session
+
+        from teller.domain.secrets import verify_secret
+        from teller.store.models import ClerkRecord
+
+        with Session(self.engine) as session:
+            rec = session.get(ClerkRecord, staff_no.strip())
+            if rec is None or not verify_secret(pin, rec.pin_hash):
+                self.audit("login_failed", actor=staff_no.strip()[:16])
+                raise AuthError(t("login.bad"))
+            if not rec.active:
+                raise AuthError(t("login.disabled"))
+            self.clerk_view = ClerkView(rec.staff_no, rec.name, rec.role)
+        self.audit("login")
+        return self.clerk_view
+
+    def logout(self) -> None:
+        if self.clerk_view:
+            self.audit("logout")
+        self.clerk_view = None
+
+    # ---- catalogue -----------------------------------------------------------------------
+    def find_customer(self, number: str) -> CustomerView | None:
+        from sqlmodel import Session
+
+        from teller.store.queries import customer_view
+
+        with Session(self.engine) as session:
+            return customer_view(session, number)
+
+    def plans(self) -> list[PlanView]:
+        if self._plans is None:
+            from sqlmodel import Session, select
+
+            from teller.store.models import PlanRecord
+
+            with Session(self.engine) as session:
+                rows = session.exec(select(PlanRecord).order_by(PlanRecord.monthly_fee_fen)).all()
+                self._plans = [PlanView(r.code, r.name, r.brand, r.monthly_fee_fen, r.tariff) for r in rows]
+        return self._plans
+
+    def free_numbers(self) -> list[str]:
+        from sqlmodel import Session, select
+
+        from teller.store.models import NumberRecord
+
+        with Session(self.engine) as session:
+            rows = session.exec(select(NumberRecord.number).where(NumberRecord.free).order_by(NumberRecord.number).limit(30))
+            return list(rows)
+
+    # ---- commit and print ----------------------------------------------------------------
+    def commit(self, run: "Run") -> Committed:
+        """One database transaction: the transaction row, fee lines, customer changes, audit, print jobs."""
+        from teller.store.ledger import record_transaction
+
+        if self.clerk_view is None:
+            raise AuthError(t("login.bad"))
+        return record_transaction(self, run)
+
+    def procedure_title(self, procedure_id: str) -> str:
+        loaded = self.procedures.get(procedure_id)
+        return pick(loaded.procedure.title.as_dict()) if loaded else procedure_id
+
+    def print_transaction(self, tx_id: int, *, only_unprinted: bool = True) -> list["JobOutcome"]:
+        """Print the transaction's papers after its commit; failures are recorded, never raised."""
+        from sqlmodel import Session, select
+
+        from teller.printing.jobs import print_job
+        from teller.store.models import ReceiptJobRecord, TransactionRecord
+
+        with Session(self.engine) as session:
+            tx = session.get(TransactionRecord, tx_id)
+            jobs = session.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx_id).order_by(ReceiptJobRecord.id)).all()
+            todo = [j.id for j in jobs if not only_unprinted or j.status != "printed"]
+            title = self.procedure_title(tx.procedure_id)
+        return [print_job(self.engine, self.settings, job_id, procedure_title=title, now=self.now()) for job_id in todo]
+
+    def reprint(self, receipt_no: str, *, actor: str = "") -> list["JobOutcome"]:
+        """Print a committed transaction's papers again, marked 补打 with the reprint count."""
+        from sqlmodel import Session, select
+
+        from teller.printing.jobs import print_job
+        from teller.store.models import ReceiptJobRecord, TransactionRecord
+
+        with Session(self.engine) as session:
+            tx = session.exec(select(TransactionRecord).where(TransactionRecord.receipt_no == receipt_no)).first()
+            if tx is None:
+                raise NotFound(t("print.not_found", receipt_no=receipt_no))
+            jobs = session.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx.id).order_by(ReceiptJobRecord.id)).all()
+            title = self.procedure_title(tx.procedure_id)
+            tx_id = tx.id
+        outcomes = [
+            print_job(self.engine, self.settings, j.id, procedure_title=title, now=self.now(), reprint=j.status == "printed")
+            for j in jobs
+        ]
+        self.audit("reprint", actor=actor or self.clerk or "admin", detail=receipt_no, tx_id=tx_id)
+        return outcomes
+
+    def audit(self, action: str, *, actor: str | None = None, detail: str = "", tx_id: int | None = None) -> None:
+        from teller.store.db import session_scope
+        from teller.store.models import AuditRecord
+
+        with session_scope(self.engine) as session:
+            session.add(AuditRecord(at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id))
+
+
+def answers_json(run: "Run", details: dict) -> str:
+    return json.dumps({**run.record(), "_details": details}, ensure_ascii=False, default=str)

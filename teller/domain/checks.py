@@ -1,0 +1,42 @@
+"""Named checks a procedure step may ask for (`check: holder_name_matches`).
+
+Each takes the run's facts and the value just typed and raises InputRefused with the
+reason, or returns None. They are looked up by name, so files never carry code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+from teller.domain.money import spoken_yuan
+from teller.domain.views import CustomerView
+from teller.errors import InputRefused
+from teller.strings import t
+
+
+class Facts(Protocol):
+    customer: CustomerView | None
+    answers: dict[str, Any]
+
+
+def holder_name_matches(run: Facts, value: Any) -> None:
+    if run.customer is None or str(value).strip() != run.customer.name:
+        raise InputRefused(t("rule.name_mismatch"))
+
+
+def id_matches_holder(run: Facts, value: Any) -> None:
+    if run.customer is None or str(value).upper() != run.customer.id_number.upper():
+        raise InputRefused(t("rule.id_mismatch"))
+
+
+def covers_arrears(run: Facts, value: Any) -> None:
+    arrears = run.customer.arrears_fen if run.customer else 0
+    if int(value) < arrears:
+        raise InputRefused(t("money.arrears_first", arrears=spoken_yuan(arrears)))
+
+
+CHECKS: dict[str, Callable[[Facts, Any], None]] = {
+    "holder_name_matches": holder_name_matches,
+    "id_matches_holder": id_matches_holder,
+    "covers_arrears": covers_arrears,
+}

@@ -1,0 +1,95 @@
+"""Pure business rules: phone numbers, resident ID numbers, service passwords, masking."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from teller.errors import InputRefused
+from teller.strings import t
+
+_PHONE = re.compile(r"^1\d{10}$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def check_phone(text: str) -> str:
+    number = (text or "").strip().replace(" ", "").replace("-", "")
+    if not _PHONE.match(number):
+        raise InputRefused(t("rule.phone", text=text.strip()))
+    return number
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643 check character of a resident ID number."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
+
+
+def check_id_number(text: str) -> str:
+    """An 18-character resident ID number with a valid check character (GB 11643)."""
+    value = (text or "").strip().upper()
+    if len(value) != 18:
+        raise InputRefused(t("rule.id_length", n=len(value)))
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise InputRefused(t("rule.id_chars"))
+    try:
+        datetime.strptime(value[6:14], "%Y%m%d")
+    except ValueError:
+        raise InputRefused(t("rule.id_birth")) from None
+    if id_check_digit(value[:17]) != value[17]:
+        raise InputRefused(t("rule.id_check"))
+    return value
+
+
+def id_is_male(id_number: str) -> bool:
+    return int(id_number[16]) % 2 == 1
+
+
+def check_new_password(text: str) -> str:
+    """Six digits, not all one digit, not a run up or down (123456, 654321)."""
+    value = (text or "").strip()
+    if len(value) != 6 or not value.isdigit():
+        raise InputRefused(t("rule.pw_six"))
+    if len(set(value)) == 1:
+        raise InputRefused(t("rule.pw_same"))
+    steps = {int(b) - int(a) for a, b in zip(value, value[1:])}
+    if steps in ({1}, {-1}):
+        raise InputRefused(t("rule.pw_run"))
+    return value
+
+
+def mask_name(name: str) -> str:
+    """Keep the surname and, for names of three or more, the last character: 王小明 -> 王*明."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id(id_number: str) -> str:
+    """First 3 and last 4 characters shown: 110***********123X."""
+    if len(id_number) <= 7:
+        return "*" * len(id_number)
+    return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    return number[:3] + "****" + number[7:] if len(number) == 11 else number
+
+
+def greeting(now: datetime) -> str:
+    """早上好 before 11:00, 中午好 until 13:00, then 下午好."""
+    if now.hour < 11:
+        return t("greet.morning")
+    if now.hour < 13:
+        return t("greet.noon")
+    return t("greet.afternoon")
+
+
+def honorific(name: str, male: bool | None) -> str:
+    """Surname and 先生/女士, the way the clerk addresses the customer."""
+    if not name:
+        return ""
+    return name[0] + (t("title.mr") if male else t("title.ms"))

@@ -1,0 +1,89 @@
+"""Plain facts handed between the store, the engine and the screens (no database objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from teller.domain.money import spoken_yuan
+from teller.domain.rules import honorific, mask_id, mask_name
+from teller.strings import t
+
+
+@dataclass(frozen=True)
+class PlanView:
+    code: str
+    name: str
+    brand: str
+    monthly_fee_fen: int
+    tariff: str
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    number: str
+    name: str
+    id_number: str = field(repr=False)
+    male: bool | None
+    brand: str
+    plan_code: str
+    plan_name: str
+    status: str
+    balance_fen: int
+    month_charges_fen: int = 0
+    prepaid_1st_fen: int = 0
+    last_unpaid_fen: int = 0
+    points: int = 0
+    local: bool = True
+    pending_plan_name: str = ""
+    sim_serial: str = ""
+    password_hash: str = field(default="", repr=False)
+
+    @property
+    def arrears_fen(self) -> int:
+        return max(0, -self.balance_fen)
+
+    @property
+    def title(self) -> str:
+        return honorific(self.name, self.male)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def status_text(self) -> str:
+        return t(f"status.{self.status}")
+
+    def fields(self) -> dict[str, object]:
+        """What conditions may test (`customer.*` in procedure files)."""
+        return {
+            "customer.exists": True,
+            "customer.status": self.status,
+            "customer.brand": self.brand,
+            "customer.plan_code": self.plan_code,
+            "customer.balance_fen": self.balance_fen,
+            "customer.arrears_fen": self.arrears_fen,
+            "customer.points": self.points,
+            "customer.local": self.local,
+        }
+
+    def placeholders(self) -> dict[str, str]:
+        """What spoken lines may say (`{customer.*}`); the name is said as surname + title."""
+        return {
+            "customer.title": self.title,
+            "customer.name": self.masked_name,
+            "customer.number": self.number,
+            "customer.balance": spoken_yuan(self.balance_fen),
+            "customer.arrears": spoken_yuan(self.arrears_fen),
+            "customer.month_charges": spoken_yuan(self.month_charges_fen),
+            "customer.prepaid_1st": spoken_yuan(self.prepaid_1st_fen),
+            "customer.last_unpaid": spoken_yuan(self.last_unpaid_fen),
+            "customer.points": str(self.points),
+            "customer.plan": self.plan_name,
+            "customer.brand": self.brand,
+            "customer.status": self.status_text,
+        }

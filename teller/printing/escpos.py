@@ -1,0 +1,126 @@
+"""The one module that talks to python-escpos: print ops -> ESC/POS bytes -> a printer backend.
+
+python-escpos counts width with len() and only sends GB18030 for basic CJK ideographs, so
+layout and encoding are ours: every text line is already padded in cells and encoded GB18030
+after putting the printer in Chinese character mode (FS &). The library is imported lazily
+(it pulls Pillow, qrcode and its printer database) and only after our logging handler is in
+place, so its logging.basicConfig() cannot write over the console screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from pathlib import Path
+
+from teller.config import PrinterSettings
+from teller.errors import PrintFailed
+from teller.printing.layouts import Cut, Line, Op, Qr
+from teller.strings import t
+
+ESC_INIT = b"\x1b@"
+FS_CHINESE_ON = b"\x1c&"
+ENCODING = "gb18030"
+
+_prepared = False
+
+
+def _prepare() -> None:
+    global _prepared
+    if _prepared:
+        return
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "teller" / "escpos"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
+    except OSError:  # pragma: no cover - read-only home: the library uses a temp folder
+        pass
+    root = logging.getLogger()
+    if not root.handlers:  # keep basicConfig() from adding a stderr handler under the UI
+        root.addHandler(logging.NullHandler())
+    _prepared = True
+
+
+def encode(text: str) -> bytes:
+    return text.encode(ENCODING)
+
+
+def to_bytes(ops: list[Op], *, profile: str = "default", drawer: bool = False) -> bytes:
+    """The exact bytes a printer receives for these ops."""
+    _prepare()
+    from escpos.printer import Dummy
+
+    p = Dummy(profile=profile)
+    p._raw(ESC_INIT + FS_CHINESE_ON)
+    style = (False, False)
+    for op in ops:
+        if isinstance(op, Line):
+            want = (op.bold, op.tall)
+            if want != style:
+                p.set(bold=op.bold, double_height=op.tall, normal_textsize=not op.tall, custom_size=False)
+                style = want
+            p._raw(encode(op.text) + b"\n")
+        elif isinstance(op, Qr):
+            p.set(align="center")
+            p.qr(op.data, native=True, size=5)
+            p.set(align="left")
+        elif isinstance(op, Cut):
+            p.cut()
+    if drawer:
+        p.cashdraw(2)
+    return p.output
+
+
+def _target(cfg: PrinterSettings) -> str:
+    return {
+        "network": f"{cfg.host}:{cfg.port}",
+        "file": cfg.path,
+        "usb": f"USB {cfg.vendor_id:04x}:{cfg.product_id:04x}",
+        "serial": f"{cfg.device}@{cfg.baudrate}",
+        "cups": f"CUPS {cfg.queue}",
+    }.get(cfg.backend, cfg.backend)
+
+
+def _open(cfg: PrinterSettings):
+    _prepare()
+    from escpos import printer
+
+    kind = cfg.backend
+    if kind == "network":
+        return printer.Network(cfg.host, port=cfg.port, timeout=cfg.timeout, profile=cfg.profile)
+    if kind == "file":
+        return printer.File(devfile=cfg.path, profile=cfg.profile)
+    if kind == "usb":
+        return printer.Usb(cfg.vendor_id, cfg.product_id, timeout=int(cfg.timeout * 1000), profile=cfg.profile)
+    if kind == "serial":
+        return printer.Serial(devfile=cfg.device, baudrate=cfg.baudrate, timeout=cfg.timeout, profile=cfg.profile)
+    if kind == "cups":
+        return printer.CupsPrinter(printer_name=cfg.queue, profile=cfg.profile)
+    raise PrintFailed(f"unknown printer backend {kind!r}")
+
+
+def send(cfg: PrinterSettings, data: bytes) -> None:
+    """Deliver bytes to the configured printer, or raise PrintFailed with a reason for the clerk."""
+    target = _target(cfg)
+    try:
+        dev = _open(cfg)
+        dev.open()
+        try:
+            dev._raw(data)
+        finally:
+            dev.close()
+    except PrintFailed:
+        raise
+    except (socket.timeout, TimeoutError):
+        raise PrintFailed(t("print.timeout", target=target)) from None
+    except ConnectionRefusedError:
+        raise PrintFailed(t("print.refused", target=target)) from None
+    except Exception as exc:  # the library raises its own types and bare OSErrors
+        text = str(exc).strip().splitlines()
+        reason = text[-1] if text else type(exc).__name__
+        if "refused" in reason.lower():
+            raise PrintFailed(t("print.refused", target=target)) from None
+        if "timed out" in reason.lower():
+            raise PrintFailed(t("print.timeout", target=target)) from None
+        raise PrintFailed(t("print.io", error=f"{target}: {reason}")) from None

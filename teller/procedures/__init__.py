@@ -1,0 +1,1 @@
+"""Procedures: YAML files validated into typed models, and the engine that runs them."""

@@ -1,0 +1,369 @@
+"""The engine: a Run walks one procedure step by step for one visit.
+
+It knows nothing of screens or databases. What it needs from outside (customer lookup,
+catalogues, the commit) comes through a `Desk` port, so the console, practice mode, the
+CLI and the tests drive the very same Run.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from teller.domain import rules
+from teller.domain.checks import CHECKS
+from teller.domain.money import parse_yuan, spoken_yuan
+from teller.domain.secrets import verify_secret
+from teller.domain.views import CustomerView, PlanView
+from teller.errors import InputRefused, TellerError
+from teller.procedures.loader import LoadedProcedure
+from teller.procedures.schema import Condition, Step
+from teller.strings import pick, t
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class Desk(Protocol):
+    """What a Run needs from the counter it runs at."""
+
+    hall_name: str
+    counter: str
+    clerk: str
+    payment_limit_fen: int
+
+    def now(self) -> datetime: ...
+    def find_customer(self, number: str) -> CustomerView | None: ...
+    def plans(self) -> list[PlanView]: ...
+    def free_numbers(self) -> list[str]: ...
+    def commit(self, run: "Run") -> "Committed": ...
+
+
+@dataclass(frozen=True)
+class Committed:
+    tx_id: int
+    receipt_no: str
+    customer: CustomerView | None
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    code: str
+    label: str
+    amount_fen: int
+
+
+ACTIVE, STOPPED, FINISHED, CANCELLED = "active", "stopped", "finished", "cancelled"
+
+
+@dataclass
+class Run:
+    loaded: LoadedProcedure
+    desk: Desk
+    answers: dict[str, Any] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)  # what was typed, to refill a field on Esc
+    customer: CustomerView | None = None
+    index: int = 0
+    state: str = ACTIVE
+    stop_code: str = ""
+    committed: Committed | None = None
+    history: list[int] = field(default_factory=list)
+    visit_token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    visits: list[Committed] = field(default_factory=list)  # every commit of this run (loops)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._arrive(0)
+
+    # ---- reading -------------------------------------------------------------------
+    @property
+    def procedure(self):
+        return self.loaded.procedure
+
+    @property
+    def step(self) -> Step:
+        return self.procedure.steps[self.index]
+
+    @property
+    def step_number(self) -> int:
+        return self.index + 1
+
+    @property
+    def done(self) -> bool:
+        return self.state != ACTIVE
+
+    def value(self, name: str) -> Any:
+        """A field for conditions: `customer.*`, `total_fen`, or an answer."""
+        if name.startswith("customer."):
+            if self.customer is None:
+                return False if name == "customer.exists" else None
+            return self.customer.fields().get(name)
+        if name == "total_fen":
+            return self.total_fen
+        return self.answers.get(name)
+
+    def holds(self, cond: Condition | None) -> bool:
+        if cond is None:
+            return True
+        v = self.value(cond.field)
+        if cond.exists is not None:
+            return (v is not None) == cond.exists
+        if cond.equals is not None:
+            return v == cond.equals or (v is not None and str(v) == str(cond.equals))
+        if cond.not_equals is not None:
+            return not (v == cond.not_equals or (v is not None and str(v) == str(cond.not_equals)))
+        if cond.in_ is not None:
+            return v in cond.in_ or str(v) in {str(x) for x in cond.in_}
+        if v is None:
+            return False
+        if cond.lt is not None:
+            return v < cond.lt
+        return v > cond.gt  # gt
+
+    def fee_lines(self) -> list[FeeLine]:
+        lines = []
+        for fee in self.procedure.fees:
+            if not self.holds(fee.when):
+                continue
+            amount = fee.amount if fee.amount is not None else self.answers.get(fee.code)
+            if amount:
+                lines.append(FeeLine(fee.code, pick(fee.label.as_dict()), int(amount)))
+        return lines
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.fee_lines())
+
+    @property
+    def plan(self) -> PlanView | None:
+        code = self.answers.get("plan")
+        return next((p for p in self.desk.plans() if p.code == code), None) if code else None
+
+    def placeholders(self) -> dict[str, str]:
+        out: dict[str, str] = {
+            "greeting": rules.greeting(self.desk.now()),
+            "hall": self.desk.hall_name,
+            "counter": self.desk.counter,
+            "clerk": self.desk.clerk,
+            "total": spoken_yuan(self.total_fen),
+            "receipt_no": self.committed.receipt_no if self.committed else "",
+        }
+        money_fields = {s.input.field for s in self.procedure.steps if s.input and s.input.kind in ("money", "cash")}
+        money_fields |= self._fee_inputs()
+        secret_fields = {s.input.field for s in self.procedure.steps if s.input and "password" in s.input.kind}
+        for key, val in self.answers.items():
+            if key in secret_fields:
+                continue
+            out[key] = spoken_yuan(val) if (key in money_fields or key == "change") and isinstance(val, int) else str(val)
+        for line in self.fee_lines():
+            out[line.code] = spoken_yuan(line.amount_fen)
+        out.setdefault("change", "0")
+        if self.customer:
+            out.update(self.customer.placeholders())
+        plan = self.plan
+        if plan:
+            out.update({"plan.name": plan.name, "plan.monthly_fee": spoken_yuan(plan.monthly_fee_fen), "plan.tariff": plan.tariff})
+        return out
+
+    def render(self, text) -> str:
+        if text is None:
+            return ""
+        values = self.placeholders()
+        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), pick(text.as_dict()))
+
+    @property
+    def line(self) -> str:
+        """The spoken line of the current step, placeholders filled."""
+        return self.render(self.step.say)
+
+    def options(self) -> list[Option]:
+        spec = self.step.input
+        if spec is None or spec.kind != "choice":
+            return []
+        if spec.options == "plans":
+            return [Option(p.code, f"{p.name}  {spoken_yuan(p.monthly_fee_fen)}元/月") for p in self.desk.plans()]
+        if spec.options == "free_numbers":
+            return [Option(n, n) for n in self.desk.free_numbers()]
+        return [Option(c.value, self.render(c.label)) for c in spec.choices or []]
+
+    # ---- moving --------------------------------------------------------------------
+    def _arrive(self, index: int) -> None:
+        """Enter step `index`, skipping steps whose condition does not hold; a holding gate stops."""
+        steps = self.procedure.steps
+        while index < len(steps):
+            step = steps[index]
+            if step.kind == "gate":
+                if self.holds(step.when):
+                    self.index, self.state, self.stop_code = index, STOPPED, step.stop or ""
+                    return
+                index += 1
+                continue
+            if not self.holds(step.when):
+                index += 1
+                continue
+            self.index = index
+            return
+        self.state = FINISHED
+
+    def _go(self, target: str | None, *, again: bool = False, stop: str | None = None) -> None:
+        if stop:
+            self.state, self.stop_code = STOPPED, stop
+            return
+        self.history.append(self.index)
+        if again:
+            self._new_visit()
+        if target:
+            self._arrive(self._index_of(target))
+        else:
+            self._arrive(self.index + 1)
+
+    def _index_of(self, step_id: str) -> int:
+        for i, s in enumerate(self.procedure.steps):
+            if s.id == step_id:
+                return i
+        raise TellerError(f"no step {step_id}")  # the loader rules this out
+
+    def _new_visit(self) -> None:
+        self.answers.clear()
+        self.typed.clear()
+        self.customer = None
+        self.committed = None
+        self.history.clear()
+        self.visit_token = uuid.uuid4().hex
+
+    def back(self) -> bool:
+        """Go back one step; what was typed stays. Not past a commit."""
+        if not self.history or self.state not in (ACTIVE, STOPPED):
+            return False
+        self.index = self.history.pop()
+        self.state, self.stop_code = ACTIVE, ""
+        return True
+
+    def cancel(self) -> None:
+        """Abandon the visit before its commit. Nothing has been written, nothing will be."""
+        if self.committed is None:
+            self.state = CANCELLED
+
+    def submit(self, value: str | None = None) -> None:
+        """The clerk pressed Enter on the current step with `value` typed or chosen."""
+        if self.state != ACTIVE:
+            return
+        step = self.step
+        if step.kind == "commit":
+            self.commit()
+            self._go(step.goto)
+            return
+        if step.kind == "end":
+            self.history.append(self.index)
+            self.state = FINISHED
+            return
+        if step.kind == "say":
+            self._go(step.goto, again=step.again)
+            return
+        spec = step.input
+        assert spec is not None
+        raw = "" if value is None else str(value)
+        if not raw.strip() and spec.optional:
+            self.answers.pop(spec.field, None)
+            self._go(step.goto)
+            return
+        parsed = self._parse(step, raw)
+        if step.check:
+            CHECKS[step.check](self, parsed)
+        self.typed[spec.field] = raw
+        self.answers[spec.field] = parsed
+        if spec.kind == "choice" and spec.field in self._fee_inputs():
+            self.answers[spec.field] = parse_yuan(parsed)  # a fee picked from choices ("50", "100")
+        if spec.kind == "cash":
+            self.answers["change"] = parsed - self.total_fen
+        if spec.kind == "choice" and spec.choices:
+            choice = next(c for c in spec.choices if c.value == parsed)
+            self._go(choice.goto or step.goto, again=step.again and bool(choice.goto), stop=choice.stop)
+            return
+        self._go(step.goto, again=step.again)
+
+    def _parse(self, step: Step, raw: str) -> Any:
+        spec = step.input
+        label = pick(spec.label.as_dict()) if spec.label else pick(step.title.as_dict()) if step.title else ""
+        kind = spec.kind
+        if kind == "text":
+            text = raw.strip()
+            if not text:
+                raise InputRefused(t("rule.text_empty", what=label))
+            return text
+        if kind == "phone":
+            number = rules.check_phone(raw)
+            if spec.lookup == "customer":
+                found = self.desk.find_customer(number)
+                if found is None:
+                    raise InputRefused(t("rule.unknown_number", number=number))
+                self.customer = found
+            return number
+        if kind == "money":
+            fen = parse_yuan(raw, what=label or t("run.total"))
+            if fen <= 0:
+                raise InputRefused(t("money.zero", what=label))
+            if fen > self.desk.payment_limit_fen:
+                raise InputRefused(t("money.over_limit", what=label, limit=spoken_yuan(self.desk.payment_limit_fen)))
+            if spec.min_fen is not None and fen < spec.min_fen:
+                raise InputRefused(t("money.short", short=spoken_yuan(spec.min_fen - fen)))
+            return fen
+        if kind == "cash":
+            fen = parse_yuan(raw, what=label or t("run.tendered"))
+            due = self.total_fen
+            if fen < due:
+                raise InputRefused(t("money.short", short=spoken_yuan(due - fen)))
+            return fen
+        if kind == "id_number":
+            return rules.check_id_number(raw)
+        if kind == "new_password":
+            pw = rules.check_new_password(raw)
+            if spec.same_as and pw != self.answers.get(spec.same_as):
+                raise InputRefused(t("rule.pw_mismatch"))
+            return pw
+        if kind == "password":
+            if self.customer is None or not verify_secret(raw.strip(), self.customer.password_hash):
+                raise InputRefused(t("rule.pw_wrong"))
+            return "verified"
+        if kind == "choice":
+            values = [o.value for o in self.options()]
+            if raw not in values:
+                raise InputRefused(t("rule.choice"))
+            return raw
+        raise InputRefused(f"unsupported input kind {kind}")  # pragma: no cover - schema forbids
+
+    def commit(self) -> Committed:
+        """Apply the procedure's effect once. A second Enter returns the first result."""
+        with self._lock:
+            if self.committed is None:
+                self.committed = self.desk.commit(self)
+                self.visits.append(self.committed)
+                if self.committed.customer is not None:
+                    self.customer = self.committed.customer
+                self.history.clear()  # no going back past the commit
+            return self.committed
+
+    def _fee_inputs(self) -> set[str]:
+        return {f.code for f in self.procedure.fees if f.input}
+
+    def secret_fields(self) -> set[str]:
+        return {s.input.field for s in self.procedure.steps if s.input and "password" in s.input.kind}
+
+    def record(self) -> dict[str, Any]:
+        """The answers as kept with the transaction: passwords never, ID numbers masked."""
+        secret = self.secret_fields()
+        out = {}
+        for key, val in self.answers.items():
+            if key in secret:
+                continue
+            out[key] = rules.mask_id(val) if isinstance(val, str) and len(val) == 18 and key.startswith("id") else val
+        return out

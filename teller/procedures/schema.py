@@ -1,0 +1,181 @@
+"""The procedure file format, as strict pydantic models (unknown keys are errors).
+
+A procedure is data: steps with spoken lines, inputs, checks and branches, a fee table,
+the domain operation applied when the run commits, and which receipts print.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _to_fen(value: Any) -> int:
+    """Amounts in files are yuan strings with at most two decimals ("15", "15.00")."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError('write amounts as quoted yuan strings, e.g. "15.00"')
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("amount must be a yuan string")
+    from teller.domain.money import parse_yuan
+    from teller.errors import InputRefused
+
+    try:
+        fen = parse_yuan(value, what="amount")
+    except InputRefused as exc:
+        raise ValueError(f"bad amount {value!r}: {exc.message}") from None
+    return fen
+
+
+Fen = Annotated[int, BeforeValidator(_to_fen)]
+Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Text(Strict):
+    """A line in both locales; `zh` is required, `en` falls back to it."""
+
+    zh: str
+    en: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en or self.zh}
+
+
+class Condition(Strict):
+    """`field` compared with exactly one operator; conditions are data, never code."""
+
+    field: str
+    equals: str | int | bool | None = None
+    not_equals: str | int | bool | None = None
+    in_: list[str | int] | None = Field(default=None, alias="in")
+    lt: int | None = None
+    gt: int | None = None
+    exists: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> "Condition":
+        ops = [k for k in ("equals", "not_equals", "in_", "lt", "gt", "exists") if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError("a condition needs exactly one of equals, not_equals, in, lt, gt, exists")
+        return self
+
+
+class Choice(Strict):
+    value: str
+    label: Text
+    goto: str | None = None
+    stop: str | None = None
+
+
+InputKind = Literal[
+    "text",  # free text, e.g. the holder's name
+    "phone",  # 11-digit number starting with 1
+    "money",  # an amount in yuan, stored as fen
+    "cash",  # cash tendered: at least the total due; sets change
+    "id_number",  # 18-character resident ID, check digit verified
+    "new_password",  # a 6-digit service password being set (hashed on commit)
+    "password",  # the customer's service password, checked against the account
+    "choice",  # one of `choices`, or of a catalogue given by `options`
+]
+
+
+class InputSpec(Strict):
+    field: Ident
+    kind: InputKind
+    label: Text | None = None
+    choices: list[Choice] | None = None
+    options: Literal["plans", "free_numbers"] | None = None
+    lookup: Literal["customer"] | None = None
+    same_as: str | None = None
+    min_fen: Fen | None = None
+    optional: bool = False
+
+    @model_validator(mode="after")
+    def _choices_fit_kind(self) -> "InputSpec":
+        if self.kind == "choice" and not (self.choices or self.options):
+            raise ValueError("a choice input needs `choices` or `options`")
+        if self.kind != "choice" and (self.choices or self.options):
+            raise ValueError("`choices`/`options` only go with kind: choice")
+        if self.lookup and self.kind != "phone":
+            raise ValueError("`lookup: customer` needs kind: phone")
+        return self
+
+
+StepKind = Literal["say", "input", "gate", "commit", "end"]
+
+
+class Step(Strict):
+    id: Ident
+    kind: StepKind = "say"
+    title: Text | None = None
+    say: Text | None = None
+    note: Text | None = None  # a hint for the clerk, not spoken
+    when: Condition | None = None  # the step applies only when this holds (a gate: stops when it holds)
+    input: InputSpec | None = None
+    check: str | None = None  # a named rule from teller.domain.checks
+    goto: str | None = None
+    stop: str | None = None  # gate: reason code the run stops with
+    again: bool = False  # goto starts a fresh visit (e.g. "another number to pay?")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> "Step":
+        if self.kind == "input" and self.input is None:
+            raise ValueError("an input step needs `input`")
+        if self.kind != "input" and self.input is not None:
+            raise ValueError("`input` only goes with kind: input")
+        if self.kind == "gate" and (self.when is None or not self.stop):
+            raise ValueError("a gate needs `when` and `stop`")
+        if self.kind in ("say", "gate", "end", "commit") and self.say is None:
+            raise ValueError(f"a {self.kind} step needs `say`")
+        if self.again and not self.goto and not (self.input and self.input.choices):
+            raise ValueError("`again` needs a `goto` (or choices with goto)")
+        return self
+
+
+class FeeItem(Strict):
+    code: Ident
+    label: Text
+    amount: Fen | None = None  # fixed amount; else taken from the input of the same field
+    input: bool = False
+    when: Condition | None = None
+
+    @model_validator(mode="after")
+    def _amount_or_input(self) -> "FeeItem":
+        if (self.amount is None) == (not self.input):
+            raise ValueError("a fee has either a fixed `amount` or `input: true`")
+        return self
+
+
+class Documents(Strict):
+    all_of: list[str] = []
+    any_of: list[str] = []
+
+
+Effect = Literal["pay", "open_account", "replace_sim"]
+
+#: The input fields each domain operation reads from the run (checked when a file loads).
+EFFECT_FIELDS: dict[str, set[str]] = {
+    "pay": {"number", "amount"},
+    "open_account": {"name", "id_number", "plan", "new_number", "password", "prepay"},
+    "replace_sim": {"number", "id_number"},
+}
+Layout = Literal["invoice", "slip"]
+
+
+class Procedure(Strict):
+    id: Ident
+    title: Text
+    version: int = 1
+    time_limit_s: int = Field(gt=0)
+    customer: Literal["existing", "new", "none"] = "existing"
+    documents: Documents = Documents()
+    fees: list[FeeItem] = []
+    steps: list[Step] = Field(min_length=1)
+    effect: Effect | None = None
+    print: list[Layout] = []

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables and the database engine. Imported lazily (it is heavy)."""

@@ -1,0 +1,67 @@
+"""The database engine: SQLite in WAL mode with synchronous=FULL on every connection."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from teller.store import models
+from teller.store.models import MetaRecord
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # money: NORMAL can lose the last commits on power loss
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def open_engine(url: str):
+    """Create the engine for `url` (no engine exists at import time); make the folder for SQLite."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:  # pragma: no cover - PostgreSQL when counters share a database
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def init_schema(engine) -> bool:
+    """Create missing tables; return True when the database was new."""
+    with Session(engine) as session:
+        try:
+            fresh = session.get(MetaRecord, "schema_version") is None
+        except Exception:
+            fresh = True
+    SQLModel.metadata.create_all(engine)
+    if fresh:
+        with Session(engine) as session:
+            session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))
+            session.commit()
+    return fresh
+
+
+@contextmanager
+def session_scope(engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def is_seeded(engine) -> bool:
+    with Session(engine) as session:
+        return session.exec(select(models.ClerkRecord).limit(1)).first() is not None

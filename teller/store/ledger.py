@@ -1,0 +1,83 @@
+"""Recording a transaction: one database transaction, all or nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+
+from teller.domain import services
+from teller.errors import TellerError
+from teller.procedures.engine import Committed
+from teller.store.db import session_scope
+from teller.store.models import AuditRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
+from teller.store.queries import customer_view
+
+if TYPE_CHECKING:
+    from teller.desk import Desk
+    from teller.procedures.engine import Run
+
+
+def receipt_number(counter: str, day, seq: int, *, practice: bool) -> str:
+    """Unique and sequential per counter and day; practice receipts have their own series."""
+    return f"{'P' if practice else ''}{counter}-{day:%Y%m%d}-{seq:04d}"
+
+
+def record_transaction(desk: "Desk", run: "Run") -> Committed:
+    """Transaction row, fee lines, the customer's changes, an audit entry and the print jobs."""
+    from teller.desk import answers_json
+
+    proc = run.procedure
+    now = desk.now()
+    day = now.date()
+    for _attempt in range(5):
+        try:
+            with session_scope(desk.engine) as session:
+                done = session.exec(select(TransactionRecord).where(TransactionRecord.visit_token == run.visit_token)).first()
+                if done is not None:  # the same visit pressed Enter twice: one transaction
+                    return Committed(done.id, done.receipt_no, customer_view(session, done.customer_number or ""))
+                last = session.exec(
+                    select(func.max(TransactionRecord.seq)).where(
+                        TransactionRecord.counter == desk.counter, TransactionRecord.business_day == day
+                    )
+                ).one()
+                seq = (last or 0) + 1
+                outcome = services.apply(proc.effect, session, run.answers, now)
+                tendered = int(run.answers.get("tendered", 0))
+                due = run.total_fen
+                details = dict(outcome.details)
+                if "balance_after_fen" in details:
+                    details["balance_after"] = details.pop("balance_after_fen")
+                if "new_number" in run.answers:
+                    details["new_number"] = run.answers["new_number"]
+                tx = TransactionRecord(
+                    receipt_no=receipt_number(desk.counter, day, seq, practice=desk.practice),
+                    counter=desk.counter,
+                    business_day=day,
+                    seq=seq,
+                    clerk=desk.clerk,
+                    procedure_id=proc.id,
+                    procedure_version=proc.version,
+                    procedure_digest=run.loaded.digest,
+                    customer_number=outcome.customer_number,
+                    amount_due_fen=due,
+                    tendered_fen=tendered,
+                    change_fen=tendered - due if tendered else 0,
+                    mode="practice" if desk.practice else "live",
+                    answers_json=answers_json(run, details),
+                    visit_token=run.visit_token,
+                    created_at=now,
+                )
+                session.add(tx)
+                session.flush()
+                for line in run.fee_lines():
+                    session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
+                session.add(AuditRecord(at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id))
+                for layout in proc.print:
+                    session.add(ReceiptJobRecord(tx_id=tx.id, layout=layout, updated_at=now))
+                session.flush()
+                return Committed(tx.id, tx.receipt_no, customer_view(session, outcome.customer_number) if outcome.customer_number else None)
+        except IntegrityError:
+            continue  # another process took the same sequence number: take the next
+    raise TellerError("could not allocate a receipt number; try again")

@@ -1,0 +1,146 @@
+"""SQLModel tables. Money is integer fen; times are UTC-aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class UTCDateTime(TypeDecorator):
+    """Stored as naive UTC (SQLite has no zones), handed back aware. Refuses naive input."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; times must be aware")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _ts(**kw):
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class MetaRecord(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ClerkRecord(SQLModel, table=True):
+    __tablename__ = "clerk"
+    staff_no: str = Field(primary_key=True)
+    name: str
+    role: str = "clerk"  # clerk | trainer | supervisor | ops
+    pin_hash: str
+    active: bool = True
+    failed_logins: int = 0
+
+
+class PlanRecord(SQLModel, table=True):
+    __tablename__ = "plan"
+    code: str = Field(primary_key=True)
+    name: str
+    brand: str
+    monthly_fee_fen: int
+    tariff: str
+
+
+class CustomerRecord(SQLModel, table=True):
+    __tablename__ = "customer"
+    number: str = Field(primary_key=True)
+    name: str
+    id_type: str = "resident_id"
+    id_number: str = Field(index=True)
+    male: bool | None = None
+    brand: str
+    plan_code: str = Field(foreign_key="plan.code")
+    pending_plan_code: str | None = None
+    status: str = "active"  # active | suspended_arrears | suspended_lost | closed
+    balance_fen: int = 0
+    month_charges_fen: int = 0
+    prepaid_1st_fen: int = 0
+    last_unpaid_fen: int = 0
+    points: int = 0
+    local: bool = True
+    password_hash: str = ""
+    sim_serial: str = ""
+    contact: str = ""
+    opened_at: datetime | None = _ts(default=None)
+
+
+class NumberRecord(SQLModel, table=True):
+    """The number pool: free numbers a new subscriber may choose."""
+
+    __tablename__ = "number_pool"
+    number: str = Field(primary_key=True)
+    free: bool = Field(default=True, index=True)
+
+
+class TransactionRecord(SQLModel, table=True):
+    __tablename__ = "transaction"
+    __table_args__ = (sa.UniqueConstraint("counter", "business_day", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    receipt_no: str = Field(unique=True)
+    counter: str
+    business_day: date = Field(index=True)
+    seq: int
+    clerk: str = Field(foreign_key="clerk.staff_no")
+    procedure_id: str = Field(index=True)
+    procedure_version: int = 1
+    procedure_digest: str
+    customer_number: str | None = Field(default=None, index=True)
+    amount_due_fen: int = 0
+    tendered_fen: int = 0
+    change_fen: int = 0
+    status: str = "completed"  # completed | voided
+    mode: str = "live"  # live | practice
+    answers_json: str = "{}"
+    visit_token: str = Field(unique=True)
+    created_at: datetime = _ts(index=True)
+
+
+class FeeLineRecord(SQLModel, table=True):
+    __tablename__ = "fee_line"
+    id: int | None = Field(default=None, primary_key=True)
+    tx_id: int = Field(foreign_key="transaction.id", index=True)
+    code: str
+    label: str
+    amount_fen: int
+
+
+class AuditRecord(SQLModel, table=True):
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(index=True)
+    actor: str
+    counter: str
+    action: str
+    detail: str = ""
+    tx_id: int | None = None
+
+
+class ReceiptJobRecord(SQLModel, table=True):
+    """One paper to print for a transaction: the print journal."""
+
+    __tablename__ = "receipt_job"
+    id: int | None = Field(default=None, primary_key=True)
+    tx_id: int = Field(foreign_key="transaction.id", index=True)
+    layout: str
+    copy_no: int = 1
+    status: str = "pending"  # pending | printed | failed
+    attempts: int = 0
+    reprints: int = 0
+    error: str = ""
+    updated_at: datetime | None = _ts(default=None)

@@ -1,0 +1,63 @@
+"""Read-side queries shared by the console and the CLI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone, tzinfo
+
+from sqlmodel import Session, select
+
+from teller.domain.views import CustomerView
+from teller.store.models import CustomerRecord, PlanRecord, ReceiptJobRecord, TransactionRecord
+
+
+def customer_view(session: Session, number: str) -> CustomerView | None:
+    rec = session.get(CustomerRecord, number)
+    if rec is None:
+        return None
+    plan = session.get(PlanRecord, rec.plan_code)
+    pending = session.get(PlanRecord, rec.pending_plan_code) if rec.pending_plan_code else None
+    return CustomerView(
+        number=rec.number,
+        name=rec.name,
+        id_number=rec.id_number,
+        male=rec.male,
+        brand=rec.brand,
+        plan_code=rec.plan_code,
+        plan_name=plan.name if plan else rec.plan_code,
+        status=rec.status,
+        balance_fen=rec.balance_fen,
+        month_charges_fen=rec.month_charges_fen,
+        prepaid_1st_fen=rec.prepaid_1st_fen,
+        last_unpaid_fen=rec.last_unpaid_fen,
+        points=rec.points,
+        local=rec.local,
+        pending_plan_name=pending.name if pending else "",
+        sim_serial=rec.sim_serial,
+        password_hash=rec.password_hash,
+    )
+
+
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """A local business day as UTC bounds [start, end)."""
+    start = datetime.combine(day, time.min, zone)
+    from datetime import timedelta
+
+    end = start + timedelta(days=1)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def transactions(session: Session, *, day: date | None = None, zone: tzinfo | None = None) -> list[TransactionRecord]:
+    stmt = select(TransactionRecord).order_by(TransactionRecord.id)
+    if day is not None:
+        stmt = stmt.where(TransactionRecord.business_day == day)
+    return list(session.exec(stmt))
+
+
+def unprinted(session: Session) -> list[tuple[TransactionRecord, ReceiptJobRecord]]:
+    stmt = (
+        select(TransactionRecord, ReceiptJobRecord)
+        .join(ReceiptJobRecord, ReceiptJobRecord.tx_id == TransactionRecord.id)
+        .where(ReceiptJobRecord.status != "printed")
+        .order_by(TransactionRecord.id, ReceiptJobRecord.id)
+    )
+    return list(session.exec(stmt))

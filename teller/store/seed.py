@@ -1,0 +1,44 @@
+"""Create the demo hall: plans, clerks, subscribers and a pool of free numbers (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from teller.domain import catalog
+from teller.domain.secrets import hash_secret
+from teller.store.models import ClerkRecord, CustomerRecord, NumberRecord, PlanRecord
+
+
+def seed_demo(engine, *, now: datetime) -> int:
+    """Add whatever demo rows are missing; returns how many were added."""
+    added = 0
+    with Session(engine) as session:
+        for code, name, brand, fee, tariff in catalog.PLANS:
+            if session.get(PlanRecord, code) is None:
+                session.add(PlanRecord(code=code, name=name, brand=brand, monthly_fee_fen=fee, tariff=tariff))
+                added += 1
+        for staff_no, name, role, pin in catalog.CLERKS:
+            if session.get(ClerkRecord, staff_no) is None:
+                session.add(ClerkRecord(staff_no=staff_no, name=name, role=role, pin_hash=hash_secret(pin)))
+                added += 1
+        session.flush()
+        for (number, name, id17, male, plan, status, balance, month, prepaid, unpaid, points, local, pw) in catalog.CUSTOMERS:
+            if session.get(CustomerRecord, number) is None:
+                brand = next(p[2] for p in catalog.PLANS if p[0] == plan)
+                session.add(
+                    CustomerRecord(
+                        number=number, name=name, id_number=catalog.demo_id(id17), male=male, brand=brand,
+                        plan_code=plan, status=status, balance_fen=balance, month_charges_fen=month,
+                        prepaid_1st_fen=prepaid, last_unpaid_fen=unpaid, points=points, local=local,
+                        password_hash=hash_secret(pw), sim_serial="8986" + number.rjust(16, "0"), opened_at=now,
+                    )
+                )
+                added += 1
+        for number in catalog.FREE_NUMBERS:
+            if session.get(NumberRecord, number) is None:
+                session.add(NumberRecord(number=number, free=True))
+                added += 1
+        session.commit()
+    return added
