@@ -88,7 +88,7 @@ class Desk:
 
     def reload_procedures(self) -> None:
         good, self.problems = load_folder(self.settings.procedures_dir)
-        self.procedures = {p.id: p for p in good}
+        self.procedures = {p.id: p for p in sorted(good, key=lambda p: (p.procedure.order, p.id))}
 
     def warm_printer(self) -> None:
         """Import the printer driver ahead of the first receipt (call from a worker)."""

@@ -172,6 +172,7 @@ class Procedure(Strict):
     id: Ident
     title: Text
     version: int = 1
+    order: int = 100  # position in the clerk's procedure picker (most used first)
     time_limit_s: int = Field(gt=0)
     customer: Literal["existing", "new", "none"] = "existing"
     documents: Documents = Documents()

@@ -1,0 +1,37 @@
+"""`teller` (or `python -m teller`): the counter console. `--practice` for training."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="teller", description="营业厅受理台 / telecom counter console")
+    parser.add_argument("--practice", action="store_true", help="练习模式：独立练习数据库，票据只写入预览目录 / practice mode")
+    parser.add_argument("--config", metavar="PATH", help="设置文件 / settings file (default: teller.toml in the teller home)")
+    parser.add_argument("--home", metavar="PATH", help="teller home folder (db/, receipts/, scripts_yaml/)")
+    parser.add_argument("--locale", choices=("zh", "en"), help="界面语言 / UI language")
+    args = parser.parse_args(argv)
+
+    from pathlib import Path
+
+    from teller.config import load_settings
+    from teller.errors import TellerError
+
+    try:
+        overrides = {"locale": args.locale} if args.locale else {}
+        settings = load_settings(args.config, home=Path(args.home) if args.home else None, **overrides)
+    except TellerError as exc:
+        print(f"teller: {exc.message}", file=sys.stderr)
+        return 2
+    if args.practice:
+        settings = settings.for_practice()
+    from teller.ui.app import TellerApp
+
+    TellerApp(settings).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""teller-admin: the operator's command line (see teller.cli.main)."""

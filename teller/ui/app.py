@@ -1,0 +1,101 @@
+"""The console app. It shows the log-in screen first and opens the database behind it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from teller.clock import Clock
+from teller.config import Settings
+from teller.strings import set_locale, t
+from teller.ui.screens.login import LoginScreen
+
+
+class TellerApp(App):
+    CSS_PATH = Path(__file__).with_name("teller.tcss")
+    TITLE = "teller"
+    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), show=False)]
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        set_locale(settings.locale)
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.desk = None
+        self.desk_error = ""
+        self._desk_ready = threading.Event()
+        self.last_result: str = ""
+
+    def title_line(self) -> str:
+        parts = [self.settings.hall_name, f"台席 {self.settings.counter}"]
+        desk = self.desk
+        if desk is not None and desk.clerk_view is not None:
+            parts.append(f"{desk.clerk_view.name}（{desk.clerk_view.staff_no}）")
+        if self.settings.practice:
+            parts.append(f"[b reverse] {t('app.practice')} [/]")
+        return " · ".join(parts)
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+        self._open_desk()
+
+    @work(thread=True, exclusive=True, group="desk")
+    def _open_desk(self) -> None:
+        from teller.desk import Desk
+
+        try:
+            desk = Desk(self.settings, clock=self.clock).open()
+        except Exception as exc:  # shown on the log-in screen; the app stays up
+            self.desk_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            self._desk_ready.set()
+            self.call_from_thread(self._show_login_error, self.desk_error)
+            return
+        self.desk = desk
+        self._desk_ready.set()
+        self.call_from_thread(self._desk_opened)
+        desk.warm_printer()  # the printer driver loads while the clerk types the PIN
+
+    def _desk_opened(self) -> None:
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.desk_ready()
+
+    def _show_login_error(self, message: str) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_error(message)
+
+    def wait_for_desk(self, timeout: float = 60.0):
+        self._desk_ready.wait(timeout)
+        return self.desk
+
+    # ---- navigation, called by screens ---------------------------------------------------
+    def logged_in(self, clerk) -> None:
+        from teller.ui.screens.home import HomeScreen
+
+        self.switch_screen(HomeScreen())
+
+    def logout(self) -> None:
+        self.desk.logout()
+        self.switch_screen(LoginScreen())
+
+    def start(self, procedure_id: str) -> None:
+        from teller.procedures.engine import Run
+        from teller.ui.screens.run import RunScreen
+
+        loaded = self.desk.procedures[procedure_id]
+        self.push_screen(RunScreen(Run(loaded, self.desk)))
+
+    def end_run(self, message: str, *, elapsed: float | None = None, run=None) -> None:
+        """Back to the picker; in practice mode, score the drill against the time standard."""
+        if elapsed is not None and run is not None and self.settings.practice:
+            from teller.practice import score
+
+            message = score(run.procedure.time_limit_s, elapsed, commits=len(run.visits)).summary()
+        self.last_result = message
+        self.pop_screen()
+        if message:
+            self.notify(message, timeout=6)

@@ -1,0 +1,263 @@
+"""One procedure on screen: the script on the left, the live customer panel on the right."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from teller.domain.money import money
+from teller.errors import TellerError
+from teller.strings import pick, t
+from teller.ui.screens.confirm_modal import ConfirmModal
+from teller.ui.widgets.customer_panel import CustomerPanel
+
+if TYPE_CHECKING:
+    from teller.procedures.engine import Run
+
+
+def clock_text(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class RunScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "confirm", t("key.confirm")),
+        Binding("escape", "back", t("key.back")),
+        Binding("f8", "cancel", t("key.cancel")),
+        Binding("f5", "retry_print", t("key.retry_print")),
+    ]
+
+    def __init__(self, run: "Run") -> None:
+        super().__init__()
+        self.run = run
+        self.busy = False
+        self.print_failed = False
+        self.started = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.app.title_line(), id="topbar")
+        with Horizontal(id="body"):
+            with Vertical(id="script"):
+                yield Static(id="steptitle")
+                yield Static(id="line")
+                yield Static(id="note")
+                yield Input(id="answer")
+                yield OptionList(id="choices")
+                yield Static(id="error", classes="error")
+                yield Static(id="fees")
+                yield Static(id="result")
+            yield CustomerPanel()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        if self.app.desk.practice:
+            self.set_interval(1.0, self._tick)
+
+    # ---- rendering -------------------------------------------------------------------
+    def _tick(self) -> None:
+        self.query_one("#topbar", Static).update(self._topbar())
+
+    def _topbar(self) -> str:
+        line = self.app.title_line()
+        if self.app.desk.practice:
+            elapsed = time.monotonic() - self.started
+            limit = self.run.procedure.time_limit_s
+            timer = t("run.timer", elapsed=clock_text(elapsed), limit=clock_text(limit))
+            line += f"  ⏱ {timer}" + (f" [b red]{t('run.over_time')}[/]" if elapsed > limit else "")
+        return line
+
+    def refresh_view(self) -> None:
+        run = self.run
+        step = run.step
+        proc_title = pick(run.procedure.title.as_dict())
+        step_title = pick(step.title.as_dict()) if step.title else step.id
+        count = t("run.step", n=run.step_number, total=len(run.procedure.steps))
+        self.query_one("#steptitle", Static).update(f"{proc_title} · {step_title}  [dim]{count}[/dim]")
+        line = self.query_one("#line", Static)
+        stopped = run.state == "stopped"
+        line.set_class(stopped, "stopped")
+        line.update(("[b]" + t("run.stopped", reason="") + "[/b]\n" if stopped else "") + run.line)
+        note = pick(step.note.as_dict()) if step.note else ""
+        hint = t("run.enter") if step.kind in ("say", "commit", "end") or stopped else ""
+        self.query_one("#note", Static).update(" · ".join(x for x in (note, hint) if x))
+        self._show_input()
+        self._show_fees()
+        if run.committed is None:
+            self.query_one("#result", Static).update("")
+        self.query_one(CustomerPanel).show(run)
+        self.query_one("#topbar", Static).update(self._topbar())
+        self.refresh_bindings()
+
+    def _show_input(self) -> None:
+        run, step = self.run, self.run.step
+        box = self.query_one("#answer", Input)
+        choices = self.query_one("#choices", OptionList)
+        spec = step.input if run.state == "active" else None
+        if spec is not None and spec.kind == "choice":
+            box.display = False
+            choices.display = True
+            choices.clear_options()
+            options = run.options()
+            choices.add_options([Option(f"{i}. {o.label}" if i < 10 else o.label, id=o.value) for i, o in enumerate(options, 1)])
+            previous = run.typed.get(spec.field)
+            ids = [o.value for o in options]
+            choices.highlighted = ids.index(previous) if previous in ids else 0
+            choices.focus()
+        elif spec is not None:
+            choices.display = False
+            box.display = True
+            box.password = spec.kind in ("password", "new_password")
+            box.placeholder = pick(spec.label.as_dict()) if spec.label else ""
+            box.value = run.typed.get(spec.field, "") if not box.password else ""
+            box.focus()
+        else:
+            box.display = False
+            choices.display = False
+            self.set_focus(None)
+
+    def _show_fees(self) -> None:
+        run = self.run
+        lines = run.fee_lines()
+        widget = self.query_one("#fees", Static)
+        if not lines:
+            widget.update("")
+            return
+        table = Table.grid(padding=(0, 2))
+        table.add_column()
+        table.add_column(justify="right")
+        for line in lines:
+            table.add_row(line.label, money(line.amount_fen))
+        table.add_row(f"[b]{t('run.total')}[/b]", f"[b]{money(run.total_fen)}[/b]")
+        if "tendered" in run.answers:
+            table.add_row(t("run.tendered"), money(run.answers["tendered"]))
+            table.add_row(t("run.change"), money(run.answers.get("change", 0)))
+        widget.update(table)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#error", Static).update(message)
+
+    # ---- keys ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "retry_print":
+            return True if self.print_failed else None
+        if action == "back":
+            return True if self.run.history and self.run.committed is None or self.run.state == "stopped" else None
+        return True
+
+    @on(Input.Submitted, "#answer")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit(event.value)
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.submit(event.option.id)
+
+    def on_key(self, event) -> None:
+        """Digits pick a choice directly (1-9), as clerks expect on a counter keypad."""
+        choices = self.query_one("#choices", OptionList)
+        if choices.display and event.character and event.character.isdigit() and event.character != "0":
+            index = int(event.character) - 1
+            if index < choices.option_count:
+                event.stop()
+                self.submit(choices.get_option_at_index(index).id)
+
+    def action_confirm(self) -> None:
+        if self.run.state == "stopped" or self.run.step.kind in ("say", "commit", "end"):
+            self.submit(None)
+
+    def submit(self, value: str | None) -> None:
+        if self.busy:
+            return
+        run = self.run
+        if run.state == "stopped":
+            self.app.end_run(t("run.stopped", reason=run.line))
+            return
+        if run.step.kind == "commit":
+            self.busy = True
+            self.query_one("#result", Static).update(t("run.committing"))
+            self._commit()
+            return
+        try:
+            run.submit(value)
+        except TellerError as exc:
+            self.show_error(exc.message)
+            return
+        self.show_error("")
+        if run.state == "finished":
+            self.app.end_run(t("run.finished"), elapsed=time.monotonic() - self.started, run=run)
+        else:
+            self.refresh_view()
+
+    @work(thread=True, exclusive=True, group="commit")
+    def _commit(self) -> None:
+        try:
+            self.run.submit(None)  # commits once (idempotent) and moves past the commit step
+        except TellerError as exc:
+            self.app.call_from_thread(self._commit_failed, exc.message)
+            return
+        committed = self.run.committed
+        outcomes = self.app.desk.print_transaction(committed.tx_id)
+        self.app.call_from_thread(self._after_commit, committed.receipt_no, outcomes)
+
+    def _commit_failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#result", Static).update("")
+        self.show_error(message)
+
+    def _after_commit(self, receipt_no: str, outcomes) -> None:
+        self.busy = False
+        self.refresh_view()
+        self._show_print(receipt_no, outcomes)
+
+    def _show_print(self, receipt_no: str, outcomes) -> None:
+        failed = [o for o in outcomes if not o.ok]
+        self.print_failed = bool(failed)
+        text = t("run.committed", receipt_no=receipt_no)
+        printed = [o.layout for o in outcomes if o.ok]
+        if printed:
+            text += "  " + t("run.printed", layouts=", ".join(t(f"print.{p}") for p in printed))
+        self.query_one("#result", Static).update(text)
+        self.show_error(t("run.print_failed", error=failed[0].error) if failed else "")
+        self.refresh_bindings()
+
+    def action_retry_print(self) -> None:
+        if self.print_failed and self.run.visits and not self.busy:
+            self.busy = True
+            self._print_again(self.run.visits[-1])
+
+    @work(thread=True, exclusive=True, group="print")
+    def _print_again(self, committed) -> None:
+        outcomes = self.app.desk.print_transaction(committed.tx_id)
+        self.app.call_from_thread(self._after_commit, committed.receipt_no, outcomes)
+
+    def action_back(self) -> None:
+        if not self.busy and self.run.back():
+            self.show_error("")
+            self.refresh_view()
+
+    def action_cancel(self) -> None:
+        if self.busy:
+            return
+        if self.run.committed is not None or self.run.state != "active":
+            self.app.end_run("")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run.cancel()
+                self.app.end_run(t("run.cancelled"))
+
+        self.app.push_screen(ConfirmModal(t("run.cancel_q")), answered)
