@@ -1,0 +1,322 @@
+"""The real console driven by Pilot: each procedure end to end, then the database and the spool."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from teller.clock import FixedClock
+from teller.config import load_settings
+from teller.domain.catalog import demo_id
+from teller.ui.app import TellerApp
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def ui_home(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "scripts_yaml", tmp_path / "scripts_yaml")
+    shutil.copytree(REPO / "receipts", tmp_path / "receipts")
+    return tmp_path
+
+
+def make_app(home: Path, *, practice: bool = False, **overrides) -> TellerApp:
+    settings = load_settings(home=home, **overrides)
+    if practice:
+        settings = settings.for_practice()
+    return TellerApp(settings, clock=FixedClock())
+
+
+async def until(pilot, predicate, tries: int = 200) -> None:
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+async def login(app: TellerApp, pilot, staff: str = "1001", pin: str = "1234") -> None:
+    app.wait_for_desk()
+    await pilot.pause()
+    await pilot.press(*staff, "enter")
+    await pilot.pause()
+    await pilot.press(*pin, "enter")
+    await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+
+
+async def start(app: TellerApp, pilot, filter_text: str) -> None:
+    app.screen.query_one("#filter").value = filter_text
+    await pilot.pause()
+    await pilot.press("enter")
+    await until(pilot, lambda: type(app.screen).__name__ == "RunScreen")
+
+
+async def answer(pilot, app, value: str | None = None) -> None:
+    """Fill the step's field (long text set directly, as DESIGN suggests) and press Enter."""
+    if value is not None:
+        app.screen.query_one("#answer").value = value
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def commit(pilot, app) -> None:
+    await pilot.press("enter")
+    await until(pilot, lambda: not app.screen.busy and app.screen.run.committed is not None)
+    await pilot.pause()
+
+
+def text_of(app, selector: str) -> str:
+    """The plain text a Static shows (markup and tables rendered as a terminal would)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    content = app.screen.query_one(selector).content
+    if isinstance(content, str):
+        content = Text.from_markup(content)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def rows(home: Path, sql: str, *args):
+    with sqlite3.connect(home / "db" / ("teller.db")) as con:
+        return con.execute(sql, args).fetchall()
+
+
+async def test_payment_on_screen_updates_panel_and_prints(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        await pilot.press(*"13800138000", "enter")
+        await pilot.pause()
+        panel = text_of(app, "CustomerPanel")
+        assert "王*明" in panel and "全球通" in panel and "￥35.20" in panel
+        assert "王小明" not in panel  # masked on screen
+        await answer(pilot, app, "王小明")
+        assert "王先生您好" in text_of(app, "#line")
+        await answer(pilot, app)  # the account line
+        await answer(pilot, app, "120")
+        await answer(pilot, app, "150")
+        assert "收您150元" in text_of(app, "#line") and "找您30元" in text_of(app, "#line")
+        await commit(pilot, app)
+        assert "￥155.20" in text_of(app, "CustomerPanel")  # the panel shows the new balance
+        receipt_no = app.screen.run.committed.receipt_no
+        await answer(pilot, app)  # paid
+        await answer(pilot, app)  # another number? first choice: no
+        await answer(pilot, app)  # farewell
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+    assert rows(ui_home, "select balance_fen from customer where number='13800138000'") == [(15520,)]
+    assert rows(ui_home, 'select amount_due_fen, tendered_fen, change_fen, clerk from "transaction"') == [(12000, 15000, 3000, "1001")]
+    spooled = list((ui_home / "receipts" / "spool").rglob(f"{receipt_no}-invoice.txt"))
+    assert spooled and "￥120.00" in spooled[0].read_text(encoding="utf-8")
+
+
+async def test_payment_loop_pays_a_second_number_without_logging_in_again(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "pay")
+        for number, name, amount in (("13800138000", "王小明", "50"), ("13700001111", "张伟", "30")):
+            await answer(pilot, app, number)
+            await answer(pilot, app, name)
+            await answer(pilot, app)
+            await answer(pilot, app, amount)
+            await answer(pilot, app, amount)
+            await commit(pilot, app)
+            await answer(pilot, app)  # paid
+            if number == "13800138000":
+                await pilot.press("2")  # digit picks "yes, another number"
+                await pilot.pause()
+                assert app.screen.run.step.id == "number" and app.screen.run.customer is None
+        await answer(pilot, app)  # no more
+        await answer(pilot, app)  # farewell
+    got = rows(ui_home, 'select receipt_no, customer_number, amount_due_fen from "transaction" order by id')
+    assert [r[1:] for r in got] == [("13800138000", 5000), ("13700001111", 3000)]
+    assert got[0][0].endswith("-0001") and got[1][0].endswith("-0002")
+
+
+async def test_bad_input_is_refused_on_screen_and_esc_keeps_what_was_typed(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        await answer(pilot, app, "1380013800")
+        assert "11 位" in text_of(app, "#error") and app.screen.run.step.id == "number"
+        await answer(pilot, app, "13800138000")
+        await answer(pilot, app, "王大明")
+        assert "不符" in text_of(app, "#error")
+        await answer(pilot, app, "王小明")
+        await answer(pilot, app)
+        for bad, reason in (("0", "大于零"), ("-5", "负数"), ("abc", "不是有效"), ("12.345", "两位小数"), ("9000", "上限")):
+            await answer(pilot, app, bad)
+            assert reason in text_of(app, "#error"), bad
+            assert app.screen.run.step.id == "amount"
+        await answer(pilot, app, "120")
+        await answer(pilot, app, "100")
+        assert "还差 20 元" in text_of(app, "#error")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.run.step.id == "amount"
+        assert app.screen.query_one("#answer").value == "120"  # what was typed is still there
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+    assert rows(ui_home, 'select count(*) from "transaction"') == [(0,)]
+    assert rows(ui_home, "select balance_fen from customer where number='13800138000'") == [(3520,)]
+
+
+async def test_double_enter_on_commit_records_one_transaction(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        for value in ("13700001111", "张伟", None, "20", "20"):
+            await answer(pilot, app, value)
+        await pilot.press("enter", "enter", "enter")
+        await until(pilot, lambda: not app.screen.busy and app.screen.run.committed is not None)
+        await pilot.pause(0.2)
+    assert rows(ui_home, 'select count(*) from "transaction"') == [(1,)]
+    assert rows(ui_home, "select balance_fen from customer where number='13700001111'") == [(3200,)]
+
+
+async def test_open_account_on_screen(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    new_id = demo_id("11010519900307541")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "入网")
+        await answer(pilot, app)  # has ID: first choice "yes"
+        await answer(pilot, app, "110105199003075410")
+        assert "校验位" in text_of(app, "#error")
+        await answer(pilot, app, new_id)
+        await answer(pilot, app, "钱多多")
+        assert "钱*多" in text_of(app, "CustomerPanel") and new_id not in text_of(app, "CustomerPanel")
+        await answer(pilot, app)  # usage: first choice
+        await pilot.press("1")  # plan: the first (cheapest) plan
+        await pilot.pause()
+        assert "家园卡" in text_of(app, "#line")  # its tariff is read out
+        await answer(pilot, app)
+        await answer(pilot, app)  # number: first free number
+        number = app.screen.run.answers["new_number"]
+        for bad, reason in (("111111", "重号"), ("123456", "连号"), ("654321", "连号")):
+            await answer(pilot, app, bad)
+            assert reason in text_of(app, "#error")
+        await answer(pilot, app, "135790")
+        await answer(pilot, app, "135791")
+        assert "不一致" in text_of(app, "#error")
+        await answer(pilot, app, "135790")
+        await answer(pilot, app, "")  # contact: optional
+        await answer(pilot, app)  # prepay: first choice, 100
+        assert "一共115元" in text_of(app, "#line")
+        await answer(pilot, app, "120")
+        assert "找您5元" in text_of(app, "#line")
+        await commit(pilot, app)
+        assert number in text_of(app, "CustomerPanel") and "￥100.00" in text_of(app, "CustomerPanel")
+        receipt_no = app.screen.run.committed.receipt_no
+    cust = rows(ui_home, "select name, balance_fen, plan_code, password_hash from customer where number=?", number)
+    assert cust[0][:3] == ("钱多多", 10000, "jiayuan") and "135790" not in cust[0][3]
+    assert rows(ui_home, "select free from number_pool where number=?", number) == [(0,)]
+    assert rows(ui_home, "select sum(amount_fen) from fee_line") == [(11500,)]
+    slip = next((ui_home / "receipts" / "spool").rglob(f"{receipt_no}-slip.txt")).read_text(encoding="utf-8")
+    assert "客户签名" in slip and "营业厅联" in slip and new_id not in slip and new_id[:3] + "*" in slip
+
+
+async def test_open_account_without_id_ends_and_writes_nothing(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "入网")
+        await pilot.press("2")  # no ID
+        await pilot.pause()
+        assert "有效身份证件" in text_of(app, "#line") and app.screen.run.state == "stopped"
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+    assert rows(ui_home, 'select count(*) from "transaction"') == [(0,)]
+
+
+async def test_replace_sim_on_screen(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "补卡")
+        await answer(pilot, app, "13700001111")
+        await answer(pilot, app, demo_id("11010519800101123"))  # someone else's valid ID
+        assert "机主本人" in text_of(app, "#error")
+        await answer(pilot, app, demo_id("44030619751120361"))
+        assert "原来的卡将立即失效" in text_of(app, "#line")
+        await answer(pilot, app)
+        await answer(pilot, app, "20")
+        await commit(pilot, app)
+    serial = rows(ui_home, "select sim_serial from customer where number='13700001111'")[0][0]
+    assert serial != "8986" + "13700001111".rjust(16, "0") and len(serial) == 20
+    assert rows(ui_home, 'select amount_due_fen, change_fen from "transaction"') == [(1500, 500)]
+
+
+async def test_replace_sim_stops_a_number_suspended_for_arrears(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "补卡")
+        await answer(pilot, app, "13912345678")
+        assert app.screen.run.stop_code == "pay_first" and "请先缴清" in text_of(app, "#line")
+
+
+async def test_printer_off_keeps_the_sale_and_f5_prints_again(ui_home: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on: the printer is off
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    from tests.support.fake_printer import FakePrinter
+
+    app = make_app(ui_home, printer={"backend": "network", "host": "127.0.0.1", "port": port, "timeout": 1.0})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        for value in ("13700001111", "张伟", None, "20", "20"):
+            await answer(pilot, app, value)
+        await commit(pilot, app)
+        assert "打印失败" in text_of(app, "#error") and f"127.0.0.1:{port}" in text_of(app, "#error")
+        assert rows(ui_home, "select status from receipt_job") == [("failed",)]
+        assert rows(ui_home, 'select count(*) from "transaction"') == [(1,)]
+        with FakePrinter("accept") as printer:  # the printer comes back on another port
+            import dataclasses
+
+            app.desk.settings = dataclasses.replace(
+                app.desk.settings, printer=dataclasses.replace(app.desk.settings.printer, port=printer.port)
+            )
+            await pilot.press("f5")
+            await until(pilot, lambda: not app.screen.busy and not app.screen.print_failed)
+            printer.wait_closed(1)
+            from tests.support.escpos_decoder import decode
+
+            assert any("￥20.00" in line for line in decode(printer.received).lines)
+    assert rows(ui_home, "select status, attempts from receipt_job") == [("printed", 2)]
+
+
+async def test_practice_mode_is_timed_marked_and_isolated(ui_home: Path) -> None:
+    app = make_app(ui_home, practice=True, printer={"backend": "network", "host": "127.0.0.1", "port": 9})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        assert "练习模式" in text_of(app, "#topbar") and "1:50" in text_of(app, "#topbar")
+        for value in ("13800138000", "王小明", None, "50", "50"):
+            await answer(pilot, app, value)
+        await commit(pilot, app)
+        receipt_no = app.screen.run.committed.receipt_no
+        for _ in range(3):
+            await answer(pilot, app)
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        assert "分" in app.last_result  # the drill is scored against the standard
+    assert receipt_no.startswith("P")
+    assert not (ui_home / "db" / "teller.db").exists()  # the live database was never opened
+    with sqlite3.connect(ui_home / "db" / "practice.db") as con:
+        assert con.execute('select mode from "transaction"').fetchall() == [("practice",)]
+    paper = next((ui_home / "receipts" / "spool" / "practice").rglob(f"{receipt_no}-invoice.txt")).read_text(encoding="utf-8")
+    assert "练习 / TRAINING" in paper
