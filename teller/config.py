@@ -111,7 +111,7 @@ def load_settings(path: str | Path | None = None, *, home: Path | None = None, *
     if "payment_limit_yuan" in data:  # the file speaks yuan; the program keeps fen
         data["payment_limit_fen"] = int(data.pop("payment_limit_yuan")) * 100
     known_printer = {f.name for f in dataclasses.fields(PrinterSettings)}
-    known = {f.name for f in dataclasses.fields(Settings)} - {"home", "printer"}
+    known = {f.name for f in dataclasses.fields(Settings)} - {"home", "printer", "practice", "live_database_url"}
     unknown = (set(data) - known) | {f"printer.{k}" for k in set(printer_data) - known_printer}
     if unknown:
         raise TellerError(f"{cfg_path}: unknown setting(s): {', '.join(sorted(unknown))}")

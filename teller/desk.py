@@ -174,6 +174,8 @@ class Desk:
 
         with Session(self.engine) as session:
             tx = session.get(TransactionRecord, tx_id)
+            if tx is None:
+                raise NotFound(f"transaction {tx_id}")
             jobs = session.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx_id).order_by(ReceiptJobRecord.id)).all()
             todo = [j.id for j in jobs if not only_unprinted or j.status != "printed"]
             title = self.procedure_title(tx.procedure_id)

@@ -184,7 +184,7 @@ def procedures_list(ctx: typer.Context) -> None:
     rows = [
         {"id": p.id, "title": pick(p.procedure.title.as_dict()), "version": p.procedure.version,
          "time_limit": f"{p.procedure.time_limit_s} s", "file": p.path.name}
-        for p in sorted(good, key=lambda p: p.id)
+        for p in sorted(good, key=lambda p: (p.procedure.order, p.id))  # as the clerk's picker
     ]
     columns = {"id": "编号 Id", "title": "名称 Title", "version": "版本 Version", "time_limit": "时限 Limit", "file": "文件 File"}
     emit(rows, columns, Format.table, fields=list(columns), empty=f"没有业务流程 / No procedures in {settings.procedures_dir}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -37,16 +37,7 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
     )
 
 
-def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    """A local business day as UTC bounds [start, end)."""
-    start = datetime.combine(day, time.min, zone)
-    from datetime import timedelta
-
-    end = start + timedelta(days=1)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
-
-
-def transactions(session: Session, *, day: date | None = None, zone: tzinfo | None = None) -> list[TransactionRecord]:
+def transactions(session: Session, *, day: date | None = None) -> list[TransactionRecord]:
     stmt = select(TransactionRecord).order_by(TransactionRecord.id)
     if day is not None:
         stmt = stmt.where(TransactionRecord.business_day == day)

@@ -1,0 +1,294 @@
+"""teller-admin through Typer's CliRunner, against a real SQLite file in a temporary home."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from teller.cli.main import app
+
+REPO = Path(__file__).parents[1]
+runner = CliRunner()
+
+PAYMENT_ANSWERS = ["13800138000", "王小明", None, "120", "150", None]  # number, holder, account, amount, cash, confirm
+
+GOOD_PROCEDURE = """\
+id: hello
+title: {zh: 问候, en: Hello}
+time_limit_s: 30
+customer: none
+steps:
+  - id: greet
+    say: {zh: "您好"}
+  - id: bye
+    kind: end
+    say: {zh: "再见"}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_config(monkeypatch):
+    monkeypatch.delenv("TELLER_CONFIG", raising=False)
+    monkeypatch.delenv("TELLER_HOME", raising=False)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copytree(REPO / "scripts_yaml", home / "scripts_yaml")
+    shutil.copytree(REPO / "receipts", home / "receipts")
+    return home
+
+
+def cli(home: Path, *args: str):
+    return runner.invoke(app, ["--home", str(home), *args])
+
+
+def pay(home: Path, *, print_now: bool = True):
+    """A real payment through the engine, as the console would make it; returns the Committed."""
+    from teller.clock import FixedClock
+    from teller.config import load_settings
+    from teller.desk import Desk
+    from teller.procedures.engine import Run
+
+    desk = Desk(load_settings(home=home), clock=FixedClock()).open()
+    try:
+        desk.login("1001", "1234")
+        run = Run(desk.procedures["payment"], desk)
+        for value in PAYMENT_ANSWERS:
+            run.submit(value)
+        assert run.committed is not None
+        if print_now:
+            desk.print_transaction(run.committed.tx_id)
+        return run.committed
+    finally:
+        desk.close()
+
+
+@pytest.fixture
+def paid(home: Path):
+    return pay(home)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---- help and import cost ---------------------------------------------------------------------
+COMMANDS = [
+    [], ["db"], ["db", "init"], ["seed"], ["seed", "demo"], ["procedures"], ["procedures", "list"],
+    ["procedures", "validate"], ["tx"], ["tx", "list"], ["receipts"], ["receipts", "reprint"], ["receipts", "pending"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+    assert " / " in result.output  # Chinese-first, then English
+
+
+def test_importing_the_cli_does_not_load_the_database_layer():
+    code = "import sys, teller.cli.main; print(','.join(m for m in ('sqlalchemy', 'sqlmodel', 'yaml', 'escpos') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == ""
+
+
+# ---- db and seed -------------------------------------------------------------------------------
+def test_db_init_creates_the_database_file_without_demo_data(tmp_path):
+    home = tmp_path / "fresh"
+    result = cli(home, "db", "init")
+    assert result.exit_code == 0, result.output
+    db_file = home / "db" / "teller.db"
+    assert db_file.is_file()
+    assert str(db_file) in result.stdout
+    first = cli(home, "seed", "demo")  # nothing was seeded by db init
+    assert first.exit_code == 0, first.output
+    assert "Added 0 " not in first.stdout
+
+
+def test_seed_demo_is_idempotent(tmp_path):
+    home = tmp_path / "fresh"
+    assert cli(home, "db", "init").exit_code == 0
+    first = cli(home, "seed", "demo")
+    assert first.exit_code == 0, first.output
+    added = int(first.stdout.split("Added ")[1].split()[0])
+    assert added > 0
+    second = cli(home, "seed", "demo")
+    assert second.exit_code == 0, second.output
+    assert "Added 0 demo rows" in second.stdout
+
+
+def test_practice_flag_uses_the_practice_database(tmp_path):
+    home = tmp_path / "fresh"
+    result = cli(home, "--practice", "db", "init")
+    assert result.exit_code == 0, result.output
+    assert (home / "db" / "practice.db").is_file()
+    assert not (home / "db" / "teller.db").exists()
+
+
+def test_bad_settings_file_is_an_error_not_a_traceback(home):
+    (home / "teller.toml").write_text("colour = 'red'\n", encoding="utf-8")
+    result = cli(home, "db", "init")
+    assert result.exit_code == 2
+    assert "unknown setting" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# ---- procedures ------------------------------------------------------------------------------
+def test_procedures_list_shows_titles(home):
+    result = cli(home, "procedures", "list")
+    assert result.exit_code == 0, result.output
+    assert "缴费" in result.stdout and "payment.yaml" in result.stdout and "110 s" in result.stdout
+    assert "✗" not in result.stdout
+
+
+def test_procedures_list_marks_broken_files(home):
+    (home / "scripts_yaml" / "zz_broken.yaml").write_text(GOOD_PROCEDURE + "colour: red\n", encoding="utf-8")
+    result = cli(home, "procedures", "list")
+    assert result.exit_code == 0, result.output
+    assert "缴费" in result.stdout
+    assert "✗ zz_broken.yaml" in result.stdout
+
+
+def test_validate_the_configured_folder(home):
+    result = cli(home, "procedures", "validate")
+    assert result.exit_code == 0, result.output
+    assert "OK 3 files" in result.stdout
+
+
+def test_validate_reports_file_line_and_field(home, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    good = bad / "good.yaml"
+    good.write_text(GOOD_PROCEDURE, encoding="utf-8")
+    unknown_key = bad / "unknown_key.yaml"
+    unknown_key.write_text(GOOD_PROCEDURE.replace("time_limit_s: 30\n", "time_limit_s: 30\ncolour: red\n").replace("id: hello", "id: hello2"), encoding="utf-8")
+    duplicate = bad / "duplicate.yaml"
+    duplicate.write_text(GOOD_PROCEDURE.replace("id: bye", "id: greet").replace("id: hello", "id: hello3"), encoding="utf-8")
+
+    result = cli(home, "procedures", "validate", str(bad))
+    assert result.exit_code == 1
+    assert f"{unknown_key}:4: colour: unknown key" in result.stderr
+    assert f"{duplicate}:8: steps[1].id: duplicate step id 'greet'" in result.stderr
+    assert "OK" not in result.stdout
+
+    assert cli(home, "procedures", "validate", str(good)).stdout.strip() == "OK 1 files"
+    single = cli(home, "procedures", "validate", str(good), str(duplicate))
+    assert single.exit_code == 1 and "duplicate step id" in single.stderr
+
+
+def test_validate_a_missing_file(home, tmp_path):
+    result = cli(home, "procedures", "validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert "file not found" in result.stderr
+
+
+# ---- transactions ----------------------------------------------------------------------------
+def test_tx_list_table(home, paid):
+    result = cli(home, "tx", "list")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert paid.receipt_no in out
+    assert "2026-11-23 10:00:00+08:00" in out  # the hall's zone, not UTC
+    for amount in ("120.00", "150.00", "30.00"):
+        assert amount in out
+    assert "payment" in out and "13800138000" in out and "1001" in out
+
+
+def test_tx_list_json(home, paid):
+    result = cli(home, "tx", "list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["receipt_no"] == paid.receipt_no
+    assert (row["amount_due_fen"], row["tendered_fen"], row["change_fen"]) == (12000, 15000, 3000)
+    assert (row["amount_due_yuan"], row["tendered_yuan"], row["change_yuan"]) == ("120.00", "150.00", "30.00")
+    assert row["status"] == "completed" and row["mode"] == "live" and row["clerk"] == "1001"
+
+
+def test_tx_list_csv(home, paid):
+    result = cli(home, "tx", "list", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.stdout.splitlines()[0].startswith("receipt_no,time,clerk,procedure,number,amount_due_fen")
+    assert rows[0]["receipt_no"] == paid.receipt_no
+    assert rows[0]["amount_due_yuan"] == "120.00" and rows[0]["change_fen"] == "3000"
+
+
+def test_tx_list_by_date(home, paid):
+    same_day = cli(home, "tx", "list", "--date", "2026-11-23", "-f", "json")
+    assert [r["receipt_no"] for r in json.loads(same_day.stdout)] == [paid.receipt_no]
+    other_day = cli(home, "tx", "list", "--date", "2026-11-24", "-f", "json")
+    assert json.loads(other_day.stdout) == []
+    empty_csv = cli(home, "tx", "list", "--date", "2026-11-24", "-f", "csv")
+    assert empty_csv.stdout.startswith("receipt_no,")
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "23/11/2026"])
+def test_tx_list_bad_date(home, bad):
+    result = cli(home, "tx", "list", "--date", bad)
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.stderr
+    assert result.stdout == ""
+
+
+# ---- receipts ----------------------------------------------------------------------------------
+def test_reprint_spools_a_copy_marked_reprint(home, paid):
+    spool = home / "receipts" / "spool" / "20261123"
+    before = set(spool.glob("*.txt"))
+    result = cli(home, "receipts", "reprint", paid.receipt_no)
+    assert result.exit_code == 0, result.output
+    assert "✓ invoice" in result.stdout
+    new = set(spool.glob("*.txt")) - before
+    assert len(new) == 1
+    text = new.pop().read_text(encoding="utf-8")
+    assert "补打" in text and paid.receipt_no in text
+
+
+def test_reprint_unknown_receipt(home, paid):
+    result = cli(home, "receipts", "reprint", "01-20991231-9999")
+    assert result.exit_code == 1
+    assert "01-20991231-9999" in result.stderr
+
+
+def test_pending_lists_what_a_refusing_printer_did_not_print(home):
+    port = free_port()
+    (home / "teller.toml").write_text(
+        f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout = 1\n', encoding="utf-8"
+    )
+    committed = pay(home)  # the print fails; the transaction stands
+
+    listed = cli(home, "tx", "list", "-f", "json")
+    assert [r["receipt_no"] for r in json.loads(listed.stdout)] == [committed.receipt_no]
+
+    result = cli(home, "receipts", "pending")
+    assert result.exit_code == 0, result.output
+    assert committed.receipt_no in result.stdout and "failed" in result.stdout
+    rows = json.loads(cli(home, "receipts", "pending", "-f", "json").stdout)
+    assert rows[0]["receipt_no"] == committed.receipt_no and rows[0]["layout"] == "invoice"
+    assert str(port) in rows[0]["error"]
+
+    retry = cli(home, "receipts", "reprint", committed.receipt_no)
+    assert retry.exit_code == 1
+    assert "safe" in retry.stderr
+
+
+def test_pending_is_empty_when_everything_printed(home, paid):
+    result = cli(home, "receipts", "pending")
+    assert result.exit_code == 0, result.output
+    assert paid.receipt_no not in result.stdout
