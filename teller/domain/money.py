@@ -6,7 +6,7 @@ import re
 
 from teller.errors import InputRefused
 
-_AMOUNT = re.compile(r"^(\d+)(?:\.(\d*))?$")
+_AMOUNT = re.compile(r"^([0-9]+)(?:\.([0-9]*))?$")
 
 
 def parse_yuan(text: str, *, what: str = "金额") -> int:
@@ -16,7 +16,9 @@ def parse_yuan(text: str, *, what: str = "金额") -> int:
     """
     from teller.strings import t
 
-    raw = (text or "").strip().replace("¥", "").replace("￥", "").replace("元", "").replace(",", "")
+    from teller.domain.rules import ascii_digits
+
+    raw = ascii_digits(text).replace("．", ".").strip().replace("¥", "").replace("￥", "").replace("元", "").replace(",", "")
     if not raw:
         raise InputRefused(t("money.empty", what=what))
     if raw.startswith("-"):

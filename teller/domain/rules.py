@@ -8,13 +8,19 @@ from datetime import datetime
 from teller.errors import InputRefused
 from teller.strings import t
 
-_PHONE = re.compile(r"^1\d{10}$")
+_PHONE = re.compile(r"^1[0-9]{10}$")
+_ID = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (an input method left in full-width mode) become ASCII: １２３ -> 123."""
+    return "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" else c for c in text or "")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
 def check_phone(text: str) -> str:
-    number = (text or "").strip().replace(" ", "").replace("-", "")
+    number = ascii_digits(text).strip().replace(" ", "").replace("-", "")
     if not _PHONE.match(number):
         raise InputRefused(t("rule.phone", text=text.strip()))
     return number
@@ -28,10 +34,10 @@ def id_check_digit(first17: str) -> str:
 
 def check_id_number(text: str) -> str:
     """An 18-character resident ID number with a valid check character (GB 11643)."""
-    value = (text or "").strip().upper()
+    value = ascii_digits(text).strip().upper().replace("Ｘ", "X")
     if len(value) != 18:
         raise InputRefused(t("rule.id_length", n=len(value)))
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ID.match(value):
         raise InputRefused(t("rule.id_chars"))
     try:
         datetime.strptime(value[6:14], "%Y%m%d")
@@ -48,8 +54,8 @@ def id_is_male(id_number: str) -> bool:
 
 def check_new_password(text: str) -> str:
     """Six digits, not all one digit, not a run up or down (123456, 654321)."""
-    value = (text or "").strip()
-    if len(value) != 6 or not value.isdigit():
+    value = ascii_digits(text).strip()
+    if not re.fullmatch(r"[0-9]{6}", value):
         raise InputRefused(t("rule.pw_six"))
     if len(set(value)) == 1:
         raise InputRefused(t("rule.pw_same"))

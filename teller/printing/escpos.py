@@ -21,6 +21,7 @@ from teller.strings import t
 
 ESC_INIT = b"\x1b@"
 FS_CHINESE_ON = b"\x1c&"
+GS_SIZE = b"\x1d!"
 ENCODING = "gb18030"
 
 _prepared = False
@@ -58,7 +59,8 @@ def to_bytes(ops: list[Op], *, profile: str = "default", drawer: bool = False) -
         if isinstance(op, Line):
             want = (op.bold, op.tall)
             if want != style:
-                p.set(bold=op.bold, double_height=op.tall, normal_textsize=not op.tall, custom_size=False)
+                p.set(bold=op.bold)
+                p._raw(GS_SIZE + (b"\x01" if op.tall else b"\x00"))  # double height, all characters
                 style = want
             p._raw(encode(op.text) + b"\n")
         elif isinstance(op, Qr):
@@ -100,6 +102,24 @@ def _open(cfg: PrinterSettings):
     raise PrintFailed(f"unknown printer backend {kind!r}")
 
 
+DLE_EOT_PRINTER_STATUS = b"\x10\x04\x01"
+
+
+def _confirm_online(sock) -> None:
+    """Ask the printer for its real-time status after the job and wait for the answer.
+
+    Bytes accepted by the operating system are not bytes printed: a printer that stalls or
+    drops the connection mid-job only shows up here, as a timeout or a closed connection.
+    The printer answers DLE EOT 1 when it reaches it in its input, after the job's data.
+    """
+    sock.sendall(DLE_EOT_PRINTER_STATUS)
+    status = sock.recv(1)
+    if not status:
+        raise ConnectionResetError("printer closed the connection before confirming the job")
+    if status[0] & 0x08:  # bit 3: offline (cover open, paper out, error)
+        raise OSError("printer reports it is offline (cover open or out of paper)")
+
+
 def send(cfg: PrinterSettings, data: bytes) -> None:
     """Deliver bytes to the configured printer, or raise PrintFailed with a reason for the clerk."""
     target = _target(cfg)
@@ -108,6 +128,8 @@ def send(cfg: PrinterSettings, data: bytes) -> None:
         dev.open()
         try:
             dev._raw(data)
+            if cfg.backend == "network":
+                _confirm_online(dev.device)
         finally:
             dev.close()
     except PrintFailed:

@@ -95,11 +95,14 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
         job = session.get(ReceiptJobRecord, job_id)
         tx = session.get(TransactionRecord, job.tx_id)
         reprints = job.reprints + 1 if reprint else 0
+        first_job = job.id == session.exec(
+            select(ReceiptJobRecord.id).where(ReceiptJobRecord.tx_id == job.tx_id).order_by(ReceiptJobRecord.id)
+        ).first()
         data = receipt_data(session, tx, settings, procedure_title=procedure_title, reprints=reprints)
     cfg = settings.printer
     layout = load_layout(str(settings.layouts_dir), job.layout)
     ops = render(layout, data, cfg.columns)
-    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint
+    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint and first_job  # once per sale
     error, spooled = "", None
     try:
         raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=drawer)

@@ -145,7 +145,7 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
         if block == "cut":
             return [Cut()]
         if block == "banner":
-            return [Line(center(f"*** {b} ***", width), bold=True) for b in data.banners]
+            return [Line(center(part, width), bold=True) for b in data.banners for part in wrap(f"*** {b} ***", width)]
         rows = data.fees if block == "fees" else data.details
         return [Line(text) for label, value in rows for text in pair(label, value, width)]
     bold, tall = bool(block.get("bold")), bool(block.get("tall"))

@@ -260,7 +260,7 @@ class Run:
         step = self.step
         if step.kind == "commit":
             self.commit()
-            self._go(step.goto)
+            self._arrive(self._index_of(step.goto) if step.goto else self.index + 1)  # no way back past it
             return
         if step.kind == "end":
             self.history.append(self.index)
@@ -315,13 +315,15 @@ class Run:
             if fen > self.desk.payment_limit_fen:
                 raise InputRefused(t("money.over_limit", what=label, limit=spoken_yuan(self.desk.payment_limit_fen)))
             if spec.min_fen is not None and fen < spec.min_fen:
-                raise InputRefused(t("money.short", short=spoken_yuan(spec.min_fen - fen)))
+                raise InputRefused(t("money.min", what=label, min=spoken_yuan(spec.min_fen)))
             return fen
         if kind == "cash":
             fen = parse_yuan(raw, what=label or t("run.tendered"))
             due = self.total_fen
             if fen < due:
                 raise InputRefused(t("money.short", short=spoken_yuan(due - fen)))
+            if fen > due + self.desk.payment_limit_fen:  # a slip of the finger, not a banknote pile
+                raise InputRefused(t("money.cash_absurd", tendered=spoken_yuan(fen), due=spoken_yuan(due)))
             return fen
         if kind == "id_number":
             return rules.check_id_number(raw)
@@ -331,7 +333,7 @@ class Run:
                 raise InputRefused(t("rule.pw_mismatch"))
             return pw
         if kind == "password":
-            if self.customer is None or not verify_secret(raw.strip(), self.customer.password_hash):
+            if self.customer is None or not verify_secret(rules.ascii_digits(raw).strip(), self.customer.password_hash):
                 raise InputRefused(t("rule.pw_wrong"))
             return "verified"
         if kind == "choice":

@@ -69,6 +69,20 @@ def _loc_to_line(root: yaml.Node | None, loc: tuple) -> int | None:
     return line
 
 
+def _duplicate_keys(node, path: tuple = ()):
+    """(line, field) of every key given twice in one mapping: YAML itself keeps the last silently."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key, value in node.value:
+            if key.value in seen:
+                yield key.start_mark.line + 1, _field_name((*path, key.value))
+            seen.add(key.value)
+            yield from _duplicate_keys(value, (*path, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _duplicate_keys(item, (*path, i))
+
+
 def _field_name(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -101,6 +115,9 @@ def parse(text: str, path: str | Path = "<text>") -> LoadedProcedure:
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ProcedureError([Problem(name, line, "", f"YAML syntax: {problem}")]) from None
+    duplicates = list(_duplicate_keys(root))
+    if duplicates:
+        raise ProcedureError([Problem(name, line, field, "duplicate key (the later one would win silently)") for line, field in duplicates])
     if not isinstance(data, dict):
         raise ProcedureError([Problem(name, 1, "", "a procedure file is a mapping (id, title, steps, ...)")])
     try:
@@ -161,6 +178,8 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         if step.check and step.check not in CHECKS:
             out.append(((*base, "check"), f"unknown check {step.check!r} (known: {', '.join(sorted(CHECKS))})"))
         if step.input:
+            if step.input.kind == "cash" and step.input.field != "tendered":
+                out.append(((*base, "input", "field"), "the cash input's field is `tendered` (receipts and the ledger read it)"))
             if step.input.same_as and step.input.same_as not in fields:
                 out.append(((*base, "input", "same_as"), f"same_as names no input field: {step.input.same_as!r}"))
             for j, choice in enumerate(step.input.choices or []):

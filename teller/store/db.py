@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from teller.store import models
@@ -52,8 +52,15 @@ def init_schema(engine) -> bool:
 
 @contextmanager
 def session_scope(engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE: it takes the write lock before the
+    first read, so two counters changing the same account queue up instead of one overwriting
+    the other's balance (busy_timeout makes the second wait).
+    """
     with Session(engine, expire_on_commit=False) as session:
+        if engine.dialect.name == "sqlite":
+            session.execute(text("BEGIN IMMEDIATE"))
         try:
             yield session
             session.commit()
