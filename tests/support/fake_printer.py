@@ -181,9 +181,18 @@ class FakePrinter:
         except OSError:
             chunk = b""
         with self._cond:
+            before = bytes(job[-2:])
             job += chunk
             self._buf += chunk
             self._cond.notify_all()
+        if chunk and self.mode == "accept":
+            # a real printer answers DLE EOT n (real-time status) with one status byte: 0x12 = online
+            asks = (before + chunk).count(b"\x10\x04") - before.count(b"\x10\x04")
+            if asks:
+                try:
+                    conn.sendall(b"\x12" * asks)
+                except OSError:
+                    pass
         if not chunk:
             sel.unregister(conn)
             conn.close()
