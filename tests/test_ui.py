@@ -18,7 +18,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def ui_home(tmp_path: Path) -> Path:
+def ui_home(home: Path) -> Path:
+    """A home with a copy of the session's demo database (the seed's hashing is done once)."""
+    return home
+
+
+@pytest.fixture
+def bare_home(tmp_path: Path) -> Path:
+    """A home with no database at all: the console must create and seed what it opens."""
     shutil.copytree(REPO / "scripts_yaml", tmp_path / "scripts_yaml")
     shutil.copytree(REPO / "receipts", tmp_path / "receipts")
     return tmp_path
@@ -300,7 +307,8 @@ async def test_printer_off_keeps_the_sale_and_f5_prints_again(ui_home: Path) -> 
     assert rows(ui_home, "select status, attempts from receipt_job") == [("printed", 2)]
 
 
-async def test_practice_mode_is_timed_marked_and_isolated(ui_home: Path) -> None:
+async def test_practice_mode_is_timed_marked_and_isolated(bare_home: Path) -> None:
+    ui_home = bare_home
     app = make_app(ui_home, practice=True, printer={"backend": "network", "host": "127.0.0.1", "port": 9})
     async with app.run_test(size=(80, 24)) as pilot:
         await login(app, pilot)
