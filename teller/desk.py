@@ -118,6 +118,31 @@ class Desk:
         self.audit("login")
         return self.clerk_view
 
+    def authorize(self, staff_no: str, pin: str, *, action: str, detail: str = "") -> ClerkView:
+        """A supervisor's PIN entered at this PC (maker-checker): a supervisor, not the clerk.
+
+        Used for everything that needs a second person: voids, fee waivers, compensation
+        credits, invoice reprints. The grant is written to the audit trail.
+        """
+        from sqlmodel import Session
+
+        from teller.domain.secrets import verify_secret
+        from teller.store.models import ClerkRecord
+
+        staff_no = staff_no.strip()
+        if self.clerk_view is not None and staff_no == self.clerk_view.staff_no:
+            raise AuthError(t("auth.same_person"))
+        with Session(self.engine) as session:
+            rec = session.get(ClerkRecord, staff_no)
+            if rec is None or not rec.active or not verify_secret(pin, rec.pin_hash):
+                self.audit("authorize_failed", actor=staff_no[:16], detail=action)
+                raise AuthError(t("auth.bad"))
+            if rec.role != "supervisor":
+                raise AuthError(t("auth.not_supervisor"))
+            granted = ClerkView(rec.staff_no, rec.name, rec.role)
+        self.audit("authorize", actor=granted.staff_no, detail=f"{action} for {self.clerk or '-'} {detail}".strip())
+        return granted
+
     def logout(self) -> None:
         if self.clerk_view:
             self.audit("logout")
@@ -210,5 +235,6 @@ class Desk:
             session.add(AuditRecord(at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id))
 
 
-def answers_json(run: "Run", details: dict) -> str:
-    return json.dumps({**run.record(), "_details": details}, ensure_ascii=False, default=str)
+def answers_json(run: "Run", paper: list[tuple[str, str]]) -> str:
+    """The run's answers as kept with the transaction (no secrets) and the lines its papers print."""
+    return json.dumps({**run.record(), "_paper": paper}, ensure_ascii=False, default=str)

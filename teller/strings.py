@@ -59,6 +59,9 @@ ZH: dict[str, str] = {
     "login.bad": "工号或密码不正确",
     "login.disabled": "该工号已停用",
     "login.demo": "演示工号：1001 / 1234（营业员），9001 / 9999（值班长）",
+    "auth.same_person": "授权须由另一位值班长输入，不能由经办人本人授权",
+    "auth.bad": "授权工号或密码不正确",
+    "auth.not_supervisor": "该工号不是值班长，无权授权",
     "home.title": "选择业务",
     "home.filter": "输入业务名称或编号筛选，回车开始",
     "home.none": "没有匹配的业务",
@@ -113,6 +116,10 @@ ZH: dict[str, str] = {
     "print.timeout": "打印机无响应（{target}）",
     "print.io": "打印中断：{error}",
     "print.not_found": "票据号 {receipt_no} 不存在",
+    "paper.balance_after": "缴费后余额",
+    "paper.plan": "套餐",
+    "paper.new_number": "新号码",
+    "paper.sim": "SIM卡号",
     # CLI
     "cli.ok": "完成",
 }
@@ -166,6 +173,9 @@ EN: dict[str, str] = {
     "login.bad": "Wrong staff number or PIN",
     "login.disabled": "This staff number is disabled",
     "login.demo": "Demo: 1001 / 1234 (clerk), 9001 / 9999 (supervisor)",
+    "auth.same_person": "Another person (a supervisor) must authorise; not the clerk",
+    "auth.bad": "Wrong supervisor number or PIN",
+    "auth.not_supervisor": "This staff member is not a supervisor",
     "home.title": "Choose a procedure",
     "home.filter": "Type to filter by name or id; Enter starts",
     "home.none": "No procedure matches",
@@ -218,6 +228,10 @@ EN: dict[str, str] = {
     "print.timeout": "Printer not answering ({target})",
     "print.io": "Print interrupted: {error}",
     "print.not_found": "No receipt {receipt_no}",
+    "paper.balance_after": "Balance after",
+    "paper.plan": "Plan",
+    "paper.new_number": "New number",
+    "paper.sim": "SIM serial",
     "cli.ok": "Done",
 }
 

@@ -102,7 +102,7 @@ def test_payment_main_path(desk):
     assert tx.customer_number == WANG and tx.clerk == "1001" and tx.counter == "01"
     assert tx.procedure_id == "payment" and tx.procedure_digest == desk.procedures["payment"].digest
     assert tx.visit_token == run.visit_token
-    assert json.loads(tx.answers_json)["_details"]["balance_after"] == 15520
+    assert ["缴费后余额", "￥155.20"] in json.loads(tx.answers_json)["_paper"]
     with Session(desk.engine) as s:
         lines = s.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id)).all()
         assert [(f.code, f.amount_fen) for f in lines] == [("amount", 12000)]
@@ -417,8 +417,11 @@ def test_replace_sim_records_a_new_serial(desk):
     assert rec.sim_serial != old and rec.sim_serial.startswith("8986") and len(rec.sim_serial) == 20
     assert rec.balance_fen == 3520  # the card fee is paid in cash, not from the balance
     (tx,) = transactions(desk)
-    details = json.loads(tx.answers_json)["_details"]
-    assert details["sim_serial"] == rec.sim_serial and details["old_sim_serial"] == old
+    paper = json.loads(tx.answers_json)["_paper"]
+    assert ["SIM卡号", "****" + rec.sim_serial[-6:]] in paper and rec.sim_serial not in tx.answers_json
+    with Session(desk.engine) as s:
+        audit = s.exec(select(AuditRecord).where(AuditRecord.tx_id == tx.id)).one()
+    assert old[-4:] in audit.detail and rec.sim_serial[-4:] in audit.detail
     assert WANG_ID not in tx.answers_json
     with Session(desk.engine) as s:
         jobs = s.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx.id)).all()

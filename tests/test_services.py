@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from teller.clock import FixedClock, hall_zone
 from teller.desk import Desk
 from teller.domain import services
-from teller.errors import InputRefused, NotFound, TellerError
+from teller.errors import AuthError, InputRefused, NotFound, TellerError
 from teller.store.models import (
     AuditRecord,
     CustomerRecord,
@@ -253,3 +253,21 @@ def test_naive_times_are_refused_by_the_store(desk):
         with pytest.raises(Exception) as exc:
             s.commit()
     assert "naive" in str(exc.value)
+
+
+def test_supervisor_authorisation_is_maker_checker(settings, clock):
+    from teller.store.models import AuditRecord as Audit
+
+    desk = open_desk(settings, clock)  # clerk 1001
+    with pytest.raises(AuthError, match="不正确"):
+        desk.authorize("9001", "0000", action="reprint")
+    with pytest.raises(AuthError, match="不是值班长"):
+        desk.authorize("1002", "2345", action="reprint")
+    granted = desk.authorize("9001", "9999", action="reprint", detail="01-20261123-0001")
+    assert granted.role == "supervisor"
+    supervisor = open_desk(settings, clock, "9001", "9999")
+    with pytest.raises(AuthError, match="另一位"):
+        supervisor.authorize("9001", "9999", action="void")
+    with Session(desk.engine) as s:
+        actions = [a.action for a in s.exec(select(Audit).order_by(Audit.id))]
+    assert actions.count("authorize") == 1 and actions.count("authorize_failed") == 1

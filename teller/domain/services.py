@@ -9,10 +9,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlmodel import Session
 
+from teller.domain.money import money
 from teller.domain.rules import id_is_male
 from teller.domain.secrets import hash_secret
 from teller.errors import InputRefused, NotFound
@@ -24,11 +25,12 @@ MAX_NUMBERS_PER_ID = 5
 
 @dataclass
 class Outcome:
-    """What an operation did: the customer it touched and a line for the audit trail."""
+    """What an operation did: the customer it touched, a line for the audit trail, and the
+    labelled lines its papers print in their `details` block (already masked and formatted)."""
 
     customer_number: str | None
     audit: str
-    details: dict[str, Any] = field(default_factory=dict)
+    paper: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _customer(session: Session, number: str) -> CustomerRecord:
@@ -46,7 +48,11 @@ def pay(session: Session, *, number: str, amount_fen: int, now: datetime) -> Out
     if rec.status == "suspended_arrears" and rec.balance_fen >= 0:
         rec.status = "active"
     session.add(rec)
-    return Outcome(number, f"pay {amount_fen} fen: balance {before} -> {rec.balance_fen}", {"balance_after_fen": rec.balance_fen})
+    return Outcome(number, f"pay {amount_fen} fen: balance {before} -> {rec.balance_fen}", [(t("paper.balance_after"), money(rec.balance_fen))])
+
+
+def mask_serial(serial: str) -> str:
+    return "****" + serial[-6:]
 
 
 def new_sim_serial() -> str:
@@ -95,7 +101,8 @@ def open_account(
             opened_at=now,
         )
     )
-    return Outcome(number, f"open {number} plan {plan.code}", {"sim_serial": serial, "plan_name": plan.name})
+    paper = [(t("paper.plan"), plan.name), (t("paper.new_number"), number), (t("paper.sim"), mask_serial(serial))]
+    return Outcome(number, f"open {number} plan {plan.code}", paper)
 
 
 def count_numbers_held(session: Session, id_number: str) -> int:
@@ -115,19 +122,27 @@ def replace_sim(session: Session, *, number: str, id_number: str, now: datetime)
     old = rec.sim_serial
     rec.sim_serial = new_sim_serial()
     session.add(rec)
-    return Outcome(number, f"replace sim {old[-4:] if old else '-'} -> {rec.sim_serial[-4:]}", {"sim_serial": rec.sim_serial, "old_sim_serial": old})
+    return Outcome(number, f"replace sim {old[-4:] if old else '-'} -> {rec.sim_serial[-4:]}", [(t("paper.sim"), mask_serial(rec.sim_serial))])
+
+
+Operation = Callable[[Session, dict[str, Any], datetime], Outcome]
+
+#: effect name (a procedure file's `effect:`) -> the operation, called with the run's answers.
+#: The input fields each one reads are declared in teller.procedures.schema.EFFECT_FIELDS.
+OPERATIONS: dict[str, Operation] = {
+    "pay": lambda s, a, now: pay(s, number=a["number"], amount_fen=a["amount"], now=now),
+    "open_account": lambda s, a, now: open_account(
+        s, number=a["new_number"], name=a["name"], id_number=a["id_number"], plan_code=a["plan"],
+        password=a["password"], prepay_fen=a["prepay"], contact=a.get("contact", ""), now=now,
+    ),
+    "replace_sim": lambda s, a, now: replace_sim(s, number=a["number"], id_number=a["id_number"], now=now),
+}
 
 
 def apply(effect: str, session: Session, answers: dict[str, Any], now: datetime) -> Outcome:
     """Dispatch a procedure's `effect` to its operation with the run's answers."""
-    a = answers
-    if effect == "pay":
-        return pay(session, number=a["number"], amount_fen=a["amount"], now=now)
-    if effect == "open_account":
-        return open_account(
-            session, number=a["new_number"], name=a["name"], id_number=a["id_number"], plan_code=a["plan"],
-            password=a["password"], prepay_fen=a["prepay"], contact=a.get("contact", ""), now=now,
-        )
-    if effect == "replace_sim":
-        return replace_sim(session, number=a["number"], id_number=a["id_number"], now=now)
-    raise NotFound(f"unknown effect {effect}")
+    try:
+        operation = OPERATIONS[effect]
+    except KeyError:
+        raise NotFound(f"unknown effect {effect}") from None
+    return operation(session, answers, now)

@@ -22,14 +22,6 @@ from teller.printing.layouts import ReceiptData, load_layout, preview_text, rend
 from teller.store.models import CustomerRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
 from teller.strings import t
 
-DETAIL_LABELS = {
-    "plan_name": "套餐",
-    "new_number": "新号码",
-    "sim_serial": "SIM卡号",
-    "balance_after": "缴费后余额",
-}
-
-
 @dataclass(frozen=True)
 class JobOutcome:
     job_id: int
@@ -44,16 +36,7 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
     cust = session.get(CustomerRecord, tx.customer_number) if tx.customer_number else None
     local = tx.created_at.astimezone(_zone(settings))
     answers = json.loads(tx.answers_json or "{}")
-    details: list[tuple[str, str]] = []
-    facts = answers.get("_details", {})
-    for key, label in DETAIL_LABELS.items():
-        if key in facts:
-            value = facts[key]
-            if key == "balance_after":
-                value = money(int(value))
-            elif key == "sim_serial":
-                value = "****" + str(value)[-6:]
-            details.append((label, str(value)))
+    details = [(str(label), str(value)) for label, value in answers.get("_paper", [])]
     fees = [(f.label, money(f.amount_fen)) for f in session.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id))]
     banners = []
     if tx.mode == "practice":

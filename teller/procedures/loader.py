@@ -189,7 +189,9 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         if fee.input and fee.code not in fields:
             out.append((("fees", i, "input"), f"no input step has field {fee.code!r} for this fee"))
         check_cond(("fees", i, "when"), fee.when)
-    if proc.effect:
+    if proc.effect and proc.effect not in EFFECT_FIELDS:
+        out.append((("effect",), f"unknown effect {proc.effect!r} (known: {', '.join(sorted(EFFECT_FIELDS))})"))
+    elif proc.effect:
         missing = EFFECT_FIELDS[proc.effect] - fields
         if missing:
             out.append((("effect",), f"effect {proc.effect!r} needs input fields: {', '.join(sorted(missing))}"))

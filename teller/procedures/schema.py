@@ -157,7 +157,7 @@ class Documents(Strict):
     any_of: list[str] = []
 
 
-Effect = Literal["pay", "open_account", "replace_sim"]
+Effect = Ident  # a domain operation named in EFFECT_FIELDS (checked when the file loads)
 
 #: The input fields each domain operation reads from the run (checked when a file loads).
 EFFECT_FIELDS: dict[str, set[str]] = {
@@ -165,7 +165,8 @@ EFFECT_FIELDS: dict[str, set[str]] = {
     "open_account": {"name", "id_number", "plan", "new_number", "password", "prepay"},
     "replace_sim": {"number", "id_number"},
 }
-Layout = Literal["invoice", "slip"]
+#: Papers a procedure may print: each is a layout file in receipts/.
+Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement"]
 
 
 class Procedure(Strict):

@@ -46,11 +46,6 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 outcome = services.apply(proc.effect, session, run.answers, now)
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
-                details = dict(outcome.details)
-                if "balance_after_fen" in details:
-                    details["balance_after"] = details.pop("balance_after_fen")
-                if "new_number" in run.answers:
-                    details["new_number"] = run.answers["new_number"]
                 tx = TransactionRecord(
                     receipt_no=receipt_number(desk.counter, day, seq, practice=desk.practice),
                     counter=desk.counter,
@@ -65,7 +60,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
-                    answers_json=answers_json(run, details),
+                    answers_json=answers_json(run, outcome.paper),
                     visit_token=run.visit_token,
                     created_at=now,
                 )
