@@ -52,14 +52,19 @@ async def login(app: TellerApp, pilot, staff: str = "1001", pin: str = "1234") -
     await pilot.press(*staff, "enter")
     await pilot.pause()
     await pilot.press(*pin, "enter")
-    await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+    await until(pilot, lambda: on_home(app))
+
+
+def on_home(app: TellerApp) -> bool:
+    """The picker is the screen and has been composed."""
+    return type(app.screen).__name__ == "HomeScreen" and bool(app.screen.query("#filter"))
 
 
 async def start(app: TellerApp, pilot, filter_text: str) -> None:
     app.screen.query_one("#filter").value = filter_text
     await pilot.pause()
     await pilot.press("enter")
-    await until(pilot, lambda: type(app.screen).__name__ == "RunScreen")
+    await until(pilot, lambda: type(app.screen).__name__ == "RunScreen" and bool(app.screen.query("#answer")))
 
 
 async def answer(pilot, app, value: str | None = None) -> None:
@@ -328,3 +333,27 @@ async def test_practice_mode_is_timed_marked_and_isolated(bare_home: Path) -> No
         assert con.execute('select mode from "transaction"').fetchall() == [("practice",)]
     paper = next((ui_home / "receipts" / "spool" / "practice").rglob(f"{receipt_no}-invoice.txt")).read_text(encoding="utf-8")
     assert "练习 / TRAINING" in paper
+
+
+def burst(app: TellerApp, text: str) -> None:
+    """Keys arriving in one read, as from a fast clerk or a terminal paste ("\\r" is Enter)."""
+    from textual import events
+
+    for ch in text:
+        if ch == "\r":
+            app.post_message(events.Key("enter", "\r"))
+        else:
+            app.post_message(events.Key(ch if ch.isascii() else ch, ch))
+
+
+async def test_keys_typed_ahead_are_kept_through_log_in_and_steps(ui_home: Path) -> None:
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.wait_for_desk()
+        await pilot.pause()
+        burst(app, "1001\r1234\r")  # the PIN typed before the focus has moved
+        await until(pilot, lambda: on_home(app))
+        await start(app, pilot, "缴费")
+        burst(app, "13800138000\r王小明\r\r120\r150\r")
+        await until(pilot, lambda: app.screen.run.step.id == "confirm")
+        assert app.screen.run.answers["amount"] == 12000 and app.screen.run.answers["tendered"] == 15000

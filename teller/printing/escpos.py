@@ -40,6 +40,16 @@ def _prepare() -> None:
     root = logging.getLogger()
     if not root.handlers:  # keep basicConfig() from adding a stderr handler under the UI
         root.addHandler(logging.NullHandler())
+    # escpos.capabilities evaluates mkdtemp() as the default of os.environ.get() even when the
+    # pickle folder is set, leaving an empty temp folder per start: hand it our folder instead.
+    import tempfile
+
+    real_mkdtemp = tempfile.mkdtemp
+    tempfile.mkdtemp = lambda *a, **k: os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR") or real_mkdtemp(*a, **k)  # type: ignore[assignment]
+    try:
+        import escpos.capabilities  # noqa: F401
+    finally:
+        tempfile.mkdtemp = real_mkdtemp
     _prepared = True
 
 

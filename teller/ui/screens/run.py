@@ -31,7 +31,7 @@ def clock_text(seconds: float) -> str:
 
 class RunScreen(Screen):
     BINDINGS = [
-        Binding("enter", "confirm", t("key.confirm")),
+        Binding("enter", "confirm", t("key.confirm"), priority=True),
         Binding("escape", "back", t("key.back")),
         Binding("f8", "cancel", t("key.cancel")),
         Binding("f5", "retry_print", t("key.retry_print")),
@@ -43,6 +43,7 @@ class RunScreen(Screen):
         self.busy = False
         self.print_failed = False
         self.started = time.monotonic()
+        self._submitted: str | None = None  # the value of the last Enter, to keep type-ahead
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -113,18 +114,29 @@ class RunScreen(Screen):
             previous = run.typed.get(spec.field)
             ids = [o.value for o in options]
             choices.highlighted = ids.index(previous) if previous in ids else 0
-            choices.focus()
+            self.set_focus(choices)
         elif spec is not None:
             choices.display = False
             box.display = True
             box.password = spec.kind in ("password", "new_password")
             box.placeholder = pick(spec.label.as_dict()) if spec.label else ""
             box.value = run.typed.get(spec.field, "") if not box.password else ""
-            box.focus()
+            if not box.value:
+                box.value = self._type_ahead(box)
+            self.set_focus(box)
         else:
             box.display = False
             choices.display = False
             self.set_focus(None)
+        self._submitted = None
+
+    def _type_ahead(self, box: Input) -> str:
+        """Keys a fast clerk typed after Enter, before this step appeared: keep them."""
+        sent = self._submitted
+        current = box.value
+        if sent is not None and current.startswith(sent) and len(current) > len(sent):
+            return current[len(sent):]
+        return ""
 
     def _show_fees(self) -> None:
         run = self.run
@@ -155,10 +167,15 @@ class RunScreen(Screen):
             return True if self.run.history and self.run.committed is None or self.run.state == "stopped" else None
         return True
 
-    @on(Input.Submitted, "#answer")
-    def _typed(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit(event.value)
+    def _typed(self) -> None:
+        box = self.query_one("#answer", Input)
+        self._submitted = box.value
+        self.submit(box.value)
+
+    def _picked(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is not None:
+            self.submit(choices.get_option_at_index(choices.highlighted).id)
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -175,7 +192,16 @@ class RunScreen(Screen):
                 self.submit(choices.get_option_at_index(index).id)
 
     def action_confirm(self) -> None:
-        if self.run.state == "stopped" or self.run.step.kind in ("say", "commit", "end"):
+        """Enter, taken before the field sees it: the field's queued keys are read first
+        (call_later runs in the field's own queue), and keys typed after Enter go on to the
+        next step instead of being lost."""
+        box = self.query_one("#answer", Input)
+        choices = self.query_one("#choices", OptionList)
+        if self.run.state == "active" and box.display:
+            box.call_later(self._typed)
+        elif self.run.state == "active" and choices.display:
+            choices.call_later(self._picked)
+        else:
             self.submit(None)
 
     def submit(self, value: str | None) -> None:
