@@ -431,3 +431,28 @@ def test_wrong_answers_never_reach_the_database(desk):
         run.submit("000000")
     with Session(desk.engine) as s:
         assert s.exec(select(FamilyLinkRecord)).all() == []
+
+
+@pytest.mark.parametrize(
+    "operation, kwargs, message",
+    [
+        ("add_family_number", {"number": WANG, "secondary": WANG}, "同一个号码"),
+        ("close_account", {"number": LI, "id_number": catalog.demo_id("31010419920315242"), "reason": "other", "retention": "closed"}, "欠费"),
+        ("suspend_resume", {"number": LI, "action": "resume"}, "欠费"),
+        ("change_plan", {"number": ZHANG, "plan_code": "szx_fashion"}, "当前的套餐"),
+        ("change_plan", {"number": LI, "plan_code": "jiayuan"}, "欠费"),
+        ("transfer_ownership", {"number": LI, "id_number": catalog.demo_id("31010419920315242"), "new_name": "李四",
+                                "new_id_number": NEW_ID, "password": NEW_PW}, "欠费"),
+    ],
+)
+def test_operations_refuse_on_their_own_and_write_nothing(desk, operation, kwargs, message):
+    """The gates are the clerk's early warning; the operations hold the same rules at the commit."""
+    from teller.domain import services
+    from teller.store.db import session_scope
+
+    before = {n: customer(desk, n).model_dump() for n in (WANG, LI, ZHANG)}
+    with pytest.raises(InputRefused) as exc:
+        with session_scope(desk.engine) as s:
+            getattr(services, operation)(s, now=DAY, **kwargs)
+    assert message in exc.value.message
+    assert {n: customer(desk, n).model_dump() for n in (WANG, LI, ZHANG)} == before

@@ -282,8 +282,7 @@ def suspend_resume(session: Session, *, number: str, action: str, now: datetime)
     elif action == "resume":
         if rec.status == "active":
             raise InputRefused(t("rule.not_suspended"))
-        if rec.status == "suspended_arrears":
-            _no_arrears(rec)
+        _no_arrears(rec)  # a number never reopens while it owes (欠停开机 after payment)
         rec.status = "active"
     else:
         raise InputRefused(t("rule.choice"))
