@@ -157,6 +157,15 @@ class Desk:
         with Session(self.engine) as session:
             return customer_view(session, number)
 
+    def numbers_held(self, id_number: str) -> int:
+        """How many open numbers an ID holds (at most 5 per ID)."""
+        from sqlmodel import Session
+
+        from teller.domain.services import count_numbers_held
+
+        with Session(self.engine) as session:
+            return count_numbers_held(session, id_number)
+
     def plans(self) -> list[PlanView]:
         if self._plans is None:
             from sqlmodel import Session, select
@@ -235,6 +244,8 @@ class Desk:
             session.add(AuditRecord(at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id))
 
 
-def answers_json(run: "Run", paper: list[tuple[str, str]]) -> str:
-    """The run's answers as kept with the transaction (no secrets) and the lines its papers print."""
-    return json.dumps({**run.record(), "_paper": paper}, ensure_ascii=False, default=str)
+def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None) -> str:
+    """The run's answers as kept with the transaction (no secrets), the lines its papers print,
+    and who signs the slip when it is more than the customer (`_signatures`)."""
+    extra = {"_signatures": signatures} if signatures else {}
+    return json.dumps({**run.record(), "_paper": paper, **extra}, ensure_ascii=False, default=str)

@@ -155,7 +155,9 @@ def test_unknown_placeholder_in_a_say(path):
 @pytest.mark.parametrize("amount, word", [('"15.001"', "15.001"), ("15.5", "quoted")])
 def test_bad_fee_amount(tmp_path, path, amount, word):
     text = path.read_text(encoding="utf-8")
-    proc = load_file(path).procedure
+    if "\nfees:\n" not in text:  # a procedure without fees: give its copy one to spoil
+        text = text.replace("\nsteps:\n", '\nfees:\n  - {code: extra, label: {zh: 杂费}, amount: "15.00"}\nsteps:\n', 1)
+    proc = parse(text, path).procedure
     i, fee = next((i, f) for i, f in enumerate(proc.fees))
     fee_line = line_of(text, f"code: {fee.code}")
     lines = text.splitlines()

@@ -40,3 +40,43 @@ CHECKS: dict[str, Callable[[Facts, Any], None]] = {
     "id_matches_holder": id_matches_holder,
     "covers_arrears": covers_arrears,
 }
+
+
+# ---- checks of the account procedures -----------------------------------------------------------
+
+
+def id_quota(run: Facts, value: Any) -> None:
+    """One ID may hold at most 5 numbers: told at the ID step, not only at the commit."""
+    from teller.domain.services import MAX_NUMBERS_PER_ID
+
+    held = run.desk.numbers_held(str(value))  # type: ignore[attr-defined]
+    if held >= MAX_NUMBERS_PER_ID:
+        raise InputRefused(t("rule.id_quota", n=held))
+
+
+def id_is_not_holder(run: Facts, value: Any) -> None:
+    """A new owner is someone else: a transfer to the holder's own ID changes nothing."""
+    if run.customer is not None and str(value).upper() == run.customer.id_number.upper():
+        raise InputRefused(t("rule.transfer_same_owner"))
+
+
+def plan_is_new(run: Facts, value: Any) -> None:
+    if run.customer is not None and str(value) == run.customer.plan_code:
+        raise InputRefused(t("rule.same_plan"))
+
+
+def password_is_new(run: Facts, value: Any) -> None:
+    from teller.domain.secrets import verify_secret
+
+    if run.customer is not None and run.customer.password_hash and verify_secret(str(value), run.customer.password_hash):
+        raise InputRefused(t("rule.same_password"))
+
+
+CHECKS.update(
+    {
+        "id_quota": id_quota,
+        "id_is_not_holder": id_is_not_holder,
+        "plan_is_new": plan_is_new,
+        "password_is_new": password_is_new,
+    }
+)

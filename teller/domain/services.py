@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlmodel import Session
 
+from teller.domain.billing import first_month_fee_fen, first_of_next_month, refund_payable_from
 from teller.domain.money import money
-from teller.domain.rules import id_is_male
+from teller.domain.rules import id_is_male, mask_id, mask_name
 from teller.domain.secrets import hash_secret
 from teller.errors import InputRefused, NotFound
 from teller.store.models import CustomerRecord, NumberRecord, PlanRecord
@@ -31,6 +32,7 @@ class Outcome:
     customer_number: str | None
     audit: str
     paper: list[tuple[str, str]] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)  # who signs the slip, when not just the customer
 
 
 def _customer(session: Session, number: str) -> CustomerRecord:
@@ -102,6 +104,9 @@ def open_account(
         )
     )
     paper = [(t("paper.plan"), plan.name), (t("paper.new_number"), number), (t("paper.sim"), mask_serial(serial))]
+    # the first month's fee, prorated (full from the 1st-15th, half from the 16th): shown on the
+    # slip; the billing run deducts it at month start like every monthly fee, not this counter
+    paper.append((t("paper.first_month_fee"), money(first_month_fee_fen(plan.monthly_fee_fen, now.date()))))
     return Outcome(number, f"open {number} plan {plan.code}", paper)
 
 
@@ -146,3 +151,184 @@ def apply(effect: str, session: Session, answers: dict[str, Any], now: datetime)
     except KeyError:
         raise NotFound(f"unknown effect {effect}") from None
     return operation(session, answers, now)
+
+
+# ---- account procedures: closing, plan change, password, transfer, suspend/resume, family numbers ----
+
+FAMILY_MONTHLY_FEE_FEN = 100  # the main card pays 1 yuan a month for a family number
+FAMILY_EFFECTIVE_AFTER = timedelta(hours=24)
+
+
+def _label(prefix: str, value: str) -> str:
+    """The clerk-readable text of a coded answer (`reason.tariff` -> 资费太高), else the code itself."""
+    key = f"{prefix}.{value}"
+    text = t(key)
+    return value if text == key else text
+
+
+def _local(at: datetime, now: datetime) -> str:
+    return at.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
+
+
+def _check_owner(rec: CustomerRecord, id_number: str) -> None:
+    if rec.id_number.upper() != id_number.upper():
+        raise InputRefused(t("rule.id_mismatch"))
+
+
+def _no_arrears(rec: CustomerRecord) -> None:
+    if rec.balance_fen < 0:
+        raise InputRefused(t("rule.pay_first", arrears=money(-rec.balance_fen)))
+
+
+def close_account(session: Session, *, number: str, id_number: str, reason: str, retention: str, now: datetime) -> Outcome:
+    """销户. Retained: nothing changes but the outcome is recorded. Closed: no arrears allowed;
+    the balance becomes a refund claim payable from the 3rd of next month; family links end."""
+    from teller.store.models import RefundClaimRecord
+    from teller.store.queries import family_link_of
+
+    rec = _customer(session, number)
+    _check_owner(rec, id_number)
+    paper = [(t("paper.close_reason"), _label("reason", reason))]
+    if retention == "retained":
+        paper.append((t("paper.retention"), t("paper.retained")))
+        return Outcome(number, f"close {number}: retained ({reason})", paper)
+    _no_arrears(rec)
+    refund = rec.balance_fen
+    paper.append((t("paper.retention"), t("paper.closed")))
+    if refund > 0:
+        payable = refund_payable_from(now.date())
+        session.add(RefundClaimRecord(number=number, amount_fen=refund, payable_from=payable, created_at=now))
+        paper += [(t("paper.refund"), money(refund)), (t("paper.refund_from"), t("paper.refund_from_value", date=payable.isoformat()))]
+    while (link := family_link_of(session, number)) is not None:
+        link.ended_at = now
+        session.add(link)
+        session.flush()
+    rec.balance_fen = 0
+    rec.status = "closed"
+    rec.pending_plan_code = None
+    session.add(rec)
+    return Outcome(number, f"close {number}: closed ({reason}), refund {refund} fen", paper)
+
+
+def change_plan(session: Session, *, number: str, plan_code: str, now: datetime) -> Outcome:
+    """产品变更: the new plan waits in `pending_plan_code` and takes effect on the 1st of next month."""
+    rec = _customer(session, number)
+    if rec.status != "active":
+        raise InputRefused(t("rule.pay_first", arrears=money(max(0, -rec.balance_fen))) if rec.status == "suspended_arrears" else t("rule.not_active"))
+    plan = session.get(PlanRecord, plan_code)
+    if plan is None:
+        raise NotFound(f"plan {plan_code}")
+    if plan.code == rec.plan_code:
+        raise InputRefused(t("rule.same_plan"))
+    current = session.get(PlanRecord, rec.plan_code)
+    rec.pending_plan_code = plan.code
+    session.add(rec)
+    effective = first_of_next_month(now.date())
+    paper = [
+        (t("paper.old_plan"), current.name if current else rec.plan_code),
+        (t("paper.new_plan"), plan.name),
+        (t("paper.monthly_fee"), money(plan.monthly_fee_fen)),
+        (t("paper.effective"), effective.isoformat()),
+    ]
+    return Outcome(number, f"plan {rec.plan_code} -> {plan.code} from {effective}", paper)
+
+
+def change_password(session: Session, *, number: str, password: str, verified_by: str, now: datetime) -> Outcome:
+    """密码修改/重置: the new service password replaces the old one (hashed; never on paper)."""
+    rec = _customer(session, number)
+    if rec.status == "suspended_arrears":
+        raise InputRefused(t("rule.pay_first", arrears=money(max(0, -rec.balance_fen))))
+    rec.password_hash = hash_secret(password)
+    session.add(rec)
+    paper = [(t("paper.verified_by"), _label("doc", verified_by)), (t("paper.password"), t("paper.password_set"))]
+    return Outcome(number, f"password changed ({verified_by})", paper)
+
+
+def transfer_ownership(
+    session: Session, *, number: str, id_number: str, new_name: str, new_id_number: str, password: str, now: datetime
+) -> Outcome:
+    """过户: the holder changes to the new owner (name, ID, new service password); both sign."""
+    rec = _customer(session, number)
+    _check_owner(rec, id_number)
+    _no_arrears(rec)
+    if rec.status != "active":
+        raise InputRefused(t("rule.not_active"))
+    if new_id_number.upper() == rec.id_number.upper():
+        raise InputRefused(t("rule.transfer_same_owner"))
+    held = count_numbers_held(session, new_id_number)
+    if held >= MAX_NUMBERS_PER_ID:
+        raise InputRefused(t("rule.id_quota", n=held))
+    paper = [
+        (t("paper.old_holder"), mask_name(rec.name)),
+        (t("paper.old_id"), mask_id(rec.id_number)),
+        (t("paper.new_holder"), mask_name(new_name)),
+        (t("paper.new_id"), mask_id(new_id_number)),
+    ]
+    rec.name, rec.id_number, rec.male = new_name, new_id_number, id_is_male(new_id_number)
+    rec.password_hash = hash_secret(password)
+    rec.contact = ""
+    session.add(rec)
+    return Outcome(number, f"transfer {number}", paper, signatures=[t("paper.sign_old_owner"), t("paper.sign_new_owner")])
+
+
+def suspend_resume(session: Session, *, number: str, action: str, now: datetime) -> Outcome:
+    """停机 (reported lost -> suspended_lost) or 复机 (a number stopped for arrears reopens only once paid)."""
+    rec = _customer(session, number)
+    before = rec.status
+    if action == "suspend":
+        if rec.status != "active":
+            raise InputRefused(t("rule.already_suspended"))
+        rec.status = "suspended_lost"
+    elif action == "resume":
+        if rec.status == "active":
+            raise InputRefused(t("rule.not_suspended"))
+        _no_arrears(rec)  # a number never reopens while it owes (欠停开机 after payment)
+        rec.status = "active"
+    else:
+        raise InputRefused(t("rule.choice"))
+    session.add(rec)
+    return Outcome(number, f"{action} {number}: {before} -> {rec.status}", [(t("paper.status_after"), t(f"status.{rec.status}"))])
+
+
+def add_family_number(session: Session, *, number: str, secondary: str, now: datetime) -> Outcome:
+    """亲情号: link a secondary card to a main card; 1 yuan a month on the main card; live within 24 h."""
+    from teller.store.models import FamilyLinkRecord
+    from teller.store.queries import family_link_of
+
+    main, sec = _customer(session, number), _customer(session, secondary)
+    if main.number == sec.number:
+        raise InputRefused(t("rule.family_self"))
+    if family_link_of(session, sec.number) is not None:
+        raise InputRefused(t("rule.family_linked", number=sec.number))
+    if family_link_of(session, main.number, as_secondary=True) is not None:
+        raise InputRefused(t("rule.family_main_is_secondary", number=main.number))
+    for rec in (main, sec):
+        if rec.status != "active":
+            raise InputRefused(t("rule.not_active"))
+    effective = now + FAMILY_EFFECTIVE_AFTER
+    session.add(FamilyLinkRecord(main_number=main.number, secondary_number=sec.number,
+                                 monthly_fee_fen=FAMILY_MONTHLY_FEE_FEN, created_at=now, effective_at=effective))
+    paper = [
+        (t("paper.main_card"), main.number),
+        (t("paper.secondary_card"), sec.number),
+        (t("paper.family_fee"), t("paper.family_fee_value", fee=money(FAMILY_MONTHLY_FEE_FEN))),
+        (t("paper.effective_by"), _local(effective, now)),
+    ]
+    return Outcome(number, f"family {main.number} + {sec.number}", paper,
+                   signatures=[t("paper.sign_main"), t("paper.sign_secondary")])
+
+
+OPERATIONS.update(
+    {
+        "close_account": lambda s, a, now: close_account(
+            s, number=a["number"], id_number=a["id_number"], reason=a["reason"], retention=a["retention"], now=now),
+        "change_plan": lambda s, a, now: change_plan(s, number=a["number"], plan_code=a["plan"], now=now),
+        "change_password": lambda s, a, now: change_password(
+            s, number=a["number"], password=a["password"], verified_by=a.get("document", ""), now=now),
+        "transfer_ownership": lambda s, a, now: transfer_ownership(
+            s, number=a["number"], id_number=a["id_number"], new_name=a["new_name"],
+            new_id_number=a["new_id_number"], password=a["password"], now=now),
+        "suspend_resume": lambda s, a, now: suspend_resume(s, number=a["number"], action=a["action"], now=now),
+        "add_family_number": lambda s, a, now: add_family_number(s, number=a["number"], secondary=a["secondary"], now=now),
+    }
+)

@@ -37,6 +37,11 @@ class CustomerView:
     pending_plan_name: str = ""
     sim_serial: str = ""
     password_hash: str = field(default="", repr=False)
+    family_role: str = ""  # "" | main | secondary: its part in a live family-number link
+
+    @property
+    def family_linked(self) -> bool:
+        return bool(self.family_role)
 
     @property
     def arrears_fen(self) -> int:
@@ -69,6 +74,8 @@ class CustomerView:
             "customer.arrears_fen": self.arrears_fen,
             "customer.points": self.points,
             "customer.local": self.local,
+            "customer.family_linked": self.family_linked,
+            "customer.family_role": self.family_role,
         }
 
     def placeholders(self) -> dict[str, str]:

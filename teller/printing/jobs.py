@@ -58,7 +58,8 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
         "tendered": money(tx.tendered_fen),
         "change": money(tx.change_fen),
     }
-    return ReceiptData(values=values, fees=fees, details=details, banners=banners)
+    signatures = [str(s) for s in answers.get("_signatures", [])]
+    return ReceiptData(values=values, fees=fees, details=details, banners=banners, signatures=signatures)
 
 
 def _zone(settings: Settings):

@@ -48,6 +48,7 @@ class ReceiptData:
     fees: list[tuple[str, str]] = field(default_factory=list)
     details: list[tuple[str, str]] = field(default_factory=list)
     banners: list[str] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)  # who signs, when a transaction names its parties
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Layout:
 
 
 BLOCK_WORDS = {"rule", "fees", "details", "banner", "blank", "cut"}
-BLOCK_KEYS = {"text", "center", "right", "pair", "qr", "signature"}
+BLOCK_KEYS = {"text", "center", "right", "pair", "qr", "signature", "signatures"}
 STYLE_KEYS = {"bold", "tall"}
 
 
@@ -155,8 +156,9 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
         label, value = block["pair"]
         return [Line(text, bold) for text in pair(fill(label), fill(value), width)]
     if "signature" in block:
-        label = fill(block["signature"]) + "："
-        return [Line(label + "_" * max(4, width - cell_len(label) - 2)), Line("")]
+        return _signature_line(fill(block["signature"]), width)
+    if "signatures" in block:  # one line per party the transaction names (过户: old and new owner), else the default
+        return [op for label in (data.signatures or [fill(block["signatures"])]) for op in _signature_line(label, width)]
     text = fill(block.get("text") or block.get("center") or block.get("right"))
     lines = wrap(text, width)
     if "center" in block:
@@ -164,6 +166,11 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
     elif "right" in block:
         lines = [pad_left(s, width) for s in lines]
     return [Line(s, bold, tall) for s in lines]
+
+
+def _signature_line(label: str, width: int) -> list[Op]:
+    label += "："
+    return [Line(label + "_" * max(4, width - cell_len(label) - 2)), Line("")]
 
 
 def preview_text(ops: list[Op], columns: int) -> str:

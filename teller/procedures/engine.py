@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from teller.domain import rules
+from teller.domain.billing import first_month_fee_fen
 from teller.domain.checks import CHECKS
 from teller.domain.money import parse_yuan, spoken_yuan
 from teller.domain.secrets import verify_secret
@@ -40,6 +41,7 @@ class Desk(Protocol):
     def plans(self) -> list[PlanView]: ...
     def free_numbers(self) -> list[str]: ...
     def commit(self, run: "Run") -> "Committed": ...
+    def numbers_held(self, id_number: str) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class FeeLine:
     amount_fen: int
 
 
+@dataclass(frozen=True)
+class Party:
+    """What a named check sees when a step applies to another party (`of:`): that party's account."""
+
+    customer: CustomerView | None
+    answers: dict[str, Any]
+    desk: Desk
+
+
 ACTIVE, STOPPED, FINISHED, CANCELLED = "active", "stopped", "finished", "cancelled"
 
 
@@ -72,6 +83,7 @@ class Run:
     answers: dict[str, Any] = field(default_factory=dict)
     typed: dict[str, str] = field(default_factory=dict)  # what was typed, to refill a field on Esc
     customer: CustomerView | None = None
+    accounts: dict[str, CustomerView] = field(default_factory=dict)  # other parties, by phone field (`lookup: account`)
     index: int = 0
     state: str = ACTIVE
     stop_code: str = ""
@@ -109,12 +121,20 @@ class Run:
             return self.customer.fields().get(name)
         if name == "total_fen":
             return self.total_fen
+        head, dot, attr = name.partition(".")
+        if dot and head in self._account_fields():
+            account = self.accounts.get(head)
+            if account is None:
+                return False if attr == "exists" else None
+            return account.fields().get(f"customer.{attr}")
         return self.answers.get(name)
 
     def holds(self, cond: Condition | None) -> bool:
         if cond is None:
             return True
         v = self.value(cond.field)
+        if cond.equals_field is not None:
+            return v is not None and v == self.value(cond.equals_field)
         if cond.exists is not None:
             return (v is not None) == cond.exists
         if cond.equals is not None:
@@ -169,9 +189,12 @@ class Run:
         out.setdefault("change", "0")
         if self.customer:
             out.update(self.customer.placeholders())
+        for name, account in self.accounts.items():
+            out.update({f"{name}.{k.removeprefix('customer.')}": v for k, v in account.placeholders().items()})
         plan = self.plan
         if plan:
             out.update({"plan.name": plan.name, "plan.monthly_fee": spoken_yuan(plan.monthly_fee_fen), "plan.tariff": plan.tariff})
+            out["plan.first_month_fee"] = spoken_yuan(first_month_fee_fen(plan.monthly_fee_fen, self.desk.now().date()))
         return out
 
     def render(self, text) -> str:
@@ -236,6 +259,7 @@ class Run:
         self.answers.clear()
         self.typed.clear()
         self.customer = None
+        self.accounts.clear()
         self.committed = None
         self.history.clear()
         self.visit_token = uuid.uuid4().hex
@@ -277,8 +301,9 @@ class Run:
             self._go(step.goto)
             return
         parsed = self._parse(step, raw)
-        if step.check:
-            CHECKS[step.check](self, parsed)
+        facts = self if spec.of is None else Party(self._party(spec), self.answers, self.desk)
+        for name in step.checks:
+            CHECKS[name](facts, parsed)
         self.typed[spec.field] = raw
         self.answers[spec.field] = parsed
         if spec.kind == "choice" and spec.field in self._fee_inputs():
@@ -302,11 +327,16 @@ class Run:
             return text
         if kind == "phone":
             number = rules.check_phone(raw)
-            if spec.lookup == "customer":
+            if spec.lookup:
                 found = self.desk.find_customer(number)
                 if found is None:
                     raise InputRefused(t("rule.unknown_number", number=number))
-                self.customer = found
+                if found.status == "closed":  # a closed account is served by no counter procedure
+                    raise InputRefused(t("rule.number_closed", number=number))
+                if spec.lookup == "customer":
+                    self.customer = found
+                else:
+                    self.accounts[spec.field] = found
             return number
         if kind == "money":
             fen = parse_yuan(raw, what=label or t("run.total"))
@@ -333,7 +363,8 @@ class Run:
                 raise InputRefused(t("rule.pw_mismatch"))
             return pw
         if kind == "password":
-            if self.customer is None or not verify_secret(rules.ascii_digits(raw).strip(), self.customer.password_hash):
+            account = self._party(spec)
+            if account is None or not verify_secret(rules.ascii_digits(raw).strip(), account.password_hash):
                 raise InputRefused(t("rule.pw_wrong"))
             return "verified"
         if kind == "choice":
@@ -354,6 +385,15 @@ class Run:
                 self.history.clear()  # no going back past the commit
             return self.committed
 
+    def _party(self, spec) -> CustomerView | None:
+        """The account an input applies to: the customer, or the party named by `of`."""
+        if spec.of is None or spec.of not in self._account_fields():
+            return self.customer
+        return self.accounts.get(spec.of)
+
+    def _account_fields(self) -> set[str]:
+        return {s.input.field for s in self.procedure.steps if s.input and s.input.lookup == "account"}
+
     def _fee_inputs(self) -> set[str]:
         return {f.code for f in self.procedure.fees if f.input}
 
@@ -363,9 +403,11 @@ class Run:
     def record(self) -> dict[str, Any]:
         """The answers as kept with the transaction: passwords never, ID numbers masked."""
         secret = self.secret_fields()
+        ids = {s.input.field for s in self.procedure.steps if s.input and s.input.kind == "id_number"}
         out = {}
         for key, val in self.answers.items():
             if key in secret:
                 continue
-            out[key] = rules.mask_id(val) if isinstance(val, str) and len(val) == 18 and key.startswith("id") else val
+            is_id = key in ids or key.startswith("id")
+            out[key] = rules.mask_id(val) if isinstance(val, str) and len(val) == 18 and is_id else val
         return out

@@ -27,7 +27,7 @@ BUILTIN_PLACEHOLDERS = frozenset(
         "customer.title", "customer.name", "customer.number", "customer.balance",
         "customer.arrears", "customer.month_charges", "customer.prepaid_1st",
         "customer.last_unpaid", "customer.points", "customer.plan", "customer.brand",
-        "customer.status", "plan.name", "plan.monthly_fee", "plan.tariff",
+        "customer.status", "plan.name", "plan.monthly_fee", "plan.tariff", "plan.first_month_fee",
     }
 )
 #: Fields conditions may test, besides the procedure's own input fields.
@@ -35,8 +35,14 @@ BUILTIN_FIELDS = frozenset(
     {
         "customer.status", "customer.brand", "customer.plan_code", "customer.balance_fen",
         "customer.arrears_fen", "customer.points", "customer.local", "customer.exists", "total_fen",
+        "customer.family_linked", "customer.family_role",
     }
 )
+
+
+def account_names(field: str, names: frozenset[str]) -> set[str]:
+    """The `customer.*` names read for another party's account: `secondary.status`, `secondary.title`."""
+    return {f"{field}.{n.removeprefix('customer.')}" for n in names if n.startswith("customer.")}
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,10 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
     fee_codes = {f.code for f in proc.fees}
     placeholders = BUILTIN_PLACEHOLDERS | fields | fee_codes
     cond_fields = BUILTIN_FIELDS | fields
+    lookups = {s.input.field for s in proc.steps if s.input and s.input.lookup}
+    for name in {s.input.field for s in proc.steps if s.input and s.input.lookup == "account"}:
+        placeholders |= account_names(name, BUILTIN_PLACEHOLDERS)
+        cond_fields |= account_names(name, BUILTIN_FIELDS)
 
     def check_text(loc: tuple, text) -> None:
         if text is None:
@@ -168,6 +178,8 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
     def check_cond(loc: tuple, cond) -> None:
         if cond is not None and cond.field not in cond_fields:
             out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition"))
+        if cond is not None and cond.equals_field is not None and cond.equals_field not in cond_fields:
+            out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition"))
 
     for i, step in enumerate(proc.steps):
         base = ("steps", i)
@@ -175,11 +187,14 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
             check_text((*base, attr), getattr(step, attr))
         check_target((*base, "goto"), step.goto)
         check_cond((*base, "when"), step.when)
-        if step.check and step.check not in CHECKS:
-            out.append(((*base, "check"), f"unknown check {step.check!r} (known: {', '.join(sorted(CHECKS))})"))
+        for name in step.checks:
+            if name not in CHECKS:
+                out.append(((*base, "check"), f"unknown check {name!r} (known: {', '.join(sorted(CHECKS))})"))
         if step.input:
             if step.input.kind == "cash" and step.input.field != "tendered":
                 out.append(((*base, "input", "field"), "the cash input's field is `tendered` (receipts and the ledger read it)"))
+            if step.input.of is not None and step.input.of not in lookups:
+                out.append(((*base, "input", "of"), f"`of` names no phone input with `lookup`: {step.input.of!r}"))
             if step.input.same_as and step.input.same_as not in fields:
                 out.append(((*base, "input", "same_as"), f"same_as names no input field: {step.input.same_as!r}"))
             for j, choice in enumerate(step.input.choices or []):

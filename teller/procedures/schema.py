@@ -57,12 +57,13 @@ class Condition(Strict):
     lt: int | None = None
     gt: int | None = None
     exists: bool | None = None
+    equals_field: str | None = None  # holds when `field` has the same (present) value as this other field
 
     @model_validator(mode="after")
     def _one_operator(self) -> "Condition":
-        ops = [k for k in ("equals", "not_equals", "in_", "lt", "gt", "exists") if getattr(self, k) is not None]
+        ops = [k for k in ("equals", "not_equals", "in_", "lt", "gt", "exists", "equals_field") if getattr(self, k) is not None]
         if len(ops) != 1:
-            raise ValueError("a condition needs exactly one of equals, not_equals, in, lt, gt, exists")
+            raise ValueError("a condition needs exactly one of equals, not_equals, in, lt, gt, exists, equals_field")
         return self
 
 
@@ -91,7 +92,10 @@ class InputSpec(Strict):
     label: Text | None = None
     choices: list[Choice] | None = None
     options: Literal["plans", "free_numbers"] | None = None
-    lookup: Literal["customer"] | None = None
+    # customer: load the run's customer; account: load another party's account (a family
+    # number's secondary card), whose facts read as `<field>.status`, `{<field>.title}`, ...
+    lookup: Literal["customer", "account"] | None = None
+    of: str | None = None  # a `password` input or the step's `check` applies to the account of this phone field
     same_as: str | None = None
     min_fen: Fen | None = None
     optional: bool = False
@@ -103,7 +107,7 @@ class InputSpec(Strict):
         if self.kind != "choice" and (self.choices or self.options):
             raise ValueError("`choices`/`options` only go with kind: choice")
         if self.lookup and self.kind != "phone":
-            raise ValueError("`lookup: customer` needs kind: phone")
+            raise ValueError("`lookup` needs kind: phone")
         return self
 
 
@@ -118,10 +122,17 @@ class Step(Strict):
     note: Text | None = None  # a hint for the clerk, not spoken
     when: Condition | None = None  # the step applies only when this holds (a gate: stops when it holds)
     input: InputSpec | None = None
-    check: str | None = None  # a named rule from teller.domain.checks
+    check: str | list[str] | None = None  # a named rule from teller.domain.checks, or several in order
     goto: str | None = None
     stop: str | None = None  # gate: reason code the run stops with
     again: bool = False  # goto starts a fresh visit (e.g. "another number to pay?")
+
+    @property
+    def checks(self) -> list[str]:
+        """The step's named checks, in the order they run."""
+        if self.check is None:
+            return []
+        return [self.check] if isinstance(self.check, str) else list(self.check)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> "Step":
@@ -164,6 +175,12 @@ EFFECT_FIELDS: dict[str, set[str]] = {
     "pay": {"number", "amount"},
     "open_account": {"name", "id_number", "plan", "new_number", "password", "prepay"},
     "replace_sim": {"number", "id_number"},
+    "close_account": {"number", "id_number", "reason", "retention"},
+    "change_plan": {"number", "plan"},
+    "change_password": {"number", "password"},
+    "transfer_ownership": {"number", "id_number", "new_name", "new_id_number", "password"},
+    "suspend_resume": {"number", "action"},
+    "add_family_number": {"number", "secondary"},
 }
 #: Papers a procedure may print: each is a layout file in receipts/.
 Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement"]

@@ -60,7 +60,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
-                    answers_json=answers_json(run, outcome.paper),
+                    answers_json=answers_json(run, outcome.paper, outcome.signatures),
                     visit_token=run.visit_token,
                     created_at=now,
                 )

@@ -144,3 +144,28 @@ class ReceiptJobRecord(SQLModel, table=True):
     reprints: int = 0
     error: str = ""
     updated_at: datetime | None = _ts(default=None)
+
+
+class RefundClaimRecord(SQLModel, table=True):
+    """A closed account's remaining balance, owed to the holder from `payable_from` (with the ID)."""
+
+    __tablename__ = "refund_claim"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(foreign_key="customer.number", index=True)
+    amount_fen: int
+    payable_from: date
+    status: str = "open"  # open | paid
+    created_at: datetime = _ts()
+
+
+class FamilyLinkRecord(SQLModel, table=True):
+    """A family number (亲情号): the main card pays a monthly fee; the secondary shares its minutes."""
+
+    __tablename__ = "family_link"
+    id: int | None = Field(default=None, primary_key=True)
+    main_number: str = Field(foreign_key="customer.number", index=True)
+    secondary_number: str = Field(foreign_key="customer.number", index=True)
+    monthly_fee_fen: int
+    created_at: datetime = _ts()
+    effective_at: datetime = _ts()
+    ended_at: datetime | None = _ts(default=None)

@@ -34,7 +34,29 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
         pending_plan_name=pending.name if pending else "",
         sim_serial=rec.sim_serial,
         password_hash=rec.password_hash,
+        family_role=family_role(session, number),
     )
+
+
+def family_role(session: Session, number: str) -> str:
+    """"secondary" if `number` is a live family link's secondary card, "main" if a main card, else ""."""
+    link = family_link_of(session, number)
+    if link is None:
+        return ""
+    return "main" if link.main_number == number and family_link_of(session, number, as_secondary=True) is None else "secondary"
+
+
+def family_link_of(session: Session, number: str, *, as_secondary: bool = False):
+    """The live family link `number` takes part in (as main or secondary card; or only as secondary)."""
+    from sqlmodel import or_
+
+    from teller.store.models import FamilyLinkRecord
+
+    which = FamilyLinkRecord.secondary_number == number
+    if not as_secondary:
+        which = or_(FamilyLinkRecord.main_number == number, which)
+    stmt = select(FamilyLinkRecord).where(FamilyLinkRecord.ended_at.is_(None), which)  # type: ignore[union-attr]
+    return session.exec(stmt).first()
 
 
 def transactions(session: Session, *, day: date | None = None) -> list[TransactionRecord]:
