@@ -82,29 +82,31 @@ def test_digest_changes_with_the_text():
 # ---- malformed copies of each shipped file ------------------------------------------------------------
 
 
-def _gate(path: Path):
+def _required_field(path: Path) -> tuple[int, str, str]:
+    """A step and a field it cannot do without: a gate's `stop`, else a say step's `say`."""
     proc = load_file(path).procedure
-    for i, step in enumerate(proc.steps):
-        if step.kind == "gate":
-            return i, step
-    pytest.skip(f"{path.name} has no gate")
+    for want, attr in (("gate", "stop"), ("say", "say")):
+        for i, step in enumerate(proc.steps):
+            if step.kind == want:
+                return i, step.id, attr
+    raise AssertionError(f"{path.name} has neither a gate nor a say step to spoil")
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=IDS)
-def test_gate_without_stop(tmp_path, path):
-    i, gate = _gate(path)
+def test_step_missing_a_required_field(tmp_path, path):
+    i, step_id, attr = _required_field(path)
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    step_line = line_of(text, f"- id: {gate.id}")
-    stop_line = next(n for n in range(step_line, len(lines)) if lines[n].strip() == f"stop: {gate.stop}")
-    del lines[stop_line]
+    step_line = line_of(text, f"- id: {step_id}")
+    field_line = next(n for n in range(step_line, len(lines)) if lines[n].strip().startswith(f"{attr}:"))
+    del lines[field_line]
     bad = write_bad(tmp_path, path, "\n".join(lines) + "\n")
     with pytest.raises(ProcedureError) as exc:
         load_file(bad)
     p = one(exc.value.problems, f"steps[{i}]")
     assert p.path == str(bad)
     assert p.line == step_line
-    assert "stop" in p.message
+    assert attr in p.message
     assert f"{bad}:{step_line}: steps[{i}]" in str(exc.value)
 
 
