@@ -567,3 +567,7 @@ def customers_import(
               f"{len(result.errors)} error(s) in {result.invalid_rows} row(s): nothing imported (fix them, or use --skip-invalid)")
     typer.echo(f"✓ 已导入 {result.imported} 位客户 / Imported {result.imported} subscriber(s)"
                + (f"; 跳过 {result.invalid_rows} 行无效数据 / skipped {result.invalid_rows} invalid row(s)" if result.invalid_rows else ""))
+
+
+if __name__ == "__main__":  # python -m teller.cli.main
+    run()

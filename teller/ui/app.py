@@ -140,7 +140,7 @@ class TellerApp(App):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "lock":
-            return True if self._lockable() else None
+            return True if self._lockable() else (False if self.locked else None)
         return True
 
     def action_lock(self) -> None:

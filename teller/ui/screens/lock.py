@@ -34,8 +34,8 @@ class LockScreen(Screen):
         with Vertical(id="lock-box"):
             yield Static(f"[b]🔒 {t('lock.title')}[/b]")
             yield Static(t("lock.who", name=self.clerk_name, staff_no=self.staff_no), id="lock-who")
-            yield Static(t("lock.pin"), classes="label", id="lock-pin-label")
-            yield Input(id="lock-pin", password=True, max_length=12)
+            yield Static(t("lock.pin"), classes="label own", id="lock-pin-label")
+            yield Input(id="lock-pin", password=True, max_length=12, classes="own")
             yield Static(t("lock.supervisor"), classes="label supervisor")
             yield Input(id="sup-staff", max_length=16, classes="supervisor")
             yield Static(t("lock.supervisor_pin"), classes="label supervisor")
@@ -52,9 +52,16 @@ class LockScreen(Screen):
         self.query_one("#lock-error", Static).update(message)
 
     # ---- the clerk's own PIN -------------------------------------------------------------
-    def action_own_pin(self) -> None:
+    def _mode(self, supervisor: bool) -> None:
+        """One set of fields at a time, so the box fits an 80x24 terminal."""
         for widget in self.query(".supervisor"):
-            widget.display = False
+            widget.display = supervisor
+        for widget in self.query(".own"):
+            widget.display = not supervisor
+        self.query_one("#lock-error", Static).update("")
+
+    def action_own_pin(self) -> None:
+        self._mode(False)
         self.query_one("#lock-pin", Input).focus()
 
     @on(Input.Submitted, "#lock-pin")
@@ -79,8 +86,7 @@ class LockScreen(Screen):
 
     # ---- a supervisor logs the clerk out ---------------------------------------------------
     def action_supervisor(self) -> None:
-        for widget in self.query(".supervisor"):
-            widget.display = True
+        self._mode(True)
         self.query_one("#sup-staff", Input).focus()
 
     @on(Input.Submitted, "#sup-staff")
