@@ -56,6 +56,7 @@ class Settings:
     practice: bool = False
     live_database_url: str = ""  # set in practice mode, so the desk can refuse to open it
     seed_demo: bool = True
+    idle_lock_s: int = 300  # the console locks after this many idle seconds; 0 = never
 
     def __post_init__(self) -> None:
         home = self.home
@@ -71,6 +72,8 @@ class Settings:
             raise TellerError(f"printer.backend must be one of {', '.join(PRINTER_BACKENDS)}")
         if self.locale not in ("zh", "en"):
             raise TellerError("locale must be zh or en")
+        if not isinstance(self.idle_lock_s, int) or isinstance(self.idle_lock_s, bool) or self.idle_lock_s < 0:
+            raise TellerError("idle_lock_s must be a whole number of seconds, 0 or more (0 = never lock)")
 
     def for_practice(self) -> "Settings":
         """Practice mode: its own database, its own spool, never a real printer."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from teller.clock import Clock, hall_zone
 from teller.config import Settings
 from teller.domain.views import CustomerView, PlanView
-from teller.errors import AuthError, NotFound, TellerError
+from teller.errors import AuthError, NotFound, StaffLocked, TellerError
 from teller.procedures.engine import Committed
 from teller.procedures.loader import LoadedProcedure, load_folder
 from teller.strings import pick, t
@@ -102,21 +102,25 @@ class Desk:
 
     # ---- staff --------------------------------------------------------------------------
     def login(self, staff_no: str, pin: str) -> ClerkView:
-        from sqlmodel import Session
-
-        from teller.domain.secrets import verify_secret
-        from teller.store.models import ClerkRecord
-
-        with Session(self.engine) as session:
-            rec = session.get(ClerkRecord, staff_no.strip())
-            if rec is None or not verify_secret(pin, rec.pin_hash):
-                self.audit("login_failed", actor=staff_no.strip()[:16])
-                raise AuthError(t("login.bad"))
-            if not rec.active:
-                raise AuthError(t("login.disabled"))
-            self.clerk_view = ClerkView(rec.staff_no, rec.name, rec.role)
-        self.audit("login")
+        """Log a clerk in. Wrong PINs are counted: the fifth in a row locks the staff number."""
+        check = self._check_pin(staff_no, pin, purpose="login", on_success="login")
+        rec = check.clerk
+        self.clerk_view = ClerkView(rec.staff_no, rec.name, rec.role)
         return self.clerk_view
+
+    def _check_pin(self, staff_no: str, pin: str, *, purpose: str, on_success: str = "", detail: str = ""):
+        """One write transaction: the PIN check, its count, its audit entries; AuthError when refused."""
+        from teller.domain import staff
+        from teller.store import audit
+        from teller.store.db import session_scope
+
+        with session_scope(self.engine) as session:
+            check = staff.verify_pin(session=session, staff_no=staff_no, pin=pin, purpose=purpose, counter=self.counter, now=self.now())
+            if check.ok and on_success:
+                audit.append(session=session, at=self.now(), actor=check.clerk.staff_no, counter=self.counter, action=on_success, detail=detail)
+        if not check.ok:
+            raise (StaffLocked if check.reason == "login.locked" else AuthError)(check.message)
+        return check
 
     def authorize(self, staff_no: str, pin: str, *, action: str, detail: str = "") -> ClerkView:
         """A supervisor's PIN entered at this PC (maker-checker): a supervisor, not the clerk.
@@ -124,29 +128,45 @@ class Desk:
         Used for everything that needs a second person: voids, fee waivers, compensation
         credits, invoice reprints. The grant is written to the audit trail.
         """
-        from sqlmodel import Session
-
-        from teller.domain.secrets import verify_secret
-        from teller.store.models import ClerkRecord
-
         staff_no = staff_no.strip()
         if self.clerk_view is not None and staff_no == self.clerk_view.staff_no:
             raise AuthError(t("auth.same_person"))
-        with Session(self.engine) as session:
-            rec = session.get(ClerkRecord, staff_no)
-            if rec is None or not rec.active or not verify_secret(pin, rec.pin_hash):
-                self.audit("authorize_failed", actor=staff_no[:16], detail=action)
-                raise AuthError(t("auth.bad"))
-            if rec.role != "supervisor":
-                raise AuthError(t("auth.not_supervisor"))
-            granted = ClerkView(rec.staff_no, rec.name, rec.role)
+        try:
+            check = self._check_pin(staff_no, pin, purpose="authorize")
+        except StaffLocked:
+            raise
+        except AuthError:
+            raise AuthError(t("auth.bad")) from None
+        rec = check.clerk
+        if rec.role != "supervisor":
+            raise AuthError(t("auth.not_supervisor"))
+        granted = ClerkView(rec.staff_no, rec.name, rec.role)
         self.audit("authorize", actor=granted.staff_no, detail=f"{action} for {self.clerk or '-'} {detail}".strip())
         return granted
 
-    def logout(self) -> None:
+    def logout(self, *, by: str = "") -> None:
         if self.clerk_view:
-            self.audit("logout")
+            self.audit("logout", detail=f"by supervisor {by}" if by else "")
         self.clerk_view = None
+
+    # ---- the idle lock of the console -----------------------------------------------------
+    def lock(self, *, idle_s: int = 0) -> None:
+        """The console locked itself (or the clerk locked it); the clerk stays logged in."""
+        if self.clerk_view:
+            self.audit("lock", detail=f"idle {idle_s} s" if idle_s else "")
+
+    def unlock(self, pin: str) -> ClerkView:
+        """Only the clerk who is logged in unlocks the console, with their own PIN (counted)."""
+        if self.clerk_view is None:
+            raise AuthError(t("login.bad"))
+        self._check_pin(self.clerk_view.staff_no, pin, purpose="unlock", on_success="unlock")
+        return self.clerk_view
+
+    def supervisor_logout(self, staff_no: str, pin: str) -> ClerkView:
+        """A supervisor logs out the clerk of a locked console (the unfinished visit is dropped)."""
+        granted = self.authorize(staff_no, pin, action="logout_locked")
+        self.logout(by=granted.staff_no)
+        return granted
 
     # ---- catalogue -----------------------------------------------------------------------
     def find_customer(self, number: str) -> CustomerView | None:
@@ -237,11 +257,11 @@ class Desk:
         return outcomes
 
     def audit(self, action: str, *, actor: str | None = None, detail: str = "", tx_id: int | None = None) -> None:
+        from teller.store import audit
         from teller.store.db import session_scope
-        from teller.store.models import AuditRecord
 
         with session_scope(self.engine) as session:
-            session.add(AuditRecord(at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id))
+            audit.append(session=session, at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id)
 
 
 def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None) -> str:

@@ -50,5 +50,9 @@ class AuthError(TellerError):
     """Wrong staff number, PIN or password."""
 
 
+class StaffLocked(AuthError):
+    """Five wrong PINs in a row: the staff number is locked until a supervisor unlocks it."""
+
+
 class PrintFailed(TellerError):
     """The printer did not take the job. The transaction is safe; the job can be retried."""

@@ -301,3 +301,273 @@ def receipts_pending(ctx: typer.Context, fmt: FormatOption = Format.table) -> No
     columns = {"receipt_no": "受理单号 Receipt", "time": "时间 Time", "procedure": "业务 Procedure", "layout": "票据 Paper",
                "status": "状态 Status", "attempts": "次数 Attempts", "error": "原因 Error"}
     emit(rows, columns, fmt, fields=list(columns), empty="没有未打印的票据 / Every receipt is printed")
+
+
+# ---- clerks (issue 5) -------------------------------------------------------------------------
+clerks_app = _noun("营业员与角色 / Clerks, roles and PINs")
+audit_app = _noun("审计日志 / The audit trail (hash-chained)")
+customers_app = _noun("客户资料 / Subscribers")
+for _sub, _name in ((clerks_app, "clerks"), (audit_app, "audit"), (customers_app, "customers")):
+    app.add_typer(_sub, name=_name)
+
+ByOption = Annotated[str, typer.Option("--by", help="操作人，记入审计 / Who does it, for the audit log")]
+PinOption = Annotated[str | None, typer.Option("--pin", help="PIN（脚本用；终端中不给则隐藏输入）/ PIN for scripts; prompted hidden at a terminal when left out", show_default=False)]
+
+
+def _ask_pin(value: str | None, prompt: str, *, confirm: bool = False) -> str:
+    """The PIN from --pin, else typed hidden at a terminal; never echoed, never in the audit."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        _fail("需要 PIN：请用 --pin 给出，或在终端中运行 / A PIN is needed: give --pin, or run at a terminal", 2)
+    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+def _clerk_row(rec) -> dict:
+    from teller.domain.staff import is_locked
+
+    return {"staff_no": rec.staff_no, "name": rec.name, "role": rec.role, "active": rec.active,
+            "failed_logins": rec.failed_logins, "locked": is_locked(rec)}
+
+
+@clerks_app.command("list")
+def clerks_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """列出员工 / Staff numbers with name, role, active, wrong-PIN count and lock (🔒)."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    with _desk(ctx) as desk, session_scope(desk.engine) as session:
+        rows = [_clerk_row(rec) for rec in staff.list_clerks(session=session)]
+    if fmt is Format.table:
+        rows = [{**r, "active": "✓" if r["active"] else "✗", "locked": "🔒" if r["locked"] else ""} for r in rows]
+    columns = {"staff_no": "工号 Staff", "name": "姓名 Name", "role": "角色 Role", "active": "在岗 Active",
+               "failed_logins": "错误次数 Wrong PINs", "locked": "锁定 Locked"}
+    emit(rows, columns, fmt, fields=list(columns), empty="没有员工 / No staff")
+
+
+@clerks_app.command("add")
+def clerks_add(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
+    name: Annotated[str, typer.Argument(help="姓名 / Name", show_default=False)],
+    role: Annotated[str, typer.Option("--role", help="clerk | trainer | supervisor | ops")] = "clerk",
+    pin: PinOption = None,
+    by: ByOption = "admin",
+) -> None:
+    """新增员工 / Add a staff number with a role and a PIN (4–8 digits, not one digit repeated)."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    pin = _ask_pin(pin, "PIN", confirm=True)
+    with _desk(ctx) as desk, session_scope(desk.engine) as session:
+        rec = staff.add_clerk(session=session, staff_no=staff_no, name=name, role=role, pin=pin, actor=by, counter=desk.counter, now=desk.now())
+        typer.echo(f"✓ 已新增 / Added {rec.staff_no} {rec.name} ({rec.role})")
+
+
+@clerks_app.command("disable")
+def clerks_disable(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
+    by: ByOption = "admin",
+) -> None:
+    """停用工号 / Disable a staff number (it can no longer log in or authorise)."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    with _desk(ctx) as desk, session_scope(desk.engine) as session:
+        rec = staff.set_active(session=session, staff_no=staff_no, active=False, actor=by, counter=desk.counter, now=desk.now())
+        typer.echo(f"✓ 已停用 / Disabled {rec.staff_no}")
+
+
+@clerks_app.command("enable")
+def clerks_enable(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
+    by: ByOption = "admin",
+) -> None:
+    """恢复工号 / Enable a disabled staff number again."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    with _desk(ctx) as desk, session_scope(desk.engine) as session:
+        rec = staff.set_active(session=session, staff_no=staff_no, active=True, actor=by, counter=desk.counter, now=desk.now())
+        typer.echo(f"✓ 已恢复 / Enabled {rec.staff_no}")
+
+
+@clerks_app.command("set-pin")
+def clerks_set_pin(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
+    pin: PinOption = None,
+    by: ByOption = "admin",
+) -> None:
+    """重设 PIN / Set a new PIN (a locked number stays locked until a supervisor unlocks it)."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    pin = _ask_pin(pin, "新 PIN / New PIN", confirm=True)
+    with _desk(ctx) as desk, session_scope(desk.engine) as session:
+        rec = staff.set_pin(session=session, staff_no=staff_no, pin=pin, actor=by, counter=desk.counter, now=desk.now())
+        typer.echo(f"✓ 已重设 PIN / New PIN set for {rec.staff_no}")
+
+
+@clerks_app.command("set-role")
+def clerks_set_role(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
+    role: Annotated[str, typer.Argument(help="clerk | trainer | supervisor | ops", show_default=False)],
+    by: ByOption = "admin",
+) -> None:
+    """更改角色 / Change a staff number's role."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    with _desk(ctx) as desk, session_scope(desk.engine) as session:
+        rec = staff.set_role(session=session, staff_no=staff_no, role=role, actor=by, counter=desk.counter, now=desk.now())
+        typer.echo(f"✓ {rec.staff_no}: {rec.role}")
+
+
+@clerks_app.command("unlock")
+def clerks_unlock(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(help="被锁定的工号 / The locked staff number", show_default=False)],
+    supervisor: Annotated[str, typer.Option("--supervisor", help="值班长工号 / Supervisor's staff number", show_default=False)],
+    pin: Annotated[str | None, typer.Option("--pin", help="值班长 PIN / The supervisor's PIN (prompted hidden at a terminal)", show_default=False)] = None,
+) -> None:
+    """解锁工号 / Unlock a staff number after five wrong PINs: a supervisor's number and PIN."""
+    from teller.domain import staff
+    from teller.store.db import session_scope
+
+    pin = _ask_pin(pin, "值班长 PIN / Supervisor PIN")
+    with _desk(ctx) as desk:
+        if supervisor.strip() == staff_no.strip():
+            from teller.strings import t
+
+            _fail(t("auth.same_person"))
+        granted = desk.authorize(supervisor, pin, action="unlock", detail=staff_no.strip())
+        with session_scope(desk.engine) as session:
+            rec = staff.unlock(session=session, staff_no=staff_no, supervisor=granted.staff_no, counter=desk.counter, now=desk.now())
+        typer.echo(f"✓ 已解锁 / Unlocked {rec.staff_no} (by {granted.staff_no})")
+
+
+# ---- audit ------------------------------------------------------------------------------------
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """校验审计链 / Walk the hash chain; report the first entry where it breaks (exit 1)."""
+    from sqlmodel import Session
+
+    from teller.store import audit
+
+    with _desk(ctx, seed_demo=False) as desk, Session(desk.engine) as session:
+        report = audit.verify(session=session)
+    if not report.ok:
+        _fail(f"✗ 审计链断裂 / Audit chain broken at entry {report.broken_at}: {report.reason} ({report.checked} entries checked before it)")
+    typer.echo(f"✓ 审计链完整 / Audit chain intact: {report.checked} entries")
+
+
+AUDIT_COLUMNS = {"id": "序号 Id", "time": "时间 Time", "actor": "工号 Staff", "counter": "台席 Counter",
+                 "action": "动作 Action", "detail": "内容 Detail", "tx_id": "交易 Tx", "hash": "哈希 Hash"}
+
+
+@audit_app.command("show")
+def audit_show(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="起始营业日 / From this business day on, YYYY-MM-DD", show_default=False)] = None,
+    clerk: Annotated[str | None, typer.Option("--clerk", help="只看该工号 / Only this staff number", show_default=False)] = None,
+    action: Annotated[str | None, typer.Option("--action", help="只看该动作 / Only this action (login, commit, lock, ...)", show_default=False)] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """列出审计记录 / Audit entries in order: time, staff, counter, action, detail, hash."""
+    from sqlmodel import Session
+
+    from teller.clock import hall_zone
+    from teller.store import audit
+
+    day = _parse_day(since)
+    with _desk(ctx, seed_demo=False) as desk, Session(desk.engine) as session:
+        start = audit.day_start(day, hall_zone(desk.settings.timezone)) if day else None
+        rows = [
+            {"id": e.id, "time": _local_time(e.at, desk.settings), "actor": e.actor, "counter": e.counter, "action": e.action,
+             "detail": e.detail, "tx_id": e.tx_id if e.tx_id is not None else "",
+             "hash": e.hash[:12] if fmt is Format.table else e.hash, "prev_hash": e.prev_hash}
+            for e in audit.entries(session=session, since=start, actor=clerk, action=action)
+        ]
+    emit(rows, AUDIT_COLUMNS, fmt, fields=[*AUDIT_COLUMNS, "prev_hash"], empty="没有审计记录 / No audit entries")
+
+
+# ---- data care: backup, check, customer import ---------------------------------------------------
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="备份文件 / The backup file to write", dir_okay=False, show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / Overwrite an existing file")] = False,
+) -> None:
+    """在线备份 / A consistent copy of the database while counters keep working (SQLite online backup)."""
+    from teller.store.backup import backup
+
+    settings = _settings(ctx)
+    try:
+        report = backup(settings.database_url, path, overwrite=force)
+    except TellerError as exc:
+        _fail(exc.message)
+    typer.echo(f"✓ 已备份 / Backed up to {report.path}: {report.size_bytes:,} bytes, integrity {report.integrity}")
+    rows = [{"table": name, "rows": n} for name, n in report.row_counts.items()]
+    emit(rows, {"table": "表 Table", "rows": "行数 Rows"}, Format.table, fields=["table", "rows"])
+    if report.integrity != "ok":
+        _fail("✗ 备份文件完整性检查未通过 / The copy failed its integrity check")
+
+
+@db_app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """检查数据库 / PRAGMA integrity_check, foreign_key_check and the audit chain; exit 1 on a problem."""
+    from teller.store.backup import check
+
+    settings = _settings(ctx)
+    try:
+        report = check(settings.database_url)
+    except TellerError as exc:
+        _fail(exc.message)
+    for line in report.lines():
+        typer.echo(line)
+    if not report.ok:
+        _fail("✗ 数据库检查发现问题 / The database check found problems")
+    typer.echo("✓ 数据库完好 / Database OK")
+
+
+@customers_app.command("import")
+def customers_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV 文件（UTF-8 或 GB18030）/ CSV file (UTF-8 or GB18030)", exists=True, dir_okay=False, show_default=False)],
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入有效行 / Import the valid rows, report the others")] = False,
+    by: ByOption = "admin",
+) -> None:
+    """导入客户 / Import subscribers from CSV; any invalid row stops the whole import (see --skip-invalid)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from teller.domain.customer_import import import_customers
+
+    with _desk(ctx, seed_demo=False) as desk:
+        console = Console(stderr=True)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True, disable=not console.is_terminal) as progress:
+            tasks: dict[str, int] = {}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(stage, total=total)
+                progress.update(tasks[stage], completed=done)
+
+            result = import_customers(engine=desk.engine, path=file, skip_invalid=skip_invalid, actor=by,
+                                      counter=desk.counter, now=desk.now(), progress=advance)
+    for err in result.errors:
+        typer.echo(f"第 {err.row} 行 / row {err.row}: {err.field}: {err.reason}", err=True)
+    if result.errors and not skip_invalid:
+        _fail(f"✗ {len(result.errors)} 处错误，{result.invalid_rows} 行无效，未导入任何数据 / "
+              f"{len(result.errors)} error(s) in {result.invalid_rows} row(s): nothing imported (fix them, or use --skip-invalid)")
+    typer.echo(f"✓ 已导入 {result.imported} 位客户 / Imported {result.imported} subscriber(s)"
+               + (f"; 跳过 {result.invalid_rows} 行无效数据 / skipped {result.invalid_rows} invalid row(s)" if result.invalid_rows else ""))
+
+
+if __name__ == "__main__":  # python -m teller.cli.main
+    run()

@@ -43,6 +43,10 @@ def init_schema(engine) -> bool:
         except Exception:
             fresh = True
     SQLModel.metadata.create_all(engine)
+    if not fresh:
+        from teller.store.migrate import upgrade
+
+        upgrade(engine)
     if fresh:
         with Session(engine) as session:
             session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))

@@ -11,7 +11,8 @@ from teller.domain import services
 from teller.errors import TellerError
 from teller.procedures.engine import Committed
 from teller.store.db import session_scope
-from teller.store.models import AuditRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
+from teller.store import audit
+from teller.store.models import FeeLineRecord, ReceiptJobRecord, TransactionRecord
 from teller.store.queries import customer_view
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 session.flush()
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
-                session.add(AuditRecord(at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id))
+                audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
                 for layout in proc.print:
                     session.add(ReceiptJobRecord(tx_id=tx.id, layout=layout, updated_at=now))
                 session.flush()

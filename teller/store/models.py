@@ -129,6 +129,9 @@ class AuditRecord(SQLModel, table=True):
     action: str
     detail: str = ""
     tx_id: int | None = None
+    # the hash chain (teller.store.audit): sha256 of this entry's fields and the previous hash
+    prev_hash: str = ""
+    hash: str = ""
 
 
 class ReceiptJobRecord(SQLModel, table=True):

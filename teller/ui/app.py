@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -18,7 +19,10 @@ from teller.ui.screens.login import LoginScreen
 class TellerApp(App):
     CSS_PATH = Path(__file__).with_name("teller.tcss")
     TITLE = "teller"
-    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), show=False)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", t("key.quit"), show=False),
+        Binding("f12", "lock", t("key.lock")),
+    ]
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         set_locale(settings.locale)
@@ -29,6 +33,8 @@ class TellerApp(App):
         self.desk_error = ""
         self._desk_ready = threading.Event()
         self.last_result: str = ""
+        self.idle_clock = time.monotonic  # tests put a clock they move by hand here
+        self._last_activity = self.idle_clock()
 
     def title_line(self) -> str:
         parts = [self.settings.hall_name, f"台席 {self.settings.counter}"]
@@ -42,6 +48,9 @@ class TellerApp(App):
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
         self._open_desk()
+        limit = self.settings.idle_lock_s
+        if limit > 0:
+            self.set_interval(min(1.0, max(0.05, limit / 4)), self.check_idle_lock)
 
     @work(thread=True, exclusive=True, group="desk")
     def _open_desk(self) -> None:
@@ -105,3 +114,67 @@ class TellerApp(App):
         self.pop_screen()
         if message:
             self.notify(message, timeout=6)
+
+    # ---- the idle lock --------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys, clicks, scrolls and pastes count as the clerk being there (nothing is consumed)."""
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)):
+            if not getattr(event, "is_forwarded", False):
+                self.note_activity()
+        await super().on_event(event)
+
+    def note_activity(self) -> None:
+        self._last_activity = self.idle_clock()
+
+    @property
+    def locked(self) -> bool:
+        from teller.ui.screens.lock import LockScreen
+
+        return any(isinstance(s, LockScreen) for s in self.screen_stack)
+
+    def _lockable(self) -> bool:
+        desk = self.desk
+        return not (desk is None or desk.clerk_view is None or self.locked or isinstance(self.screen, LoginScreen))
+
+    def check_idle_lock(self) -> None:
+        """Called by a timer: lock when the clerk has been away `idle_lock_s` seconds."""
+        limit = self.settings.idle_lock_s
+        if not limit or not self._lockable() or getattr(self.screen, "busy", False):
+            return  # not logged in, already locked, or a commit is under way
+        if self.idle_clock() - self._last_activity >= limit:
+            self.lock_console(idle_s=limit)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "lock":
+            return True if self._lockable() else (False if self.locked else None)
+        return True
+
+    def action_lock(self) -> None:
+        if self._lockable():
+            self.lock_console()
+
+    def lock_console(self, *, idle_s: int = 0) -> None:
+        """Cover the screen (what is underneath stays as it is) and ask the clerk's PIN."""
+        from teller.ui.screens.lock import LockScreen
+
+        clerk = self.desk.clerk_view
+        self.push_screen(LockScreen(clerk.name, clerk.staff_no))
+        self._audit_lock(idle_s)
+
+    @work(thread=True, group="audit")
+    def _audit_lock(self, idle_s: int) -> None:
+        self.desk.lock(idle_s=idle_s)
+
+    def unlocked(self) -> None:
+        from teller.ui.screens.lock import LockScreen
+
+        if isinstance(self.screen, LockScreen):
+            self.pop_screen()
+        self.note_activity()
+
+    def logged_out_by_supervisor(self, supervisor: str) -> None:
+        """The supervisor logged the clerk out of a locked console: back to the log-in."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+        self.notify(t("lock.logged_out", staff_no=supervisor), timeout=6)

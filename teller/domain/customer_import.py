@@ -1,0 +1,223 @@
+"""Importing subscribers from a CSV file, all or nothing, with a per-row error report.
+
+Columns (header row, any order): `number`, `name`, `id_number`, `plan` are required;
+`balance` (yuan, minus for arrears), `status` (active | suspended_arrears | suspended_lost),
+`password` (the 6-digit service password, stored hashed), `contact` and `local` (yes/no)
+are optional. Every row is checked before anything is written: phone format, duplicate
+number (in the file or already a subscriber), ID number and its check digit, numbers per ID,
+unknown plan, bad amount. With any invalid row nothing is imported, unless `skip_invalid`,
+which imports the valid rows and reports the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from teller.domain.money import parse_yuan
+from teller.domain.rules import check_id_number, check_new_password, check_phone, id_is_male
+from teller.domain.secrets import hash_secret
+from teller.domain.services import MAX_NUMBERS_PER_ID, count_numbers_held
+from teller.errors import InputRefused, TellerError
+from teller.store import audit
+from teller.store.db import session_scope
+from teller.store.models import CustomerRecord, NumberRecord, PlanRecord
+from teller.strings import t
+
+REQUIRED = ("number", "name", "id_number", "plan")
+OPTIONAL = ("balance", "status", "password", "contact", "local")
+STATUSES = ("active", "suspended_arrears", "suspended_lost")
+_YES = {"yes", "y", "true", "1", "是"}
+_NO = {"no", "n", "false", "0", "否"}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the line of the file (the header is line 1)
+    field: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    total_rows: int = 0
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({e.row for e in self.errors if e.row > 1})
+
+
+def read_text(path: Path) -> str:
+    raw = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TellerError(t("import.encoding"))
+
+
+def parse_balance(text: str) -> int:
+    raw = text.strip()
+    if not raw:
+        return 0
+    negative = raw.startswith("-")
+    try:
+        fen = parse_yuan(raw[1:] if negative else raw)
+    except InputRefused:
+        raise InputRefused(t("import.bad_amount", text=text)) from None
+    return -fen if negative else fen
+
+
+def _check_row(row: dict[str, str], *, session: Session, plans: set[str], seen: dict[str, int], per_id: dict[str, int], line: int):
+    """One row: the CustomerRecord fields, or the list of its errors."""
+    errors: list[RowError] = []
+    out: dict = {}
+
+    def field_value(name: str, check):
+        value = (row.get(name) or "").strip()
+        try:
+            out[name] = check(value)
+        except InputRefused as exc:
+            errors.append(RowError(line, name, exc.message))
+
+    def required(check):
+        def run(value: str):
+            if not value:
+                raise InputRefused(t("import.empty"))
+            return check(value)
+        return run
+
+    def number(value: str) -> str:
+        value = check_phone(value)
+        if value in seen:
+            raise InputRefused(t("import.duplicate_in_file", row=seen[value]))
+        if session.get(CustomerRecord, value) is not None:
+            raise InputRefused(t("import.number_exists", number=value))
+        return value
+
+    def name(value: str) -> str:
+        if len(value) > 32:
+            raise InputRefused(t("import.name_long"))
+        return value
+
+    def plan(value: str) -> str:
+        if value not in plans:
+            raise InputRefused(t("import.unknown_plan", plan=value))
+        return value
+
+    def status(value: str) -> str:
+        value = value or "active"
+        if value not in STATUSES:
+            raise InputRefused(t("import.bad_status", choices=", ".join(STATUSES)))
+        return value
+
+    def local(value: str) -> bool:
+        if not value or value.lower() in _YES:
+            return True
+        if value.lower() in _NO:
+            return False
+        raise InputRefused(t("import.bad_bool"))
+
+    def id_number(value: str) -> str:
+        value = check_id_number(value)
+        held = per_id.get(value)
+        if held is None:
+            held = count_numbers_held(session, value)
+        if held >= MAX_NUMBERS_PER_ID:
+            raise InputRefused(t("rule.id_quota", n=held))
+        return value
+
+    field_value("number", required(number))
+    field_value("name", required(name))
+    field_value("id_number", required(id_number))
+    field_value("plan", required(plan))
+    field_value("balance", parse_balance)
+    field_value("status", status)
+    field_value("password", lambda v: check_new_password(v) if v else "")
+    field_value("contact", lambda v: v[:64])
+    field_value("local", local)
+    if "number" in out:
+        seen.setdefault(out["number"], line)
+    if errors:
+        return None, errors
+    per_id[out["id_number"]] = per_id.get(out["id_number"], count_numbers_held(session, out["id_number"])) + 1
+    return out, []
+
+
+def import_customers(
+    *, engine, path: Path, skip_invalid: bool, actor: str, counter: str, now: datetime, progress: Progress | None = None
+) -> ImportResult:
+    """Check every row, then write the valid ones in one transaction (none if any is invalid)."""
+    note = progress or (lambda stage, done, total: None)
+    result = ImportResult()
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    for column in REQUIRED:
+        if column not in header:
+            result.errors.append(RowError(1, column, t("import.missing_column", column=column)))
+    for column in header:
+        if column not in REQUIRED + OPTIONAL:
+            result.errors.append(RowError(1, column, t("import.unknown_column", column=column)))
+    if result.errors:
+        return result
+    rows = []
+    for row in reader:
+        if not any((v or "").strip() for k, v in row.items() if k is not None):
+            continue  # a blank line
+        rows.append((reader.line_num, row))
+    result.total_rows = len(rows)
+    if not rows:
+        result.errors.append(RowError(1, "", t("import.no_rows")))
+        return result
+    stage_check, stage_write = "检查 / Checking", "写入 / Writing"
+    good: list[dict] = []
+    with Session(engine) as session:
+        plans = set(session.exec(select(PlanRecord.code)))
+        brands = {p.code: p.brand for p in session.exec(select(PlanRecord))}
+        seen: dict[str, int] = {}
+        per_id: dict[str, int] = {}
+        for done, (line, row) in enumerate(rows, 1):
+            fields, errors = _check_row(row, session=session, plans=plans, seen=seen, per_id=per_id, line=line)
+            result.errors += errors
+            if fields is not None:
+                good.append(fields)
+            note(stage_check, done, len(rows))
+    if result.errors and not skip_invalid:
+        return result
+    records = []
+    for done, f in enumerate(good, 1):
+        records.append(
+            CustomerRecord(
+                number=f["number"], name=f["name"], id_number=f["id_number"], male=id_is_male(f["id_number"]),
+                brand=brands[f["plan"]], plan_code=f["plan"], status=f["status"], balance_fen=f["balance"],
+                last_unpaid_fen=-f["balance"] if f["balance"] < 0 else 0, local=f["local"],
+                password_hash=hash_secret(f["password"]) if f["password"] else "", contact=f["contact"], opened_at=now,
+            )
+        )
+        note(stage_write, done, len(good))
+    if records:
+        with session_scope(engine) as session:
+            for rec in records:
+                if session.get(CustomerRecord, rec.number) is not None:  # taken since the check
+                    raise TellerError(t("import.number_exists", number=rec.number))
+                slot = session.get(NumberRecord, rec.number)
+                if slot is not None and slot.free:
+                    slot.free = False
+                    session.add(slot)
+                session.add(rec)
+            audit.append(session=session, at=now, actor=actor, counter=counter, action="customers_import",
+                         detail=f"{len(records)} subscribers from {Path(path).name}")
+    result.imported = len(records)
+    return result

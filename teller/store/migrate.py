@@ -1,0 +1,38 @@
+"""Bring an older database up to the current tables: columns added since it was created.
+
+`SQLModel.metadata.create_all` creates missing tables but never alters existing ones; the
+columns listed here are added with a default, then whatever they need is filled in.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+
+from teller.store.db import session_scope
+
+#: (table, column) -> SQL type and default, as ALTER TABLE ... ADD COLUMN takes it
+ADDED_COLUMNS: dict[tuple[str, str], str] = {
+    ("audit", "prev_hash"): "VARCHAR NOT NULL DEFAULT ''",
+    ("audit", "hash"): "VARCHAR NOT NULL DEFAULT ''",
+}
+
+
+def upgrade(engine) -> list[str]:
+    """Add the missing columns; returns `table.column` for each one added."""
+    insp = inspect(engine)
+    tables = set(insp.get_table_names())
+    added: list[str] = []
+    with engine.begin() as conn:
+        for (table, column), ddl in ADDED_COLUMNS.items():
+            if table not in tables:
+                continue
+            if column in {c["name"] for c in inspect(conn).get_columns(table)}:
+                continue
+            conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}'))
+            added.append(f"{table}.{column}")
+    if "audit.hash" in added:
+        from teller.store.audit import seal_unchained
+
+        with session_scope(engine) as session:
+            seal_unchained(session=session)
+    return added
