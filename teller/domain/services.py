@@ -146,3 +146,9 @@ def apply(effect: str, session: Session, answers: dict[str, Any], now: datetime)
     except KeyError:
         raise NotFound(f"unknown effect {effect}") from None
     return operation(session, answers, now)
+
+
+# ---- issue 3 (i3b): bills, services, points, reservations, complaints, handsets ----------------
+from teller.domain.counter_services import OPERATIONS as _COUNTER_OPERATIONS  # noqa: E402
+
+OPERATIONS.update(_COUNTER_OPERATIONS)

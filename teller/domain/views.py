@@ -19,6 +19,26 @@ class PlanView:
 
 
 @dataclass(frozen=True)
+class HandsetView:
+    """A handset of the hall's catalogue, as offered at a sale."""
+
+    code: str
+    make: str
+    model: str
+    price_fen: int
+    stock: int
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    """A value-added service the customer holds (彩铃, 手机报, ...)."""
+
+    code: str
+    name: str
+    monthly_fee_fen: int
+
+
+@dataclass(frozen=True)
 class CustomerView:
     number: str
     name: str
@@ -37,6 +57,8 @@ class CustomerView:
     pending_plan_name: str = ""
     sim_serial: str = ""
     password_hash: str = field(default="", repr=False)
+    printed_bill_months: tuple[str, ...] = ()  # "YYYY-MM" months whose bill was printed here
+    subscriptions: tuple["SubscriptionView", ...] = ()  # value-added services still active
 
     @property
     def arrears_fen(self) -> int:
@@ -69,6 +91,7 @@ class CustomerView:
             "customer.arrears_fen": self.arrears_fen,
             "customer.points": self.points,
             "customer.local": self.local,
+            "customer.subscription_count": len(self.subscriptions),
         }
 
     def placeholders(self) -> dict[str, str]:
@@ -86,4 +109,5 @@ class CustomerView:
             "customer.plan": self.plan_name,
             "customer.brand": self.brand,
             "customer.status": self.status_text,
+            "customer.services": "、".join(s.name for s in self.subscriptions),
         }

@@ -34,7 +34,25 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
         pending_plan_name=pending.name if pending else "",
         sim_serial=rec.sim_serial,
         password_hash=rec.password_hash,
+        **_bills_and_services(session, rec.number),
     )
+
+
+def _bills_and_services(session: Session, number: str) -> dict:
+    """The months already printed and the active value-added services of a number."""
+    from teller.domain.views import SubscriptionView
+    from teller.store.models import BillPrintRecord, SubscriptionRecord
+
+    months = session.exec(select(BillPrintRecord.month).where(BillPrintRecord.number == number).order_by(BillPrintRecord.month))
+    subs = session.exec(
+        select(SubscriptionRecord)
+        .where(SubscriptionRecord.number == number, SubscriptionRecord.status == "active")
+        .order_by(SubscriptionRecord.id)
+    )
+    return {
+        "printed_bill_months": tuple(months),
+        "subscriptions": tuple(SubscriptionView(s.service_code, s.name, s.monthly_fee_fen) for s in subs),
+    }
 
 
 def transactions(session: Session, *, day: date | None = None) -> list[TransactionRecord]:
