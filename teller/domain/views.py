@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from teller.domain.catalog import reply_hours
 from teller.domain.money import spoken_yuan
 from teller.domain.rules import honorific, mask_id, mask_name
 from teller.strings import t
@@ -110,4 +111,5 @@ class CustomerView:
             "customer.brand": self.brand,
             "customer.status": self.status_text,
             "customer.services": "、".join(s.name for s in self.subscriptions),
+            "customer.reply_hours": str(reply_hours(self.brand)),
         }

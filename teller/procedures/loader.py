@@ -28,7 +28,7 @@ BUILTIN_PLACEHOLDERS = frozenset(
         "customer.arrears", "customer.month_charges", "customer.prepaid_1st",
         "customer.last_unpaid", "customer.points", "customer.plan", "customer.brand",
         "customer.status", "plan.name", "plan.monthly_fee", "plan.tariff",
-        "customer.services",
+        "customer.services", "customer.reply_hours",
     }
 )
 #: Fields conditions may test, besides the procedure's own input fields.
