@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 
 class Strict(BaseModel):
@@ -33,7 +33,11 @@ def _to_fen(value: Any) -> int:
     return fen
 
 
-Fen = Annotated[int, BeforeValidator(_to_fen)]
+Fen = Annotated[
+    int,
+    BeforeValidator(_to_fen),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$", "description": 'yuan, quoted: "15.00"'}),
+]
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
