@@ -137,3 +137,30 @@ def test_every_step_of_every_procedure_is_in_its_diagram(home, path):
         assert re.search(rf"^\s+s{i}\W", text, re.M), step.id
         assert f"s{i}" in reached, f"{step.id} has no way in"
     assert "done" in reached
+
+
+# ---- the writers' page -------------------------------------------------------------------------
+
+
+def test_the_writers_page_names_every_kind_source_check_effect_placeholder_and_field():
+    from typing import get_args
+
+    from teller.domain.checks import CHECKS
+    from teller.procedures.loader import BUILTIN_FIELDS, BUILTIN_PLACEHOLDERS
+    from teller.procedures.schema import EFFECT_FIELDS, InputKind, Layout, OptionSource
+
+    page = (REPO / "scripts_yaml" / "README.md").read_text(encoding="utf-8")
+    for name in [*get_args(InputKind), *get_args(OptionSource), *CHECKS, *EFFECT_FIELDS, *get_args(Layout)]:
+        assert f"`{name}`" in page, name
+    for name in BUILTIN_PLACEHOLDERS:
+        assert f"{{{name}}}" in page, name
+    for name in BUILTIN_FIELDS:
+        assert f"`{name}`" in page, name
+    for effect, fields in EFFECT_FIELDS.items():
+        row = next(line for line in page.splitlines() if line.startswith(f"| `{effect}` |"))
+        assert all(f in row for f in fields), effect
+    # the commented example is the shipped file, shortened: it must stay loadable
+    example = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    from teller.procedures.loader import parse
+
+    assert parse(example, "README.md").procedure.id == "redeem_points"
