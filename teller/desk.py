@@ -22,6 +22,7 @@ from teller.procedures.loader import LoadedProcedure, load_folder
 from teller.strings import pick, t
 
 if TYPE_CHECKING:
+    from teller.domain.views import HandsetView
     from teller.errors import Problem
     from teller.printing.jobs import JobOutcome
     from teller.procedures.engine import Run
@@ -205,6 +206,17 @@ class Desk:
         with Session(self.engine) as session:
             rows = session.exec(select(NumberRecord.number).where(NumberRecord.free).order_by(NumberRecord.number).limit(30))
             return list(rows)
+
+    def handsets(self) -> list["HandsetView"]:
+        """The hall's handset catalogue with stock (a sale offers those in stock)."""
+        from sqlmodel import Session, select
+
+        from teller.domain.views import HandsetView
+        from teller.store.models import HandsetRecord
+
+        with Session(self.engine) as session:
+            rows = session.exec(select(HandsetRecord).order_by(HandsetRecord.price_fen))
+            return [HandsetView(r.code, r.make, r.model, r.price_fen, r.stock) for r in rows]
 
     # ---- commit and print ----------------------------------------------------------------
     def commit(self, run: "Run") -> Committed:

@@ -156,16 +156,19 @@ def test_unknown_placeholder_in_a_say(path):
 @pytest.mark.parametrize("path", SHIPPED, ids=IDS)
 @pytest.mark.parametrize("amount, word", [('"15.001"', "15.001"), ("15.5", "quoted")])
 def test_bad_fee_amount(tmp_path, path, amount, word):
+    """The first fee's amount made bad; a file without fees gets one bad fee added."""
     text = path.read_text(encoding="utf-8")
-    if "\nfees:\n" not in text:  # a procedure without fees: give its copy one to spoil
-        text = text.replace("\nsteps:\n", '\nfees:\n  - {code: extra, label: {zh: 杂费}, amount: "15.00"}\nsteps:\n', 1)
-    proc = parse(text, path).procedure
-    i, fee = next((i, f) for i, f in enumerate(proc.fees))
-    fee_line = line_of(text, f"code: {fee.code}")
+    proc = load_file(path).procedure
     lines = text.splitlines()
-    old = 'amount: "15.00"' if fee.amount is not None else "input: true"
-    assert old in lines[fee_line - 1]
-    lines[fee_line - 1] = lines[fee_line - 1].replace(old, f"amount: {amount}")
+    if proc.fees:
+        i, fee = 0, proc.fees[0]
+        fee_line = line_of(text, f"code: {fee.code}")
+        old = re.search(r'amount: "[0-9.]+"|input: true|price_of: [a-z_]+', lines[fee_line - 1]).group(0)
+        lines[fee_line - 1] = lines[fee_line - 1].replace(old, f"amount: {amount}")
+    else:
+        i, at = 0, lines.index("steps:")
+        lines[at:at] = ["fees:", f"  - {{code: extra_fee, label: {{zh: 手续费}}, amount: {amount}}}"]
+        fee_line = at + 2
     bad = write_bad(tmp_path, path, "\n".join(lines) + "\n")
     with pytest.raises(ProcedureError) as exc:
         load_file(bad)

@@ -224,6 +224,68 @@ def procedures_validate(
     typer.echo(f"OK {files} files")
 
 
+def _procedure(ctx: typer.Context, ident: str):
+    """A procedure by id (from the configured folder) or by file path; exit 1 if none."""
+    from teller.errors import ProcedureError
+    from teller.procedures.loader import load_file, load_folder
+
+    path = Path(ident)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        try:
+            return load_file(path)
+        except ProcedureError as exc:
+            _fail(str(exc))
+    folder = _settings(ctx).procedures_dir
+    good, _problems = load_folder(folder)
+    found = next((p for p in good if p.id == ident), None)
+    if found is None:
+        known = ", ".join(sorted(p.id for p in good))
+        _fail(f"没有业务流程 {ident} / No procedure {ident!r} in {folder} (known: {known}; broken files: teller-admin procedures validate)")
+    return found
+
+
+@procedures_app.command("show")
+def procedures_show(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="业务编号或文件 / Procedure id (or a .yaml file)", show_default=False)],
+) -> None:
+    """显示业务步骤与话术 / Print a procedure's steps, spoken lines, inputs, checks and branches."""
+    from rich.console import Console
+
+    from teller.procedures.describe import show_lines
+
+    loaded = _procedure(ctx, ident)
+    console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
+    for line in show_lines(loaded.procedure, path=str(loaded.path)):
+        console.print(line)
+
+
+@procedures_app.command("diagram")
+def procedures_diagram(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="业务编号或文件 / Procedure id (or a .yaml file)", show_default=False)],
+) -> None:
+    """流程图（Mermaid） / Print the procedure's flow with its branches as a Mermaid flowchart."""
+    from teller.procedures.describe import mermaid
+
+    typer.echo(mermaid(_procedure(ctx, ident).procedure), nl=False)
+
+
+@procedures_app.command("schema")
+def procedures_schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件 / Write to this file instead of stdout", dir_okay=False)] = None,
+) -> None:
+    """导出 JSON Schema / Print (or write) the JSON Schema of procedure files, from the models."""
+    from teller.procedures.describe import json_schema_text
+
+    text = json_schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"已写入 / Written: {output}")
+
+
 # ---- transactions -------------------------------------------------------------------------
 TX_COLUMNS = {
     "receipt_no": "受理单号 Receipt", "time": "时间 Time", "clerk": "营业员 Clerk", "procedure": "业务 Procedure",

@@ -41,3 +41,64 @@ CUSTOMERS = [
 ]
 
 FREE_NUMBERS = [f"1347777{n:04d}" for n in (1001, 1314, 1688, 2046, 2580, 3366, 5200, 6789, 8008, 8866, 9191, 9527)]
+
+
+# ---- issue 3 (i3b): services, points, handsets, complaint replies, provinces -------------------
+
+# Value-added services a subscriber may hold: code, name, monthly fee (fen)
+VALUE_ADDED = [
+    ("cailing", "彩铃", 500),
+    ("mengwang", "梦网包月信息", 1000),
+    ("caller_reminder", "来电提醒", 200),
+    ("mobile_news", "手机报", 300),
+]
+
+# number, service code: the demo subscribers' subscriptions
+SUBSCRIPTIONS = [
+    ("13800138000", "cailing"),
+    ("13800138000", "mobile_news"),
+    ("13700001111", "cailing"),
+    ("13700001111", "mengwang"),
+    ("15000002222", "caller_reminder"),
+    ("13912345678", "cailing"),
+]
+
+# Points rewards: code, name, points it costs, bill credit it gives (fen; 0 for a gift)
+REWARDS = [
+    ("credit_5", "5元话费", 500, 500),
+    ("credit_10", "10元话费", 1000, 1000),
+    ("umbrella", "晴雨伞", 800, 0),
+    ("thermos", "保温杯", 1500, 0),
+]
+
+# Handsets sold at the counter: code, make, model, price (fen), stock
+HANDSETS = [
+    ("hw_nova12", "华为", "nova 12", 249900, 5),
+    ("mi_14", "小米", "14", 399900, 3),
+    ("oppo_a2", "OPPO", "A2", 129900, 8),
+    ("zte_blade", "中兴", "Blade A73", 69900, 0),  # out of stock: not offered
+]
+
+# The 三包 (repair, replace, return) terms read out at a handset sale
+WARRANTY_TERMS = "自购机之日起7日内出现性能故障可退货，15日内可换货，1年内免费保修；人为损坏不在三包范围内。"
+
+# Promised reply time of a complaint ticket, by brand (hours); other brands get the default
+REPLY_HOURS_BY_BRAND = {"全球通": 24, "动感地带": 48, "神州行": 48}
+DEFAULT_REPLY_HOURS = 48
+
+# The other region contacts the customer within this many hours of a cross-region reservation
+RESERVATION_CALLBACK_HOURS = 10
+
+PROVINCES = [
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江",
+    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川",
+    "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
+]
+
+
+def reward(code: str) -> tuple[str, str, int, int] | None:
+    return next((r for r in REWARDS if r[0] == code), None)
+
+
+def reply_hours(brand: str) -> int:
+    return REPLY_HOURS_BY_BRAND.get(brand, DEFAULT_REPLY_HOURS)

@@ -80,3 +80,23 @@ CHECKS.update(
         "password_is_new": password_is_new,
     }
 )
+# ---- issue 3 (i3b): bills and points ----------------------------------------------------------
+def bill_month_not_printed(run: Facts, value: Any) -> None:
+    """Each month's bill prints once at the counter."""
+    if run.customer is not None and str(value) in run.customer.printed_bill_months:
+        raise InputRefused(t("bill.already_printed", month=value))
+
+
+def points_cover_reward(run: Facts, value: Any) -> None:
+    """A reward costs points; the balance never goes below zero."""
+    from teller.domain.catalog import reward
+
+    found = reward(str(value))
+    have = run.customer.points if run.customer else 0
+    if found is None:
+        raise InputRefused(t("rule.choice"))
+    if found[2] > have:
+        raise InputRefused(t("points.short", need=found[2], have=have))
+
+
+CHECKS.update({"bill_month_not_printed": bill_month_not_printed, "points_cover_reward": points_cover_reward})

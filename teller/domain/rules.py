@@ -99,3 +99,49 @@ def honorific(name: str, male: bool | None) -> str:
     if not name:
         return ""
     return name[0] + (t("title.mr") if male else t("title.ms"))
+
+
+# ---- bills, dates (issue 3: bill printing, reservations) ---------------------------------------
+BILL_MONTHS_OFFERED = 5
+
+
+def bill_months(now: datetime, count: int = BILL_MONTHS_OFFERED) -> list[str]:
+    """The months the counter may print a bill for: the `count` before the current month,
+    newest first, as "YYYY-MM" (never the current month: it is not billed yet)."""
+    year, month = now.year, now.month
+    out = []
+    for _ in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        out.append(f"{year:04d}-{month:02d}")
+    return out
+
+
+def first_of_next_month(day) -> "date":
+    """The 1st of the month after `day`: when a cancellation or a plan change takes effect."""
+    from datetime import date
+
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def check_date(text: str) -> "date":
+    """A calendar date typed as YYYY-MM-DD (also YYYYMMDD or YYYY/MM/DD; full-width digits ok)."""
+    value = ascii_digits(text).strip().replace("/", "-").replace("．", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise InputRefused(t("rule.date", text=text.strip()))
+
+
+def check_datetime(text: str) -> datetime:
+    """A date and time typed as YYYY-MM-DD HH:MM (naive; the caller attaches the hall's zone)."""
+    value = " ".join(ascii_digits(text).strip().replace("/", "-").replace("：", ":").split())
+    for fmt in ("%Y-%m-%d %H:%M", "%Y%m%d %H:%M", "%Y-%m-%d %H%M"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise InputRefused(t("rule.datetime", text=text.strip()))

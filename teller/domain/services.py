@@ -332,3 +332,7 @@ OPERATIONS.update(
         "add_family_number": lambda s, a, now: add_family_number(s, number=a["number"], secondary=a["secondary"], now=now),
     }
 )
+# ---- issue 3 (i3b): bills, services, points, reservations, complaints, handsets ----------------
+from teller.domain.counter_services import OPERATIONS as _COUNTER_OPERATIONS  # noqa: E402
+
+OPERATIONS.update(_COUNTER_OPERATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from teller.domain.catalog import reply_hours
 from teller.domain.money import spoken_yuan
 from teller.domain.rules import honorific, mask_id, mask_name
 from teller.strings import t
@@ -16,6 +17,26 @@ class PlanView:
     brand: str
     monthly_fee_fen: int
     tariff: str
+
+
+@dataclass(frozen=True)
+class HandsetView:
+    """A handset of the hall's catalogue, as offered at a sale."""
+
+    code: str
+    make: str
+    model: str
+    price_fen: int
+    stock: int
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    """A value-added service the customer holds (彩铃, 手机报, ...)."""
+
+    code: str
+    name: str
+    monthly_fee_fen: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,8 @@ class CustomerView:
     @property
     def family_linked(self) -> bool:
         return bool(self.family_role)
+    printed_bill_months: tuple[str, ...] = ()  # "YYYY-MM" months whose bill was printed here
+    subscriptions: tuple["SubscriptionView", ...] = ()  # value-added services still active
 
     @property
     def arrears_fen(self) -> int:
@@ -76,6 +99,7 @@ class CustomerView:
             "customer.local": self.local,
             "customer.family_linked": self.family_linked,
             "customer.family_role": self.family_role,
+            "customer.subscription_count": len(self.subscriptions),
         }
 
     def placeholders(self) -> dict[str, str]:
@@ -93,4 +117,6 @@ class CustomerView:
             "customer.plan": self.plan_name,
             "customer.brand": self.brand,
             "customer.status": self.status_text,
+            "customer.services": "、".join(s.name for s in self.subscriptions),
+            "customer.reply_hours": str(reply_hours(self.brand)),
         }

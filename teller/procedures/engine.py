@@ -19,7 +19,7 @@ from teller.domain.billing import first_month_fee_fen
 from teller.domain.checks import CHECKS
 from teller.domain.money import parse_yuan, spoken_yuan
 from teller.domain.secrets import verify_secret
-from teller.domain.views import CustomerView, PlanView
+from teller.domain.views import CustomerView, HandsetView, PlanView
 from teller.errors import InputRefused, TellerError
 from teller.procedures.loader import LoadedProcedure
 from teller.procedures.schema import Condition, Step
@@ -42,6 +42,8 @@ class Desk(Protocol):
     def free_numbers(self) -> list[str]: ...
     def commit(self, run: "Run") -> "Committed": ...
     def numbers_held(self, id_number: str) -> int: ...
+    def handsets(self) -> list[HandsetView]: ...
+    def authorize(self, staff_no: str, pin: str, *, action: str, detail: str = "") -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class Committed:
 class Option:
     value: str
     label: str
+    amount_fen: int | None = None  # a priced catalogue entry (a handset); a fee takes it by `price_of`
+
+
+#: Input kinds whose typed value is a secret: masked on screen, never kept, logged or recorded.
+SECRET_KINDS = frozenset({"password", "new_password", "supervisor_pin"})
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,10 @@ class Run:
         for fee in self.procedure.fees:
             if not self.holds(fee.when):
                 continue
-            amount = fee.amount if fee.amount is not None else self.answers.get(fee.code)
+            if fee.price_of:
+                amount = self._price_of(fee.price_of)
+            else:
+                amount = fee.amount if fee.amount is not None else self.answers.get(fee.code)
             if amount:
                 lines.append(FeeLine(fee.code, pick(fee.label.as_dict()), int(amount)))
         return lines
@@ -183,6 +193,9 @@ class Run:
         for key, val in self.answers.items():
             if key in secret_fields:
                 continue
+            if isinstance(val, datetime):
+                out[key] = val.strftime("%Y-%m-%d %H:%M")
+                continue
             out[key] = spoken_yuan(val) if (key in money_fields or key == "change") and isinstance(val, int) else str(val)
         for line in self.fee_lines():
             out[line.code] = spoken_yuan(line.amount_fen)
@@ -209,14 +222,22 @@ class Run:
         return self.render(self.step.say)
 
     def options(self) -> list[Option]:
-        spec = self.step.input
+        return self.options_for(self.step.input)
+
+    def options_for(self, spec) -> list[Option]:
+        """The choices of an input: its own `choices`, or the catalogue named by `options`."""
         if spec is None or spec.kind != "choice":
             return []
-        if spec.options == "plans":
-            return [Option(p.code, f"{p.name}  {spoken_yuan(p.monthly_fee_fen)}元/月") for p in self.desk.plans()]
-        if spec.options == "free_numbers":
-            return [Option(n, n) for n in self.desk.free_numbers()]
+        if spec.options:
+            return OPTION_SOURCES[spec.options](self)
         return [Option(c.value, self.render(c.label)) for c in spec.choices or []]
+
+    def _price_of(self, field_name: str) -> int | None:
+        chosen = self.answers.get(field_name)
+        if chosen is None:
+            return None
+        spec = next((s.input for s in self.procedure.steps if s.input and s.input.field == field_name), None)
+        return next((o.amount_fen for o in self.options_for(spec) if o.value == chosen), None)
 
     # ---- moving --------------------------------------------------------------------
     def _arrive(self, index: int) -> None:
@@ -304,7 +325,8 @@ class Run:
         facts = self if spec.of is None else Party(self._party(spec), self.answers, self.desk)
         for name in step.checks:
             CHECKS[name](facts, parsed)
-        self.typed[spec.field] = raw
+        if spec.kind != "supervisor_pin":  # a supervisor's PIN is never kept, not even to refill the field
+            self.typed[spec.field] = raw
         self.answers[spec.field] = parsed
         if spec.kind == "choice" and spec.field in self._fee_inputs():
             self.answers[spec.field] = parse_yuan(parsed)  # a fee picked from choices ("50", "100")
@@ -367,12 +389,37 @@ class Run:
             if account is None or not verify_secret(rules.ascii_digits(raw).strip(), account.password_hash):
                 raise InputRefused(t("rule.pw_wrong"))
             return "verified"
+        if kind in ("date", "datetime"):
+            return self._parse_when(spec, raw, label)
+        if kind == "supervisor_pin":
+            staff_no = str(self.answers.get(spec.staff_field, ""))
+            number = self.customer.number if self.customer else ""
+            try:
+                granted = self.desk.authorize(staff_no, rules.ascii_digits(raw).strip(), action=f"{self.procedure.id}.{spec.field}", detail=number)
+            except TellerError as exc:
+                raise InputRefused(exc.message) from None
+            return granted.staff_no
         if kind == "choice":
             values = [o.value for o in self.options()]
             if raw not in values:
                 raise InputRefused(t("rule.choice"))
             return raw
         raise InputRefused(f"unsupported input kind {kind}")  # pragma: no cover - schema forbids
+
+    def _parse_when(self, spec, raw: str, label: str):
+        """A date (or date and time, in the hall's zone), checked against today and `after`."""
+        now = self.desk.now()
+        if spec.kind == "date":
+            value, floor = rules.check_date(raw), now.date()
+        else:
+            value, floor = rules.check_datetime(raw).replace(tzinfo=now.tzinfo), now.replace(second=0, microsecond=0)
+        if spec.from_today and value < floor:
+            raise InputRefused(t("rule.date_past", what=label))
+        if spec.after:
+            earlier = self.answers.get(spec.after)
+            if earlier is not None and _comparable(value) <= _comparable(earlier):
+                raise InputRefused(t("rule.date_after", what=label, after=_shown(earlier)))
+        return value
 
     def commit(self) -> Committed:
         """Apply the procedure's effect once. A second Enter returns the first result."""
@@ -398,7 +445,7 @@ class Run:
         return {f.code for f in self.procedure.fees if f.input}
 
     def secret_fields(self) -> set[str]:
-        return {s.input.field for s in self.procedure.steps if s.input and "password" in s.input.kind}
+        return {s.input.field for s in self.procedure.steps if s.input and s.input.kind in ("password", "new_password")}
 
     def record(self) -> dict[str, Any]:
         """The answers as kept with the transaction: passwords never, ID numbers masked."""
@@ -411,3 +458,63 @@ class Run:
             is_id = key in ids or key.startswith("id")
             out[key] = rules.mask_id(val) if isinstance(val, str) and len(val) == 18 and is_id else val
         return out
+
+
+def _comparable(value):
+    """Dates and datetimes compared as dates-with-times (a date counts as its midnight)."""
+    return value.replace(tzinfo=None) if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+
+
+def _shown(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
+
+
+# ---- catalogues a choice may offer (`options:` in a procedure file) ------------------------------
+def _plans(run: Run) -> list[Option]:
+    return [Option(p.code, f"{p.name}  {spoken_yuan(p.monthly_fee_fen)}元/月") for p in run.desk.plans()]
+
+
+def _free_numbers(run: Run) -> list[Option]:
+    return [Option(n, n) for n in run.desk.free_numbers()]
+
+
+def _bill_months(run: Run) -> list[Option]:
+    """The five months before the current one; a month already printed is marked (and refused)."""
+    printed = set(run.customer.printed_bill_months) if run.customer else set()
+    return [Option(m, m + (t("bill.printed_mark") if m in printed else "")) for m in rules.bill_months(run.desk.now())]
+
+
+def _subscriptions(run: Run) -> list[Option]:
+    subs = run.customer.subscriptions if run.customer else ()
+    return [Option(s.code, f"{s.name}  {spoken_yuan(s.monthly_fee_fen)}元/月") for s in subs]
+
+
+def _rewards(run: Run) -> list[Option]:
+    from teller.domain.catalog import REWARDS
+
+    return [Option(code, t("points.option", name=name, points=points)) for code, name, points, _credit in REWARDS]
+
+
+def _handsets(run: Run) -> list[Option]:
+    return [
+        Option(h.code, f"{h.make} {h.model}  {spoken_yuan(h.price_fen)}元", h.price_fen)
+        for h in run.desk.handsets()
+        if h.stock > 0
+    ]
+
+
+def _provinces(run: Run) -> list[Option]:
+    from teller.domain.catalog import PROVINCES
+
+    return [Option(p, p) for p in PROVINCES]
+
+
+OPTION_SOURCES = {
+    "plans": _plans,
+    "free_numbers": _free_numbers,
+    "bill_months": _bill_months,
+    "subscriptions": _subscriptions,
+    "rewards": _rewards,
+    "handsets": _handsets,
+    "provinces": _provinces,
+}

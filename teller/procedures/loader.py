@@ -28,6 +28,7 @@ BUILTIN_PLACEHOLDERS = frozenset(
         "customer.arrears", "customer.month_charges", "customer.prepaid_1st",
         "customer.last_unpaid", "customer.points", "customer.plan", "customer.brand",
         "customer.status", "plan.name", "plan.monthly_fee", "plan.tariff", "plan.first_month_fee",
+        "customer.services", "customer.reply_hours",
     }
 )
 #: Fields conditions may test, besides the procedure's own input fields.
@@ -36,6 +37,7 @@ BUILTIN_FIELDS = frozenset(
         "customer.status", "customer.brand", "customer.plan_code", "customer.balance_fen",
         "customer.arrears_fen", "customer.points", "customer.local", "customer.exists", "total_fen",
         "customer.family_linked", "customer.family_role",
+        "customer.subscription_count",
     }
 )
 
@@ -219,6 +221,35 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         out.append((("steps",), "only one commit step per procedure"))
     if proc.print and not proc.effect:
         out.append((("print",), "receipts print after a commit: set `effect`"))
+    out += _reference_problems(proc)
+    return out
+
+
+#: Option sources whose options carry a price (a fee may take it with `price_of`).
+PRICED_OPTIONS = frozenset({"handsets"})
+
+
+def _reference_problems(proc: Procedure) -> list[tuple[tuple, str]]:
+    """Fields named by `after`, `staff_field` and a fee's `price_of` must be inputs of the right kind."""
+    out: list[tuple[tuple, str]] = []
+    specs = {}
+    for i, step in enumerate(proc.steps):
+        spec = step.input
+        if spec is None:
+            continue
+        base = ("steps", i, "input")
+        if spec.after:
+            earlier = specs.get(spec.after)
+            if earlier is None or earlier.kind not in ("date", "datetime"):
+                out.append(((*base, "after"), f"after names no earlier date input: {spec.after!r}"))
+        if spec.staff_field and spec.staff_field not in specs:
+            out.append(((*base, "staff_field"), f"staff_field names no earlier input: {spec.staff_field!r}"))
+        specs.setdefault(spec.field, spec)
+    for i, fee in enumerate(proc.fees):
+        if fee.price_of:
+            spec = specs.get(fee.price_of)
+            if spec is None or spec.options not in PRICED_OPTIONS:
+                out.append((("fees", i, "price_of"), f"price_of needs a choice input with priced options ({', '.join(sorted(PRICED_OPTIONS))}): {fee.price_of!r}"))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 
 class Strict(BaseModel):
@@ -33,7 +33,11 @@ def _to_fen(value: Any) -> int:
     return fen
 
 
-Fen = Annotated[int, BeforeValidator(_to_fen)]
+Fen = Annotated[
+    int,
+    BeforeValidator(_to_fen),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$", "description": 'yuan, quoted: "15.00"'}),
+]
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -83,7 +87,13 @@ InputKind = Literal[
     "new_password",  # a 6-digit service password being set (hashed on commit)
     "password",  # the customer's service password, checked against the account
     "choice",  # one of `choices`, or of a catalogue given by `options`
+    "date",  # a calendar date, YYYY-MM-DD (`after:` another date field, `from_today:`)
+    "datetime",  # a date and time, YYYY-MM-DD HH:MM (same rules as date)
+    "supervisor_pin",  # a supervisor's PIN; `staff_field` names the input holding the staff no
 ]
+
+#: Catalogues a choice may offer (`options:`), filled from the Desk and the run at the step.
+OptionSource = Literal["plans", "free_numbers", "bill_months", "subscriptions", "rewards", "handsets", "provinces"]
 
 
 class InputSpec(Strict):
@@ -91,7 +101,7 @@ class InputSpec(Strict):
     kind: InputKind
     label: Text | None = None
     choices: list[Choice] | None = None
-    options: Literal["plans", "free_numbers"] | None = None
+    options: OptionSource | None = None
     # customer: load the run's customer; account: load another party's account (a family
     # number's secondary card), whose facts read as `<field>.status`, `{<field>.title}`, ...
     lookup: Literal["customer", "account"] | None = None
@@ -99,6 +109,17 @@ class InputSpec(Strict):
     same_as: str | None = None
     min_fen: Fen | None = None
     optional: bool = False
+    after: Ident | None = None  # date/datetime: must be later than this earlier date field
+    from_today: bool = False  # date/datetime: not before today (now for datetime)
+    staff_field: Ident | None = None  # supervisor_pin: the input field holding the staff number
+
+    @model_validator(mode="after")
+    def _dates_and_pins_fit_kind(self) -> "InputSpec":
+        if (self.after or self.from_today) and self.kind not in ("date", "datetime"):
+            raise ValueError("`after`/`from_today` only go with kind: date or datetime")
+        if (self.kind == "supervisor_pin") != bool(self.staff_field):
+            raise ValueError("kind: supervisor_pin goes with `staff_field` (the input holding the staff number)")
+        return self
 
     @model_validator(mode="after")
     def _choices_fit_kind(self) -> "InputSpec":
@@ -154,12 +175,13 @@ class FeeItem(Strict):
     label: Text
     amount: Fen | None = None  # fixed amount; else taken from the input of the same field
     input: bool = False
+    price_of: Ident | None = None  # the price of the catalogue option chosen in this input field
     when: Condition | None = None
 
     @model_validator(mode="after")
     def _amount_or_input(self) -> "FeeItem":
-        if (self.amount is None) == (not self.input):
-            raise ValueError("a fee has either a fixed `amount` or `input: true`")
+        if [self.amount is not None, self.input, self.price_of is not None].count(True) != 1:
+            raise ValueError("a fee has exactly one of a fixed `amount`, `input: true` or `price_of`")
         return self
 
 
@@ -182,6 +204,21 @@ EFFECT_FIELDS: dict[str, set[str]] = {
     "suspend_resume": {"number", "action"},
     "add_family_number": {"number", "secondary"},
 }
+# issue 3 (i3b): bills, services, points, reservations, complaints, handsets
+EFFECT_FIELDS.update(
+    {
+        "print_bill": {"number", "bill_month"},
+        "cancel_service": {"number", "service", "retention"},
+        "redeem_points": {"number", "reward"},
+        "reserve_cross_region": {
+            "contact", "current_province", "effective_date", "end_date", "name", "target_province",
+            "target_city", "appointment", "id_type", "id_number", "second_name", "second_contact",
+        },
+        "record_complaint": {"number", "complaint", "outcome"},
+        "record_network_complaint": {"number", "since", "frequency", "road", "building", "room", "handset_make", "handset_model", "contact"},
+        "sell_handset": {"handset", "name", "id_number"},
+    }
+)
 #: Papers a procedure may print: each is a layout file in receipts/.
 Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement"]
 

@@ -172,3 +172,100 @@ class FamilyLinkRecord(SQLModel, table=True):
     created_at: datetime = _ts()
     effective_at: datetime = _ts()
     ended_at: datetime | None = _ts(default=None)
+# ---- issue 3 (i3b): bills printed, subscriptions, points, reservations, complaints, handsets ----
+
+
+class BillPrintRecord(SQLModel, table=True):
+    """A month's bill printed at the counter: each number's month prints once."""
+
+    __tablename__ = "bill_print"
+    __table_args__ = (sa.UniqueConstraint("number", "month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(foreign_key="customer.number", index=True)
+    month: str  # YYYY-MM
+    printed_at: datetime = _ts()
+
+
+class SubscriptionRecord(SQLModel, table=True):
+    """A value-added service (彩铃, 手机报, ...) a subscriber holds."""
+
+    __tablename__ = "subscription"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(foreign_key="customer.number", index=True)
+    service_code: str
+    name: str
+    monthly_fee_fen: int = 0
+    status: str = "active"  # active | cancelling (until cancel_effective) | cancelled
+    cancel_effective: date | None = None
+    retention: str = ""  # the last retention attempt: retained | declined
+
+
+class PointsRedemptionRecord(SQLModel, table=True):
+    __tablename__ = "points_redemption"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(foreign_key="customer.number", index=True)
+    reward_code: str
+    points: int
+    credit_fen: int = 0
+    at: datetime = _ts()
+
+
+class ReservationRecord(SQLModel, table=True):
+    """A cross-region reservation (跨区预约): the form, and the number the other region calls back on."""
+
+    __tablename__ = "reservation"
+    id: int | None = Field(default=None, primary_key=True)
+    reservation_no: str = Field(unique=True)
+    contact: str
+    current_province: str
+    effective_date: date
+    end_date: date
+    name: str
+    target_province: str
+    target_city: str
+    appointment: datetime = _ts()
+    id_type: str
+    id_number: str
+    second_name: str
+    second_contact: str
+    created_at: datetime = _ts()
+    callback_due: datetime = _ts()
+
+
+class ComplaintRecord(SQLModel, table=True):
+    """A complaint (service or network): resolved on the spot or a ticket with a promised reply."""
+
+    __tablename__ = "complaint"
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_no: str = Field(unique=True)
+    kind: str  # service | network
+    number: str = Field(foreign_key="customer.number", index=True)
+    text: str = ""
+    outcome: str = "ticket"  # resolved | ticket
+    reply_due: datetime | None = _ts(default=None)
+    compensation_fen: int = 0
+    authorized_by: str = ""
+    details_json: str = "{}"
+    created_at: datetime = _ts()
+
+
+class HandsetRecord(SQLModel, table=True):
+    """The handset catalogue of the hall, with stock."""
+
+    __tablename__ = "handset"
+    code: str = Field(primary_key=True)
+    make: str
+    model: str
+    price_fen: int
+    stock: int = 0
+
+
+class HandsetSaleRecord(SQLModel, table=True):
+    __tablename__ = "handset_sale"
+    id: int | None = Field(default=None, primary_key=True)
+    handset_code: str = Field(foreign_key="handset.code")
+    price_fen: int
+    buyer_name: str
+    id_number: str
+    contact: str = ""
+    sold_at: datetime = _ts()

@@ -35,6 +35,7 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
         sim_serial=rec.sim_serial,
         password_hash=rec.password_hash,
         family_role=family_role(session, number),
+        **_bills_and_services(session, rec.number),
     )
 
 
@@ -57,6 +58,25 @@ def family_link_of(session: Session, number: str, *, as_secondary: bool = False)
         which = or_(FamilyLinkRecord.main_number == number, which)
     stmt = select(FamilyLinkRecord).where(FamilyLinkRecord.ended_at.is_(None), which)  # type: ignore[union-attr]
     return session.exec(stmt).first()
+
+
+
+
+def _bills_and_services(session: Session, number: str) -> dict:
+    """The months already printed and the active value-added services of a number."""
+    from teller.domain.views import SubscriptionView
+    from teller.store.models import BillPrintRecord, SubscriptionRecord
+
+    months = session.exec(select(BillPrintRecord.month).where(BillPrintRecord.number == number).order_by(BillPrintRecord.month))
+    subs = session.exec(
+        select(SubscriptionRecord)
+        .where(SubscriptionRecord.number == number, SubscriptionRecord.status == "active")
+        .order_by(SubscriptionRecord.id)
+    )
+    return {
+        "printed_bill_months": tuple(months),
+        "subscriptions": tuple(SubscriptionView(s.service_code, s.name, s.monthly_fee_fen) for s in subs),
+    }
 
 
 def transactions(session: Session, *, day: date | None = None) -> list[TransactionRecord]:

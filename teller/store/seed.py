@@ -40,5 +40,32 @@ def seed_demo(engine, *, now: datetime) -> int:
             if session.get(NumberRecord, number) is None:
                 session.add(NumberRecord(number=number, free=True))
                 added += 1
+        added += _seed_services_and_handsets(session)
         session.commit()
+    return added
+
+
+def _seed_services_and_handsets(session: Session) -> int:
+    """Demo subscriptions (彩铃, 手机报, ...) of the demo subscribers and the handset catalogue."""
+    from sqlmodel import select
+
+    from teller.store.models import HandsetRecord, SubscriptionRecord
+
+    added = 0
+    session.flush()
+    services = {code: (name, fee) for code, name, fee in catalog.VALUE_ADDED}
+    for number, code in catalog.SUBSCRIPTIONS:
+        if session.get(CustomerRecord, number) is None:
+            continue
+        held = session.exec(
+            select(SubscriptionRecord).where(SubscriptionRecord.number == number, SubscriptionRecord.service_code == code)
+        ).first()
+        if held is None:
+            name, fee = services[code]
+            session.add(SubscriptionRecord(number=number, service_code=code, name=name, monthly_fee_fen=fee))
+            added += 1
+    for code, make, model, price, stock in catalog.HANDSETS:
+        if session.get(HandsetRecord, code) is None:
+            session.add(HandsetRecord(code=code, make=make, model=model, price_fen=price, stock=stock))
+            added += 1
     return added

@@ -116,9 +116,11 @@ class RunScreen(Screen):
             choices.highlighted = ids.index(previous) if previous in ids else 0
             self.set_focus(choices)
         elif spec is not None:
+            from teller.procedures.engine import SECRET_KINDS  # loaded with the run already
+
             choices.display = False
             box.display = True
-            box.password = spec.kind in ("password", "new_password")
+            box.password = spec.kind in SECRET_KINDS
             box.placeholder = pick(spec.label.as_dict()) if spec.label else ""
             box.value = run.typed.get(spec.field, "") if not box.password else ""
             if not box.value:
