@@ -231,6 +231,7 @@ async def test_open_account_on_screen(ui_home: Path) -> None:
     assert rows(ui_home, "select free from number_pool where number=?", number) == [(0,)]
     assert rows(ui_home, "select sum(amount_fen) from fee_line") == [(11500,)]
     slip = next((ui_home / "receipts" / "spool").rglob(f"{receipt_no}-slip.txt")).read_text(encoding="utf-8")
+    slip += next((ui_home / "receipts" / "spool").rglob(f"{receipt_no}-slip-2.txt")).read_text(encoding="utf-8")  # hall copy
     assert "客户签名" in slip and "营业厅联" in slip and new_id not in slip and new_id[:3] + "*" in slip
 
 
