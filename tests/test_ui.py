@@ -329,3 +329,34 @@ async def test_practice_mode_is_timed_marked_and_isolated(bare_home: Path) -> No
         assert con.execute('select mode from "transaction"').fetchall() == [("practice",)]
     paper = next((ui_home / "receipts" / "spool" / "practice").rglob(f"{receipt_no}-invoice.txt")).read_text(encoding="utf-8")
     assert "练习 / TRAINING" in paper
+
+
+async def test_reprint_of_the_last_invoice_asks_a_supervisor_in_a_modal(ui_home: Path) -> None:
+    from teller.ui.screens.supervisor_modal import SupervisorModal
+
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        for value in ("13700001111", "张伟", None, "20", "20"):
+            await answer(pilot, app, value)
+        await commit(pilot, app)
+        receipt_no = app.screen.run.committed.receipt_no
+        spool = ui_home / "receipts" / "spool" / "20261123"
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press("escape")  # cancelled: nothing printed
+        await until(pilot, lambda: type(app.screen).__name__ == "RunScreen")
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press(*"9001", "enter", *"0000", "enter")  # a wrong PIN
+        await until(pilot, lambda: rows(ui_home, "select count(*) from audit where action='authorize_failed'") == [(1,)])
+        assert not list(spool.glob("*reprint*"))
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press(*"9001", "enter", *"9999", "enter")
+        await until(pilot, lambda: list(spool.glob(f"{receipt_no}-invoice-reprint1.txt")))
+    text = (spool / f"{receipt_no}-invoice-reprint1.txt").read_text(encoding="utf-8")
+    assert "补打 #1" in text and "￥20.00" in text
+    assert rows(ui_home, "select actor from audit where action='authorize'") == [("9001",)]
+    assert rows(ui_home, "select status, reprints from receipt_job") == [("printed", 1)]

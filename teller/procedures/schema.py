@@ -166,7 +166,7 @@ EFFECT_FIELDS: dict[str, set[str]] = {
     "replace_sim": {"number", "id_number"},
 }
 #: Papers a procedure may print: each is a layout file in receipts/.
-Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement"]
+Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement", "void"]
 
 
 class Procedure(Strict):
