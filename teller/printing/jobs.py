@@ -115,8 +115,9 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
         ).first()
         data = receipt_data(session, tx, settings, procedure_title=procedure_title, reprints=reprints)
     cfg = settings.printer
-    # once per sale: the first attempt of the sale's first paper (never a retry or a reprint)
-    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint and first_job and job.attempts == 0
+    # once per sale: with the sale's first paper, until it has printed (a job that failed
+    # delivered no confirmed bytes, so its retry opens the drawer); never on a reprint
+    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint and first_job
     error, spooled, title = "", None, job.layout
     try:
         layout = load_layout(str(settings.layouts_dir), job.layout)
