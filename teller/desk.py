@@ -247,13 +247,46 @@ class Desk:
             title = self.procedure_title(tx.procedure_id)
         return [print_job(self.engine, self.settings, job_id, procedure_title=title, now=self.now()) for job_id in todo]
 
-    def reprint(self, receipt_no: str, *, actor: str = "") -> list["JobOutcome"]:
-        """Print a committed transaction's papers again, marked 补打 with the reprint count."""
+    def reprint(
+        self, receipt_no: str, *, actor: str = "", supervisor: str = "", pin: str = "",
+        layout: str | None = None, copy_no: int | None = None,
+    ) -> list["JobOutcome"]:
+        """Print a committed transaction's papers again, marked 补打 with the reprint count.
+
+        `layout` / `copy_no` pick one paper or one copy (a failed hall copy alone). A paper
+        that never printed is simply printed; printing an invoice (收费凭证) a second time needs
+        a supervisor's staff number and PIN, checked here (Desk.authorize) for every caller.
+        """
+        from teller.printing.jobs import print_job
+
+        tx_id, title, jobs = self._reprint_jobs(receipt_no, layout, copy_no)
+        if self._needs_supervisor(jobs):
+            if not supervisor.strip():
+                raise AuthError(t("print.reprint_needs_supervisor"))
+            self.authorize(supervisor, pin, action="reprint_invoice", detail=receipt_no)
+        outcomes = [
+            print_job(self.engine, self.settings, j.id, procedure_title=title, now=self.now(), reprint=j.status == "printed")
+            for j in jobs
+        ]
+        self.audit("reprint", actor=actor or self.clerk or "admin", detail=receipt_no, tx_id=tx_id)
+        return outcomes
+
+    def reprint_needs_supervisor(self, receipt_no: str, *, layout: str | None = None, copy_no: int | None = None) -> bool:
+        """Whether `reprint` of these papers will ask for a supervisor (an invoice printed before)."""
+        return self._needs_supervisor(self._reprint_jobs(receipt_no, layout, copy_no)[2])
+
+    @staticmethod
+    def _needs_supervisor(jobs) -> bool:
+        from teller.printing.jobs import SUPERVISED_REPRINTS
+
+        return any(j.layout in SUPERVISED_REPRINTS and j.status == "printed" for j in jobs)
+
+    def _reprint_jobs(self, receipt_no: str, layout: str | None, copy_no: int | None):
         from sqlmodel import Session, select
 
-        from teller.printing.jobs import print_job
         from teller.store.models import ReceiptJobRecord, TransactionRecord
 
+        receipt_no = receipt_no.strip()
         with Session(self.engine) as session:
             tx = session.exec(select(TransactionRecord).where(TransactionRecord.receipt_no == receipt_no)).first()
             if tx is None:
@@ -261,12 +294,31 @@ class Desk:
             jobs = session.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx.id).order_by(ReceiptJobRecord.id)).all()
             title = self.procedure_title(tx.procedure_id)
             tx_id = tx.id
-        outcomes = [
-            print_job(self.engine, self.settings, j.id, procedure_title=title, now=self.now(), reprint=j.status == "printed")
-            for j in jobs
-        ]
-        self.audit("reprint", actor=actor or self.clerk or "admin", detail=receipt_no, tx_id=tx_id)
-        return outcomes
+        picked = [j for j in jobs if (layout is None or j.layout == layout) and (copy_no is None or j.copy_no == copy_no)]
+        if jobs and not picked:
+            raise NotFound(t("print.no_such_copy", layout=layout or "*", copy=copy_no or "*"))
+        return tx_id, title, picked
+
+    def last_receipt_no(self) -> str | None:
+        """The latest transaction this clerk committed at this counter (for 补打 at the counter)."""
+        from sqlmodel import Session, select
+
+        from teller.store.models import TransactionRecord
+
+        with Session(self.engine) as session:
+            return session.exec(
+                select(TransactionRecord.receipt_no)
+                .where(TransactionRecord.counter == self.counter, TransactionRecord.clerk == self.clerk)
+                .order_by(TransactionRecord.id.desc())
+            ).first()
+
+    def print_test_page(self) -> "JobOutcome":
+        """The printer test page to the configured printer (the preview spool by default)."""
+        from teller.printing.jobs import print_test_page
+
+        outcome = print_test_page(self.settings, now=self.now())
+        self.audit("test_page", actor=self.clerk or "admin", detail="ok" if outcome.ok else outcome.error[:200])
+        return outcome
 
     def audit(self, action: str, *, actor: str | None = None, detail: str = "", tx_id: int | None = None) -> None:
         from teller.store import audit

@@ -90,6 +90,7 @@ def free_port() -> int:
 COMMANDS = [
     [], ["db"], ["db", "init"], ["seed"], ["seed", "demo"], ["procedures"], ["procedures", "list"],
     ["procedures", "validate"], ["tx"], ["tx", "list"], ["receipts"], ["receipts", "reprint"], ["receipts", "pending"],
+    ["receipts", "test-page"],
 ]
 
 
@@ -252,7 +253,7 @@ def test_tx_list_bad_date(home, bad):
 def test_reprint_spools_a_copy_marked_reprint(home, paid):
     spool = home / "receipts" / "spool" / "20261123"
     before = set(spool.glob("*.txt"))
-    result = cli(home, "receipts", "reprint", paid.receipt_no)
+    result = cli(home, "receipts", "reprint", paid.receipt_no, "--supervisor", "9001", "--pin", "9999")
     assert result.exit_code == 0, result.output
     assert "✓ invoice" in result.stdout
     new = set(spool.glob("*.txt")) - before
@@ -293,3 +294,119 @@ def test_pending_is_empty_when_everything_printed(home, paid):
     result = cli(home, "receipts", "pending")
     assert result.exit_code == 0, result.output
     assert paid.receipt_no not in result.stdout
+
+
+# ---- receipts: supervisor rule for invoice reprints, one copy alone, test page (issue 4) ---------
+def audit_rows(home: Path, action: str) -> list[tuple[str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(home / "db" / "teller.db") as db:
+        return db.execute("select actor, detail from audit where action = ? order by id", (action,)).fetchall()
+
+
+def test_invoice_reprint_needs_a_supervisor(home, paid):
+    spool = home / "receipts" / "spool" / "20261123"
+    before = set(spool.glob("*.txt"))
+    refused = cli(home, "receipts", "reprint", paid.receipt_no)  # CliRunner's stdin is not a terminal
+    assert refused.exit_code == 1
+    assert "--supervisor" in refused.stderr
+    wrong = cli(home, "receipts", "reprint", paid.receipt_no, "--supervisor", "9001", "--pin", "0000")
+    assert wrong.exit_code == 1 and "9999" not in wrong.output
+    clerk = cli(home, "receipts", "reprint", paid.receipt_no, "--supervisor", "1002", "--pin", "2345")
+    assert clerk.exit_code == 1  # a clerk is not a supervisor
+    assert set(spool.glob("*.txt")) == before  # nothing printed without the PIN
+    assert audit_rows(home, "reprint") == []
+    ok = cli(home, "receipts", "reprint", paid.receipt_no, "--supervisor", "9001", "--pin", "9999", "--by", "ops1")
+    assert ok.exit_code == 0, ok.output
+    assert audit_rows(home, "reprint") == [("ops1", paid.receipt_no)]
+    assert [actor for actor, _ in audit_rows(home, "authorize")] == ["9001"]
+
+
+def test_a_never_printed_invoice_prints_without_a_supervisor(home):
+    committed = pay(home, print_now=False)
+    result = cli(home, "receipts", "reprint", committed.receipt_no)
+    assert result.exit_code == 0, result.output
+    text = (home / "receipts" / "spool" / "20261123" / f"{committed.receipt_no}-invoice.txt").read_text(encoding="utf-8")
+    assert "补打" not in text  # a first print, not a reprint
+
+
+def test_reprint_of_one_copy_alone(home):
+    from teller.clock import FixedClock
+    from teller.config import load_settings
+    from teller.desk import Desk
+    from teller.domain import catalog
+    from teller.procedures.engine import Run
+
+    desk = Desk(load_settings(home=home), clock=FixedClock()).open()
+    try:
+        desk.login("1001", "1234")
+        run = Run(desk.procedures["replace_sim"], desk)
+        for value in ["13800138000", catalog.demo_id("11010519800101123"), None, "15"]:
+            run.submit(value)
+        run.submit(None)
+        desk.print_transaction(run.committed.tx_id)
+    finally:
+        desk.close()
+    receipt_no = run.committed.receipt_no
+    result = cli(home, "receipts", "reprint", receipt_no, "--layout", "slip", "--copy", "2")
+    assert result.exit_code == 0, result.output  # no invoice in it: no supervisor needed
+    assert "slip#2" in result.stdout and "invoice" not in result.stdout and "slip#1" not in result.stdout
+    text = (home / "receipts" / "spool" / "20261123" / f"{receipt_no}-slip-2-reprint1.txt").read_text(encoding="utf-8")
+    assert "营业厅联" in text and "客户联" not in text and "补打 #1" in text
+    missing = cli(home, "receipts", "reprint", receipt_no, "--layout", "slip", "--copy", "3")
+    assert missing.exit_code == 1
+
+
+def test_pending_shows_the_copy(home):
+    port = free_port()
+    (home / "teller.toml").write_text(
+        f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout = 1\n', encoding="utf-8"
+    )
+    committed = pay(home)
+    rows = json.loads(cli(home, "receipts", "pending", "-f", "json").stdout)
+    assert [(r["receipt_no"], r["layout"], r["copy"], r["status"]) for r in rows] == [(committed.receipt_no, "invoice", 1, "failed")]
+
+
+@pytest.mark.parametrize("paper,columns", [(58, 32), (80, 48)])
+def test_test_page_goes_to_the_preview_spool(home, paper, columns):
+    from tests.support.escpos_decoder import cells, decode
+
+    result = cli(home, "receipts", "test-page", "--paper", str(paper))
+    assert result.exit_code == 0, result.output
+    assert f"{paper} mm / {columns}" in result.stdout
+    (txt,) = (home / "receipts" / "spool").glob("*/TEST-01-*.txt")
+    d = decode(txt.with_suffix(".bin").read_bytes())
+    assert d.commands[:2] == ["init", "chinese_on"]
+    assert "中文测试" in d.text and "，。！？" in d.text and "￥1234.56" in d.text
+    assert "....+....1....+....2....+....3.." in d.lines  # the 32-column ruler, whole on both papers
+    ruler48 = "....+....1....+....2....+....3....+....4....+..."
+    assert (ruler48 in d.lines) == (columns == 48)  # wraps on 58 mm paper
+    assert all(cells(ln) <= columns for ln in d.lines)
+    assert len(d.qr_data) == 1 and d.qr_data[0].startswith("TEST-01-") and d.commands[-1] == "cut"
+    assert audit_rows(home, "test_page") == [("admin", "ok")]
+
+
+def test_test_page_to_a_refusing_printer_fails_with_the_reason(home):
+    port = free_port()
+    (home / "teller.toml").write_text(
+        f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout = 1\n', encoding="utf-8"
+    )
+    result = cli(home, "receipts", "test-page")
+    assert result.exit_code == 1
+    assert f"127.0.0.1:{port}" in result.stderr
+
+
+def test_test_page_reaches_a_network_printer(home):
+    from tests.support.escpos_decoder import decode
+    from tests.support.fake_printer import FakePrinter
+
+    with FakePrinter("accept") as fp:
+        (home / "teller.toml").write_text(
+            f'[printer]\nbackend = "network"\nhost = "127.0.0.1"\nport = {fp.port}\ntimeout = 2\npaper_mm = 58\n', encoding="utf-8"
+        )
+        result = cli(home, "receipts", "test-page")
+        assert result.exit_code == 0, result.output
+        fp.wait_closed(1)
+        d = decode(fp.jobs[0])
+    assert "打印测试页" in "".join(d.lines) and "qr" in d.commands
+    assert f"network 127.0.0.1:{fp.port}" in d.text

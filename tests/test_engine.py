@@ -336,7 +336,7 @@ def test_open_account_main_path(desk):
         fees = s.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id).order_by(FeeLineRecord.id)).all()
         assert [(f.code, f.amount_fen) for f in fees] == [("card_fee", 1500), ("prepay", 10000)]
         jobs = s.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx.id).order_by(ReceiptJobRecord.id)).all()
-        assert [j.layout for j in jobs] == ["invoice", "slip"]
+        assert [(j.layout, j.copy_no) for j in jobs] == [("invoice", 1), ("slip", 1), ("slip", 2)]  # one job per copy
         stored = json.loads(tx.answers_json)
     assert "password" not in stored and "password_again" not in stored
     assert "135790" not in tx.answers_json
@@ -425,7 +425,7 @@ def test_replace_sim_records_a_new_serial(desk):
     assert WANG_ID not in tx.answers_json
     with Session(desk.engine) as s:
         jobs = s.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.tx_id == tx.id)).all()
-    assert sorted(j.layout for j in jobs) == ["invoice", "slip"]
+    assert sorted((j.layout, j.copy_no) for j in jobs) == [("invoice", 1), ("slip", 1), ("slip", 2)]
     walk(run, None, None)
     assert run.state == FINISHED
 

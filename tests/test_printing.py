@@ -46,7 +46,7 @@ def jobs_of(desk, tx_id):
 
 
 def printed(desk, committed, columns):
-    """Print every job of a transaction to the preview spool; return {layout: (decoded, bytes, txt)}."""
+    """Print every job of a transaction to the preview spool; return {(layout, copy_no): (decoded, bytes, txt)}."""
     desk.settings = paper(desk.settings, 58 if columns == 32 else 80)
     assert desk.settings.printer.columns == columns
     outcomes = desk.print_transaction(committed.tx_id, only_unprinted=False)
@@ -55,7 +55,7 @@ def printed(desk, committed, columns):
     for o in outcomes:
         raw = o.spooled.with_suffix(".bin").read_bytes()
         txt = o.spooled.with_suffix(".txt").read_text(encoding="utf-8")
-        out[o.layout] = (decode(raw), raw, txt)
+        out[(o.layout, o.copy_no)] = (decode(raw), raw, txt)
     return out
 
 
@@ -73,7 +73,7 @@ COLUMNS = [32, 48]
 @pytest.mark.parametrize("columns", COLUMNS)
 def test_invoice_for_a_payment(desk, columns):
     committed = commit_payment(desk)
-    (d, raw, txt) = printed(desk, committed, columns)["invoice"]
+    (d, raw, txt) = printed(desk, committed, columns)[("invoice", 1)]
     assert raw.startswith(b"\x1b@\x1c&")
     assert d.commands[:2] == ["init", "chinese_on"]
     first_line = d.events.index(("line", d.lines[0]))
@@ -105,7 +105,7 @@ def test_invoice_for_a_payment(desk, columns):
 def test_invoice_and_slip_for_a_new_account(desk, columns):
     committed = commit_open_account(desk)
     papers = printed(desk, committed, columns)
-    assert set(papers) == {"invoice", "slip"}
+    assert set(papers) == {("invoice", 1), ("slip", 1), ("slip", 2)}  # one job per copy
     for layout, (d, raw, txt) in papers.items():
         assert "chinese_on" in d.commands
         assert all(cells(ln) <= columns for ln in d.lines), layout
@@ -117,15 +117,15 @@ def test_invoice_and_slip_for_a_new_account(desk, columns):
             assert secret not in txt, (layout, secret)
             assert secret.encode("gb18030") not in raw
         assert "赵*刚" in d.text
-    slip, _, slip_txt = papers["slip"]
-    assert NEW_ID[:3] + "*" * 11 + NEW_ID[-4:] in slip.text
-    assert slip.qr_data == [committed.receipt_no] * 2  # customer copy and hall copy
-    assert slip.commands.count("cut") == 2
-    assert "客户联" in slip.text and "营业厅联" in slip.text
-    assert "神州行大众卡时尚套餐" in slip.text
-    assert NEW_NUMBER in slip.text
-    assert "客户签名" in slip.text
-    invoice = papers["invoice"][0]
+    for copy_no, label in ((1, "客户联"), (2, "营业厅联")):
+        slip = papers[("slip", copy_no)][0]
+        assert NEW_ID[:3] + "*" * 11 + NEW_ID[-4:] in slip.text
+        assert slip.qr_data == [committed.receipt_no]
+        assert slip.commands.count("cut") == 1
+        assert label in slip.text and "神州行大众卡时尚套餐" in slip.text
+        assert NEW_NUMBER in slip.text
+        assert "客户签名" in slip.text and "营业员签名" in slip.text
+    invoice = papers[("invoice", 1)][0]
     fee_lines = [ln for ln in invoice.lines if "￥" in ln]
     assert fee_lines[0].startswith("卡费") and fee_lines[0].endswith("￥15.00")
     assert fee_lines[1].startswith("首次预存话费") and fee_lines[1].endswith("￥100.00")
@@ -136,7 +136,7 @@ def test_sim_serial_is_shortened_on_the_slip(desk):
     run = walk(start(desk, "replace_sim"), WANG, catalog.demo_id("11010519800101123"), None, "15")
     run.submit()
     serial = run.customer.sim_serial
-    slip = printed(desk, run.committed, 48)["slip"][0]
+    slip = printed(desk, run.committed, 48)[("slip", 1)][0]
     assert serial not in slip.text
     assert "****" + serial[-6:] in slip.text
 
@@ -155,7 +155,7 @@ def test_printing_marks_the_jobs_printed(desk):
 def test_reprint_is_marked(desk):
     committed = commit_payment(desk)
     desk.print_transaction(committed.tx_id)
-    (outcome,) = desk.reprint(committed.receipt_no)
+    (outcome,) = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999")
     assert outcome.ok and "reprint1" in outcome.spooled.name
     d = decode(outcome.spooled.with_suffix(".bin").read_bytes())
     assert any("补打 #1" in ln for ln in d.lines)
@@ -190,7 +190,7 @@ def test_cash_drawer_opens_for_a_cash_payment_not_for_a_reprint(desk, settings):
     committed = commit_payment(desk)
     (outcome,) = desk.print_transaction(committed.tx_id)
     assert decode(outcome.spooled.with_suffix(".bin").read_bytes()).commands.count("cash_drawer") == 1
-    (again,) = desk.reprint(committed.receipt_no)
+    (again,) = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999")
     assert decode(again.spooled.with_suffix(".bin").read_bytes()).commands.count("cash_drawer") == 0
 
 
@@ -198,7 +198,7 @@ def test_cash_drawer_opens_once_per_transaction(desk, settings):
     desk.settings = drawer_settings(settings)
     committed = commit_open_account(desk)
     outcomes = desk.print_transaction(committed.tx_id)
-    assert [o.layout for o in outcomes] == ["invoice", "slip"]
+    assert [(o.layout, o.copy_no) for o in outcomes] == [("invoice", 1), ("slip", 1), ("slip", 2)]
     kicks = sum(decode(o.spooled.with_suffix(".bin").read_bytes()).commands.count("cash_drawer") for o in outcomes)
     assert kicks == 1
 
@@ -280,7 +280,7 @@ def test_training_banner_fits_narrow_paper(columns):
 
 def test_network_printer_receives_the_same_lines(desk, settings):
     committed = commit_payment(desk)
-    preview = printed(desk, committed, 48)["invoice"][0]
+    preview = printed(desk, committed, 48)[("invoice", 1)][0]
     with FakePrinter("accept") as fp:
         desk.settings = network_settings(settings, fp)
         (outcome,) = desk.print_transaction(committed.tx_id, only_unprinted=False)
@@ -316,7 +316,7 @@ def test_refused_printer_fails_the_job_not_the_transaction(desk, settings):
         assert decode(fp.jobs[0]).qr_data == [committed.receipt_no]
         (job,) = jobs_of(desk, committed.tx_id)
         assert (job.status, job.error, job.attempts) == ("printed", "", 2)
-        (again,) = desk.reprint(committed.receipt_no)
+        (again,) = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999")
         assert again.ok
         fp.wait_closed(2)
         assert any("补打 #1" in ln for ln in decode(fp.jobs[1]).lines)
@@ -329,7 +329,7 @@ def test_reprint_of_a_failed_job_after_the_printer_is_back(desk, settings):
         desk.print_transaction(committed.tx_id)
     with FakePrinter("accept") as fp:
         desk.settings = network_settings(settings, fp)
-        (outcome,) = desk.reprint(committed.receipt_no)
+        (outcome,) = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999")
         assert outcome.ok
         fp.wait_closed(1)
     (job,) = jobs_of(desk, committed.tx_id)

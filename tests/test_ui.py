@@ -236,6 +236,7 @@ async def test_open_account_on_screen(ui_home: Path) -> None:
     assert rows(ui_home, "select free from number_pool where number=?", number) == [(0,)]
     assert rows(ui_home, "select sum(amount_fen) from fee_line") == [(11500,)]
     slip = next((ui_home / "receipts" / "spool").rglob(f"{receipt_no}-slip.txt")).read_text(encoding="utf-8")
+    slip += next((ui_home / "receipts" / "spool").rglob(f"{receipt_no}-slip-2.txt")).read_text(encoding="utf-8")  # hall copy
     assert "客户签名" in slip and "营业厅联" in slip and new_id not in slip and new_id[:3] + "*" in slip
 
 
@@ -357,3 +358,34 @@ async def test_keys_typed_ahead_are_kept_through_log_in_and_steps(ui_home: Path)
         burst(app, "13800138000\r王小明\r\r120\r150\r")
         await until(pilot, lambda: app.screen.run.step.id == "confirm")
         assert app.screen.run.answers["amount"] == 12000 and app.screen.run.answers["tendered"] == 15000
+
+
+async def test_reprint_of_the_last_invoice_asks_a_supervisor_in_a_modal(ui_home: Path) -> None:
+    from teller.ui.screens.supervisor_modal import SupervisorModal
+
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        for value in ("13700001111", "张伟", None, "20", "20"):
+            await answer(pilot, app, value)
+        await commit(pilot, app)
+        receipt_no = app.screen.run.committed.receipt_no
+        spool = ui_home / "receipts" / "spool" / "20261123"
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press("escape")  # cancelled: nothing printed
+        await until(pilot, lambda: type(app.screen).__name__ == "RunScreen")
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press(*"9001", "enter", *"0000", "enter")  # a wrong PIN
+        await until(pilot, lambda: rows(ui_home, "select count(*) from audit where action='authorize_failed'") == [(1,)])
+        assert not list(spool.glob("*reprint*"))
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press(*"9001", "enter", *"9999", "enter")
+        await until(pilot, lambda: list(spool.glob(f"{receipt_no}-invoice-reprint1.txt")))
+    text = (spool / f"{receipt_no}-invoice-reprint1.txt").read_text(encoding="utf-8")
+    assert "补打 #1" in text and "￥20.00" in text
+    assert rows(ui_home, "select actor from audit where action='authorize'") == [("9001",)]
+    assert rows(ui_home, "select status, reprints from receipt_job") == [("printed", 1)]

@@ -21,8 +21,17 @@ from teller.strings import t
 
 ESC_INIT = b"\x1b@"
 FS_CHINESE_ON = b"\x1c&"
-GS_SIZE = b"\x1d!"
+GS_SIZE = b"\x1d!"  # character size, all characters on Chinese models
+FS_KANJI_MODE = b"\x1c!"  # print mode of Chinese (Kanji) characters: 0x08 double height
+ESC_BOLD = b"\x1bE"
 ENCODING = "gb18030"
+
+#: Tall lines are double height only (GS ! 0x01 and FS ! 0x08), never double width, so a
+#: tall line keeps the paper's column count. GS ! reaches Chinese characters on most Chinese
+#: printers; FS ! is the Chinese-mode command for the same thing on those where it does not.
+#: On printers that honour both, the last received wins and both say the same.
+TALL_ON = GS_SIZE + b"\x01" + FS_KANJI_MODE + b"\x08"
+TALL_OFF = GS_SIZE + b"\x00" + FS_KANJI_MODE + b"\x00"
 
 _prepared = False
 
@@ -54,6 +63,7 @@ def _prepare() -> None:
 
 
 def encode(text: str) -> bytes:
+    """GB18030 bytes of a line already made paper-safe by the layout (one or two bytes a character)."""
     return text.encode(ENCODING)
 
 
@@ -64,24 +74,30 @@ def to_bytes(ops: list[Op], *, profile: str = "default", drawer: bool = False) -
 
     p = Dummy(profile=profile)
     p._raw(ESC_INIT + FS_CHINESE_ON)
-    style = (False, False)
+    bold = tall = False
     for op in ops:
         if isinstance(op, Line):
-            want = (op.bold, op.tall)
-            if want != style:
-                p.set(bold=op.bold)
-                p._raw(GS_SIZE + (b"\x01" if op.tall else b"\x00"))  # double height, all characters
-                style = want
+            if op.bold != bold:
+                p._raw(ESC_BOLD + (b"\x01" if op.bold else b"\x00"))
+                bold = op.bold
+            if op.tall != tall:
+                p._raw(TALL_ON if op.tall else TALL_OFF)
+                tall = op.tall
             p._raw(encode(op.text) + b"\n")
         elif isinstance(op, Qr):
             p.set(align="center")
-            p.qr(op.data, native=True, size=5)
+            p.qr(op.data, native=True, size=op.size)
             p.set(align="left")
         elif isinstance(op, Cut):
             p.cut()
     if drawer:
         p.cashdraw(2)
     return p.output
+
+
+def describe(cfg: PrinterSettings) -> str:
+    """The configured printer in a few words: `network 192.168.1.50:9100`."""
+    return cfg.backend if cfg.backend == "preview" else f"{cfg.backend} {_target(cfg)}"
 
 
 def _target(cfg: PrinterSettings) -> str:

@@ -16,11 +16,12 @@ from sqlmodel import Session, select
 from teller.config import Settings
 from teller.domain.money import money
 from teller.domain.rules import mask_id, mask_name
-from teller.errors import PrintFailed
+from teller.errors import PrintFailed, TellerError
 from teller.printing import escpos
-from teller.printing.layouts import ReceiptData, load_layout, preview_text, render
+from teller.printing.layouts import EXTRA_PLACEHOLDERS, ReceiptData, load_layout, preview_text, render
 from teller.store.models import CustomerRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
 from teller.strings import t
+
 
 @dataclass(frozen=True)
 class JobOutcome:
@@ -29,10 +30,36 @@ class JobOutcome:
     ok: bool
     error: str = ""
     spooled: Path | None = None
+    copy_no: int = 1
+    title: str = ""  # the paper's name for the clerk: 业务受理单（营业厅联）
+
+
+#: papers whose second print needs a supervisor's PIN (a duplicate invoice is money)
+SUPERVISED_REPRINTS = ("invoice",)
+
+
+def copies_of(settings: Settings, layout: str) -> int:
+    """How many copies a layout prints; 1 if its file cannot be read (the print will say why)."""
+    try:
+        return len(load_layout(str(settings.layouts_dir), layout).copies)
+    except TellerError:
+        return 1
+
+
+def add_jobs(session: Session, tx_id: int, layouts: list[str], settings: Settings, *, now: datetime) -> None:
+    """One journal entry per copy of each paper, in the transaction being committed."""
+    for layout in layouts:
+        for copy_no in range(1, copies_of(settings, layout) + 1):
+            session.add(ReceiptJobRecord(tx_id=tx_id, layout=layout, copy_no=copy_no, updated_at=now))
 
 
 def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *, procedure_title: str, reprints: int = 0) -> ReceiptData:
-    """The values a layout shows for one transaction: masked, formatted, in the hall's time zone."""
+    """The values a layout shows for one transaction: masked, formatted, in the hall's time zone.
+
+    Tendered and change are empty when no cash changed hands (a layout shows them `if:`
+    tendered). A feature may add values in the answers under `_receipt` (original receipt
+    no, reason and supervisor of a void), already masked; only EXTRA_PLACEHOLDERS are taken.
+    """
     cust = session.get(CustomerRecord, tx.customer_number) if tx.customer_number else None
     local = tx.created_at.astimezone(_zone(settings))
     answers = json.loads(tx.answers_json or "{}")
@@ -55,10 +82,14 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
         "customer_name": mask_name(cust.name) if cust else "",
         "customer_id": mask_id(cust.id_number) if cust else "",
         "total": money(tx.amount_due_fen),
-        "tendered": money(tx.tendered_fen),
-        "change": money(tx.change_fen),
+        "tendered": money(tx.tendered_fen) if tx.tendered_fen else "",
+        "change": money(tx.change_fen) if tx.tendered_fen else "",
+        "status": tx.status,
     }
     signatures = [str(s) for s in answers.get("_signatures", [])]
+    extra = answers.get("_receipt") or {}
+    if isinstance(extra, dict):
+        values.update({k: str(extra[k]) for k in EXTRA_PLACEHOLDERS if extra.get(k) not in (None, "")})
     return ReceiptData(values=values, fees=fees, details=details, banners=banners, signatures=signatures)
 
 
@@ -68,9 +99,10 @@ def _zone(settings: Settings):
     return hall_zone(settings.timezone)
 
 
-def spool_path(settings: Settings, tx: TransactionRecord, layout: str, reprints: int) -> Path:
+def spool_path(settings: Settings, tx: TransactionRecord, layout: str, reprints: int, copy_no: int = 1) -> Path:
+    copy = f"-{copy_no}" if copy_no > 1 else ""
     suffix = f"-reprint{reprints}" if reprints else ""
-    return Path(settings.spool_dir) / tx.business_day.strftime("%Y%m%d") / f"{tx.receipt_no}-{layout}{suffix}"
+    return Path(settings.spool_dir) / tx.business_day.strftime("%Y%m%d") / f"{tx.receipt_no}-{layout}{copy}{suffix}"
 
 
 def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, now: datetime, reprint: bool = False) -> JobOutcome:
@@ -84,24 +116,25 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
         ).first()
         data = receipt_data(session, tx, settings, procedure_title=procedure_title, reprints=reprints)
     cfg = settings.printer
-    layout = load_layout(str(settings.layouts_dir), job.layout)
-    ops = render(layout, data, cfg.columns)
-    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint and first_job  # once per sale
-    error, spooled = "", None
+    # once per sale: with the sale's first paper, until it has printed (a job that failed
+    # delivered no confirmed bytes, so its retry opens the drawer); never on a reprint
+    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint and first_job
+    error, spooled, title = "", None, job.layout
     try:
+        layout = load_layout(str(settings.layouts_dir), job.layout)
+        title = layout.copy_title(job.copy_no)
+        ops = render(layout, data, cfg.columns, copy_no=job.copy_no)
         raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=drawer)
         if settings.practice or cfg.backend == "preview":
-            spooled = spool_path(settings, tx, job.layout, reprints)
-            spooled.parent.mkdir(parents=True, exist_ok=True)
-            spooled.with_suffix(".txt").write_text(preview_text(ops, cfg.columns), encoding="utf-8")
-            spooled.with_suffix(".bin").write_bytes(raw)
+            spooled = spool_path(settings, tx, job.layout, reprints, job.copy_no)
+            spool(spooled, preview_text(ops, cfg.columns), raw)
         else:
             escpos.send(cfg, raw)
-    except PrintFailed as exc:
+    except TellerError as exc:  # the printer failed, or the layout cannot print (it says why)
         error = exc.message
     except OSError as exc:  # the spool folder itself failed (disk full, permissions)
         error = t("print.io", error=str(exc))
-    layout_name = job.layout
+    layout_name, copy_no = job.layout, job.copy_no
     with Session(engine) as session:
         job = session.get(ReceiptJobRecord, job_id)
         job.attempts += 1
@@ -113,4 +146,61 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
         job.updated_at = now
         session.add(job)
         session.commit()
-    return JobOutcome(job_id, layout_name, not error, error, spooled)
+    return JobOutcome(job_id, layout_name, not error, error, spooled, copy_no, title)
+
+
+def spool(path: Path, preview: str, raw: bytes) -> None:
+    """The preview spool: the readable lines (.txt) and the exact bytes (.bin)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".txt").write_text(preview, encoding="utf-8")
+    path.with_suffix(".bin").write_bytes(raw)
+
+
+# ---- test page -----------------------------------------------------------------------------------
+TEST_PAGE = "testpage"
+
+
+def test_page_data(settings: Settings, now: datetime) -> ReceiptData:
+    """What the test page shows: the hall, the printer as configured, and a test number for the QR."""
+    cfg = settings.printer
+    local = now.astimezone(_zone(settings))
+    return ReceiptData(
+        values={
+            "hall": settings.hall_name,
+            "counter": settings.counter,
+            "time": local.strftime("%Y-%m-%d %H:%M:%S"),
+            "receipt_no": f"TEST-{settings.counter}-{local:%Y%m%d%H%M%S}",
+            "printer": escpos.describe(cfg),
+            "profile": cfg.profile,
+            "paper_mm": str(cfg.paper_mm),
+            "columns": str(cfg.columns),
+            "encoding": escpos.ENCODING.upper(),
+        },
+        fees=[(t("print.test_amount"), "￥0.01")],
+        banners=[t("print.training")] if settings.practice else [],
+    )
+
+
+def print_test_page(settings: Settings, *, now: datetime) -> JobOutcome:
+    """Print receipts/testpage.yaml to the configured printer (the preview spool by default).
+
+    Not a transaction, so not in the journal; the outcome says whether it printed and why not.
+    """
+    cfg = settings.printer
+    data = test_page_data(settings, now)
+    error, spooled, title = "", None, TEST_PAGE
+    try:
+        layout = load_layout(str(settings.layouts_dir), TEST_PAGE)
+        title = layout.copy_title(1)
+        ops = render(layout, data, cfg.columns)
+        raw = escpos.to_bytes(ops, profile=cfg.profile)
+        if settings.practice or cfg.backend == "preview":
+            spooled = Path(settings.spool_dir) / now.astimezone(_zone(settings)).strftime("%Y%m%d") / data.values["receipt_no"]
+            spool(spooled, preview_text(ops, cfg.columns), raw)
+        else:
+            escpos.send(cfg, raw)
+    except TellerError as exc:
+        error = exc.message
+    except OSError as exc:
+        error = t("print.io", error=str(exc))
+    return JobOutcome(0, TEST_PAGE, not error, error, spooled, 1, title)

@@ -1,23 +1,31 @@
-"""Receipt layouts (receipts/*.yaml) rendered into print ops, counted in cells.
+"""Receipt layouts (receipts/*.yaml) rendered into print ops, counted in paper cells.
 
 A Chinese character takes two cells on these printers; lines are padded here, so the
 terminal preview and the paper show the same lines. Nothing is split mid-character.
+
+Width is counted the way a printer in Chinese character mode prints: a one-byte (ASCII)
+character is one cell, every two-byte GB18030 character is printed with the Chinese font and
+takes two cells, whatever its Unicode width (`·`, `—` and `é` included). Characters a
+printer's font cannot have (four-byte GB18030 codes: emoji, rare ideographs, combining
+accents that do not compose) are printed as `?` so a line never garbles or shifts.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rich.cells import cell_len
-
 from teller.errors import TellerError
 from teller.strings import pick
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+#: dots across the printable width for one column of the standard 12×24 font
+DOTS_PER_COLUMN = 12
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class Line:
 @dataclass(frozen=True)
 class Qr:
     data: str
+    size: int = 5
 
 
 @dataclass(frozen=True)
@@ -57,31 +66,73 @@ class Layout:
     title: dict
     copies: tuple
     blocks: tuple
+    path: str = ""
+
+    def copy_title(self, copy_no: int) -> str:
+        """`业务受理单（营业厅联）`: the layout's title with the copy's label, for the clerk."""
+        label = _text(self.copies[copy_no - 1]) if 0 < copy_no <= len(self.copies) else ""
+        return f"{pick(self.title)}（{label}）" if label else pick(self.title)
+
+
+class LayoutError(TellerError):
+    """A layout file is wrong, or cannot fit the paper: names the layout and the block."""
 
 
 BLOCK_WORDS = {"rule", "fees", "details", "banner", "blank", "cut"}
-BLOCK_KEYS = {"text", "center", "right", "pair", "qr", "signature", "signatures"}
-STYLE_KEYS = {"bold", "tall"}
+BLOCK_KEYS = {"text", "center", "right", "pair", "qr", "signature", "signatures", "ruler"}
+OPTION_KEYS = {"bold", "tall", "if", "size"}
+
+#: what a layout may show: filled by jobs.receipt_data (masked there) or, for the test
+#: page, by jobs.test_page_data. The last group is filled by features that record them in
+#: the transaction's answers under `_receipt` (the void slip).
+PLACEHOLDERS = {
+    "hall", "counter", "clerk", "time", "receipt_no", "procedure", "procedure_version",
+    "customer_number", "customer_name", "customer_id", "total", "tendered", "change",
+    "title", "copy", "status",
+    "printer", "profile", "paper_mm", "columns", "encoding",
+    "original_receipt_no", "void_reason", "supervisor", "original_total", "appointment",
+}
+EXTRA_PLACEHOLDERS = ("original_receipt_no", "void_reason", "supervisor", "original_total", "appointment")
+
+#: byte-mode capacity of QR versions 1-40 at error correction level L (python-escpos' default)
+_QR_CAPACITY_L = (
+    17, 32, 53, 78, 106, 134, 154, 192, 230, 271, 321, 367, 425, 458, 520, 586, 644, 718, 792, 858,
+    929, 1003, 1091, 1171, 1273, 1367, 1465, 1528, 1628, 1732, 1840, 1952, 2068, 2188, 2303, 2431,
+    2563, 2699, 2809, 2953,
+)
 
 
-@lru_cache(maxsize=32)
-def load_layout(folder: str, name: str) -> Layout:
-    path = Path(folder) / f"{name}.yaml"
+# ---- cells and characters ---------------------------------------------------------------------
+def char_cells(ch: str) -> int:
+    """Cells one character takes on paper (at least what a terminal gives it)."""
+    o = ord(ch)
+    if o < 0x80:
+        return 1 if o >= 0x20 else 0
+    if unicodedata.combining(ch):
+        return 0
+    return 2
+
+
+def cells(text: str) -> int:
+    return sum(char_cells(ch) for ch in text)
+
+
+def printable(ch: str) -> bool:
+    """A character a Chinese printer's font has: ASCII or a two-byte GB18030 code."""
+    if ch < "\x80":
+        return ch >= " "
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TellerError(f"{path}: receipt layout not found") from None
-    except yaml.YAMLError as exc:
-        raise TellerError(f"{path}: {exc}") from None
-    for i, block in enumerate(data.get("blocks", [])):
-        if isinstance(block, str):
-            ok = block in BLOCK_WORDS
-        else:
-            keys = set(block)
-            ok = len(keys & BLOCK_KEYS) == 1 and not keys - BLOCK_KEYS - STYLE_KEYS
-        if not ok:
-            raise TellerError(f"{path}: blocks[{i}]: unknown block {block!r}")
-    return Layout(data["id"], data.get("title") or {}, tuple(data.get("copies") or [""]), tuple(data["blocks"]))
+        return len(ch.encode("gb18030")) == 2
+    except UnicodeEncodeError:  # pragma: no cover - GB18030 maps every code point
+        return False
+
+
+def paper_safe(text: str) -> str:
+    """What the printer can print of `text`: composed (NFC), unprintable characters as `?`."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch if printable(ch) or ch == "\n" else "?" for ch in text)
 
 
 def _text(value) -> str:
@@ -94,7 +145,7 @@ def wrap(text: str, width: int) -> list[str]:
     for para in text.split("\n"):
         cur, used = "", 0
         for ch in para:
-            w = cell_len(ch)
+            w = char_cells(ch)
             if used + w > width:
                 lines.append(cur)
                 cur, used = "", 0
@@ -107,34 +158,155 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def pad_left(text: str, width: int) -> str:
-    return " " * max(0, width - cell_len(text)) + text
+    return " " * max(0, width - cells(text)) + text
 
 
 def center(text: str, width: int) -> str:
-    gap = max(0, width - cell_len(text))
+    gap = max(0, width - cells(text))
     return " " * (gap // 2) + text
 
 
 def pair(label: str, value: str, width: int) -> list[str]:
     """Label on the left, value flush right; a value that does not fit goes on its own line(s)."""
-    if cell_len(label) + 1 + cell_len(value) <= width:
-        return [label + " " * (width - cell_len(label) - cell_len(value)) + value]
+    if cells(label) + 1 + cells(value) <= width:
+        return [label + " " * (width - cells(label) - cells(value)) + value]
     out = wrap(label, width)
     out += [pad_left(part, width) for part in wrap(value, width)]
     return out
 
 
-def render(layout: Layout, data: ReceiptData, columns: int) -> list[Op]:
-    """All copies of a layout as print ops, each copy ending in a cut."""
-    if columns < 16:
-        raise TellerError(f"paper too narrow for receipts: {columns} columns (need at least 16)")
+def ruler(n: int) -> str:
+    """`....+....1....+....2..`: n cells, a digit every ten."""
+    return "".join(str(i // 10 % 10) if i % 10 == 0 else "+" if i % 5 == 0 else "." for i in range(1, n + 1))
+
+
+def qr_modules(data: str) -> int:
+    """Modules across the smallest QR symbol (byte mode, level L) that holds `data`."""
+    n = len(data.encode("utf-8"))
+    for version, capacity in enumerate(_QR_CAPACITY_L, 1):
+        if n <= capacity:
+            return 17 + 4 * version
+    return 10**6  # no QR symbol holds it
+
+
+# ---- loading -------------------------------------------------------------------------------------
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def _check_block(block) -> str:
+    """'' when the block is well formed, else what is wrong with it."""
+    if isinstance(block, str):
+        return "" if block in BLOCK_WORDS else f"unknown block {block!r}"
+    if not isinstance(block, dict):
+        return f"unknown block {block!r}"
+    keys = set(block)
+    kinds = keys & BLOCK_KEYS
+    if len(kinds) != 1 or keys - BLOCK_KEYS - OPTION_KEYS:
+        return f"unknown block {block!r}"
+    kind = kinds.pop()
+    if kind == "pair" and not (isinstance(block["pair"], list) and len(block["pair"]) == 2):
+        return "pair needs [label, value]"
+    if kind == "ruler" and not (isinstance(block["ruler"], int) and 1 <= block["ruler"] <= 96):
+        return "ruler needs a number of columns (1-96)"
+    if "size" in block and not (kind == "qr" and isinstance(block["size"], int) and 1 <= block["size"] <= 16):
+        return "size is for qr blocks: a module size of 1-16 dots"
+    if "if" in block and block["if"] not in PLACEHOLDERS:
+        return f"if: unknown placeholder {block['if']!r}"
+    for s in _strings(block):
+        for name in _PLACEHOLDER.findall(s):
+            if name not in PLACEHOLDERS:
+                return f"unknown placeholder {{{name}}}"
+        bad = sorted({ch for ch in s if not printable(ch) and ch != "\n"})
+        if bad:
+            return f"characters a Chinese printer cannot print: {' '.join(bad)}"
+    return ""
+
+
+@lru_cache(maxsize=64)
+def load_layout(folder: str, name: str) -> Layout:
+    path = Path(folder) / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LayoutError(f"{path}: receipt layout not found") from None
+    except yaml.YAMLError as exc:
+        raise LayoutError(f"{path}: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("blocks"), list) or not data["blocks"]:
+        raise LayoutError(f"{path}: a layout needs `id`, `title` and a list of `blocks`")
+    unknown = set(data) - {"id", "title", "copies", "blocks"}
+    if unknown:
+        raise LayoutError(f"{path}: unknown key(s): {', '.join(sorted(unknown))}")
+    for i, block in enumerate(data["blocks"]):
+        problem = _check_block(block)
+        if problem:
+            raise LayoutError(f"{path}: blocks[{i}]: {problem}")
+    blocks = list(data["blocks"])
+    if blocks[-1] != "cut":  # every copy ends in a cut
+        blocks.append("cut")
+    copies = tuple(data.get("copies") or [""])
+    for i, copy in enumerate(copies):
+        bad = sorted({ch for s in _strings(copy) for ch in s if not printable(ch)})
+        if bad:
+            raise LayoutError(f"{path}: copies[{i}]: characters a Chinese printer cannot print: {' '.join(bad)}")
+    return Layout(str(data.get("id") or name), data.get("title") or {}, copies, tuple(blocks), str(path))
+
+
+def layout_names(folder: str | Path) -> list[str]:
+    """The layouts in a folder, by file name."""
+    return sorted(p.stem for p in Path(folder).glob("*.yaml"))
+
+
+# ---- rendering -----------------------------------------------------------------------------------
+MIN_COLUMNS = 16
+
+
+def render(layout: Layout, data: ReceiptData, columns: int, *, copy_no: int | None = None) -> list[Op]:
+    """The copies of a layout as print ops (all of them, or only `copy_no`), each ending in a cut.
+
+    Raises LayoutError naming the layout and the block when something cannot fit the paper.
+    """
+    if columns < MIN_COLUMNS:
+        raise LayoutError(f"{layout.id}: paper too narrow for receipts: {columns} columns (need at least {MIN_COLUMNS})")
+    numbers = range(1, len(layout.copies) + 1) if copy_no is None else [copy_no]
     ops: list[Op] = []
-    for copy in layout.copies:
-        values = {**data.values, "title": pick(layout.title), "copy": _text(copy) if copy else ""}
+    safe = {k: paper_safe(str(v)) for k, v in data.values.items()}
+    rows = ReceiptData(
+        values=safe,
+        fees=[(paper_safe(a), paper_safe(b)) for a, b in data.fees],
+        details=[(paper_safe(a), paper_safe(b)) for a, b in data.details],
+        banners=[paper_safe(b) for b in data.banners],
+        signatures=[paper_safe(b) for b in data.signatures],
+    )
+    for n in numbers:
+        if not 0 < n <= len(layout.copies):
+            raise LayoutError(f"{layout.id}: no copy {n} (the layout has {len(layout.copies)})")
+        copy = layout.copies[n - 1]
+        values = {**safe, "title": pick(layout.title), "copy": _text(copy) if copy else ""}
         fill = lambda s: _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), _text(s))  # noqa: E731
-        for block in layout.blocks:
-            ops.extend(_block(block, data, fill, columns))
+        for i, block in enumerate(layout.blocks):
+            if isinstance(block, dict) and "if" in block and not values.get(block["if"]):
+                continue
+            try:
+                ops.extend(_block(block, rows, fill, columns))
+            except _NoFit as exc:
+                raise LayoutError(f"{layout.id}: blocks[{i}] ({_kind(block)}): {exc} at {columns} columns") from None
     return ops
+
+
+def _kind(block) -> str:
+    return block if isinstance(block, str) else next(iter(set(block) & BLOCK_KEYS))
+
+
+class _NoFit(Exception):
+    pass
 
 
 def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
@@ -151,14 +323,22 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
         return [Line(text) for label, value in rows for text in pair(label, value, width)]
     bold, tall = bool(block.get("bold")), bool(block.get("tall"))
     if "qr" in block:
-        return [Qr(fill(block["qr"]))]
+        content, size = fill(block["qr"]), int(block.get("size", 5))
+        dots = qr_modules(content) * size
+        if dots > width * DOTS_PER_COLUMN:
+            raise _NoFit(f"QR code is {dots} dots wide (module size {size}), the paper prints {width * DOTS_PER_COLUMN}")
+        return [Qr(content, size)]
     if "pair" in block:
-        label, value = block["pair"]
-        return [Line(text, bold) for text in pair(fill(label), fill(value), width)]
+        label, value = (fill(x) for x in block["pair"])
+        if cells(label) + 1 > width:
+            raise _NoFit(f"label {label!r} is {cells(label)} cells wide")
+        return [Line(text, bold) for text in pair(label, value, width)]
     if "signature" in block:
         return _signature_line(fill(block["signature"]), width)
     if "signatures" in block:  # one line per party the transaction names (过户: old and new owner), else the default
         return [op for label in (data.signatures or [fill(block["signatures"])]) for op in _signature_line(label, width)]
+    if "ruler" in block:
+        return [Line(s, bold, tall) for s in wrap(ruler(block["ruler"]), width)]
     text = fill(block.get("text") or block.get("center") or block.get("right"))
     lines = wrap(text, width)
     if "center" in block:
@@ -169,8 +349,13 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
 
 
 def _signature_line(label: str, width: int) -> list[Op]:
+    """`客户签名：______`; on narrow paper the line to sign goes below the label."""
     label += "："
-    return [Line(label + "_" * max(4, width - cell_len(label) - 2)), Line("")]
+    if cells(label) > width:
+        raise _NoFit(f"signature label {label!r} is {cells(label)} cells wide")
+    if cells(label) + 6 > width:
+        return [Line(label), Line("_" * (width - 2)), Line("")]
+    return [Line(label + "_" * (width - cells(label) - 2)), Line("")]
 
 
 def preview_text(ops: list[Op], columns: int) -> str:
@@ -184,3 +369,8 @@ def preview_text(ops: list[Op], columns: int) -> str:
         else:
             out.append("✂" + "-" * (columns - 2))
     return "\n".join(out) + "\n"
+
+
+def paper_lines(preview: str) -> list[str]:
+    """The preview's lines that are paper lines (without its QR box and cut mark)."""
+    return [ln for ln in preview.splitlines() if not ln.startswith("✂") and not ln.strip().startswith("[QR ")]

@@ -220,7 +220,7 @@ EFFECT_FIELDS.update(
     }
 )
 #: Papers a procedure may print: each is a layout file in receipts/.
-Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement"]
+Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement", "void"]
 
 
 class Procedure(Strict):

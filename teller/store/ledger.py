@@ -9,10 +9,11 @@ from sqlmodel import func, select
 
 from teller.domain import services
 from teller.errors import TellerError
+from teller.printing.jobs import add_jobs
 from teller.procedures.engine import Committed
 from teller.store.db import session_scope
 from teller.store import audit
-from teller.store.models import FeeLineRecord, ReceiptJobRecord, TransactionRecord
+from teller.store.models import FeeLineRecord, TransactionRecord
 from teller.store.queries import customer_view
 
 if TYPE_CHECKING:
@@ -70,8 +71,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
-                for layout in proc.print:
-                    session.add(ReceiptJobRecord(tx_id=tx.id, layout=layout, updated_at=now))
+                add_jobs(session, tx.id, list(proc.print), desk.settings, now=now)  # one job per copy
                 session.flush()
                 return Committed(tx.id, tx.receipt_no, customer_view(session, outcome.customer_number) if outcome.customer_number else None)
         except IntegrityError:

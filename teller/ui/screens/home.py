@@ -16,6 +16,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
+        Binding("f6", "reprint_last", t("key.reprint")),
         Binding("f10", "logout", t("key.logout")),
         Binding("ctrl+q", "app.quit", t("key.quit")),
     ]
@@ -63,6 +64,11 @@ class HomeScreen(Screen):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
+
+    def action_reprint_last(self) -> None:
+        from teller.ui.reprint import reprint_last
+
+        reprint_last(self)
 
     def action_move(self, delta: int) -> None:
         options = self.query_one("#procedures", OptionList)

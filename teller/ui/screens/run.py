@@ -35,6 +35,7 @@ class RunScreen(Screen):
         Binding("escape", "back", t("key.back")),
         Binding("f8", "cancel", t("key.cancel")),
         Binding("f5", "retry_print", t("key.retry_print")),
+        Binding("f6", "reprint_last", t("key.reprint")),
     ]
 
     def __init__(self, run: "Run") -> None:
@@ -165,6 +166,8 @@ class RunScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "retry_print":
             return True if self.print_failed else None
+        if action == "reprint_last":
+            return True if self.run.visits and not self.busy else None
         if action == "back":
             return True if self.run.history and self.run.committed is None or self.run.state == "stopped" else None
         return True
@@ -254,11 +257,11 @@ class RunScreen(Screen):
         failed = [o for o in outcomes if not o.ok]
         self.print_failed = bool(failed)
         text = t("run.committed", receipt_no=receipt_no)
-        printed = [o.layout for o in outcomes if o.ok]
+        printed = [o.title or o.layout for o in outcomes if o.ok]
         if printed:
-            text += "  " + t("run.printed", layouts=", ".join(t(f"print.{p}") for p in printed))
+            text += "  " + t("run.printed", layouts="、".join(printed))
         self.query_one("#result", Static).update(text)
-        self.show_error(t("run.print_failed", error=failed[0].error) if failed else "")
+        self.show_error(t("run.print_failed", error=f"{failed[0].title or failed[0].layout}：{failed[0].error}") if failed else "")
         self.refresh_bindings()
 
     def action_retry_print(self) -> None:
@@ -270,6 +273,12 @@ class RunScreen(Screen):
     def _print_again(self, committed) -> None:
         outcomes = self.app.desk.print_transaction(committed.tx_id)
         self.app.call_from_thread(self._after_commit, committed.receipt_no, outcomes)
+
+    def action_reprint_last(self) -> None:
+        from teller.ui.reprint import reprint_last
+
+        if self.run.visits and not self.busy:
+            reprint_last(self)
 
     def action_back(self) -> None:
         if not self.busy and self.run.back():
