@@ -64,6 +64,8 @@ def pay(home: Path, *, print_now: bool = True):
     desk = Desk(load_settings(home=home), clock=FixedClock()).open()
     try:
         desk.login("1001", "1234")
+        if desk.current_shift() is None:
+            desk.open_shift({10000: 2})
         run = Run(desk.procedures["payment"], desk)
         for value in PAYMENT_ANSWERS:
             run.submit(value)

@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from teller.domain import services
 from teller.errors import TellerError
 from teller.procedures.engine import Committed
+from teller.store import reports, shifts
 from teller.store.db import session_scope
 from teller.store.models import AuditRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
 from teller.store.queries import customer_view
@@ -43,6 +44,9 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     )
                 ).one()
                 seq = (last or 0) + 1
+                shifts.require_shift(
+                    session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
+                )
                 outcome = services.apply(proc.effect, session, run.answers, now)
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
@@ -60,12 +64,14 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
-                    answers_json=answers_json(run, outcome.paper),
+                    answers_json=answers_json(run, outcome.paper, arrears_fen=outcome.arrears_fen),
                     visit_token=run.visit_token,
                     created_at=now,
                 )
                 session.add(tx)
                 session.flush()
+                shifts.keep_reversal(session, tx_id=tx.id, data=outcome.reversal)
+                reports.add_to_summary(session, tx=tx, is_pay=proc.effect == "pay", arrears_fen=outcome.arrears_fen)
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
                 session.add(AuditRecord(at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id))
