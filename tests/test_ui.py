@@ -52,7 +52,22 @@ async def login(app: TellerApp, pilot, staff: str = "1001", pin: str = "1234") -
     await pilot.press(*staff, "enter")
     await pilot.pause()
     await pilot.press(*pin, "enter")
+    await until(pilot, lambda: type(app.screen).__name__ in ("HomeScreen", "ShiftOpenScreen"))
+    if type(app.screen).__name__ == "ShiftOpenScreen":  # a live counter counts its float first
+        await open_shift(app, pilot)
     await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+
+
+async def open_shift(app: TellerApp, pilot, counts: dict[int, int] | None = None) -> None:
+    """Fill the float count (pieces per denomination) and press Enter on the last box."""
+    from teller.domain.books import DENOMINATIONS
+
+    counts = counts or {10000: 2, 1000: 5}
+    for denom in DENOMINATIONS:
+        app.screen.query_one(f"#d{denom}").value = str(counts.get(denom, 0))
+    app.screen.query_one(f"#d{DENOMINATIONS[-1]}").focus()
+    await pilot.pause()
+    await pilot.press("enter")
 
 
 async def start(app: TellerApp, pilot, filter_text: str) -> None:
