@@ -10,7 +10,8 @@ from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from teller.store import models
-from teller.store import reports as _reports  # noqa: F401 - registers the summary tables
+from teller.store import reports as _reports
+from teller.store import summary as _summary  # noqa: F401 - registers the summary tables
 from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, void
 from teller.store.models import MetaRecord
 
