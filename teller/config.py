@@ -57,6 +57,10 @@ class Settings:
     live_database_url: str = ""  # set in practice mode, so the desk can refuse to open it
     seed_demo: bool = True
     idle_lock_s: int = 300  # the console locks after this many idle seconds; 0 = never
+    #: a shift closes by itself when |counted − expected| is at most this; beyond it a supervisor signs off
+    settle_variance_fen: int = 0
+    #: bounds of the payment amount bands in the reports (fen): [0,50), [50,100), … yuan
+    payment_bands_fen: tuple[int, ...] = (5000, 10000, 20000, 50000)
 
     def __post_init__(self) -> None:
         home = self.home
@@ -113,6 +117,8 @@ def load_settings(path: str | Path | None = None, *, home: Path | None = None, *
     printer_data = data.pop("printer", {})
     if "payment_limit_yuan" in data:  # the file speaks yuan; the program keeps fen
         data["payment_limit_fen"] = int(data.pop("payment_limit_yuan")) * 100
+    if "payment_bands_yuan" in data:
+        data["payment_bands_fen"] = tuple(int(round(float(b) * 100)) for b in data.pop("payment_bands_yuan"))
     known_printer = {f.name for f in dataclasses.fields(PrinterSettings)}
     known = {f.name for f in dataclasses.fields(Settings)} - {"home", "printer", "practice", "live_database_url"}
     unknown = (set(data) - known) | {f"printer.{k}" for k in set(printer_data) - known_printer}

@@ -327,9 +327,167 @@ class Desk:
         with session_scope(self.engine) as session:
             audit.append(session=session, at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id)
 
+    # ---- shifts, settlement and voids (teller.store.shifts, teller.store.voids) ------------
+    @property
+    def mode(self) -> str:
+        return "practice" if self.practice else "live"
 
-def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None) -> str:
+    def current_shift(self):
+        """The counter's shift that is not closed yet, or None."""
+        from sqlmodel import Session
+
+        from teller.store.shifts import open_shift_at
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            return open_shift_at(session, counter=self.counter, mode=self.mode)
+
+    def needs_shift(self) -> bool:
+        """After log-in: a live counter with no shift open must count its float first."""
+        return not self.practice and self.clerk_view is not None and self.current_shift() is None
+
+    def _my_shift(self, session):
+        from teller.store.shifts import open_shift_at
+
+        shift = open_shift_at(session, counter=self.counter, mode=self.mode)
+        if shift is None:
+            raise TellerError(t("settle.no_shift"))
+        if shift.clerk != self.clerk:
+            raise TellerError(t("settle.other_clerk", clerk=shift.clerk))
+        return shift
+
+    def open_shift(self, counts):
+        """Open a shift at this counter with the float counted by denomination."""
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        if self.clerk_view is None:
+            raise AuthError(t("login.bad"))
+        with session_scope(self.engine) as session:
+            shift = shifts.open_shift(session, counter=self.counter, clerk=self.clerk, mode=self.mode, counts=counts, now=self.now())
+        self.audit("shift_open", detail=f"shift {shift.id} float {shift.float_fen}")
+        return shift
+
+    def cash_move(self, kind: str, amount_fen: int, reason: str):
+        """Cash put into (cash_in) or taken out of (cash_out) the drawer, with a reason."""
+        from teller.domain.books import CASH_IN, CASH_OUT
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        if kind not in (CASH_IN, CASH_OUT):
+            raise TellerError(f"unknown cash movement {kind}")
+        with session_scope(self.engine) as session:
+            shift = self._my_shift(session)
+            move = shifts.add_movement(session, shift=shift, kind=kind, amount_fen=amount_fen, reason=reason, actor=self.clerk, now=self.now())
+        self.audit(kind, detail=f"shift {move.shift_id} {amount_fen} {move.reason}")
+        return move
+
+    def count_drawer(self, counts):
+        """The blind count at the close: stored first, then compared with the books."""
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        with session_scope(self.engine) as session:
+            closing = shifts.blind_count(
+                session, shift=self._my_shift(session), counts=counts, threshold_fen=self.settings.settle_variance_fen, now=self.now()
+            )
+        s = closing.settlement
+        self.audit("shift_count", detail=f"shift {closing.shift.id} expected {s.expected_fen} counted {s.counted_fen} variance {s.variance_fen}")
+        if closing.closed:
+            self.print_settlement(closing.shift.id)
+        return closing
+
+    def sign_off_shift(self, staff_no: str, pin: str, note: str):
+        """A supervisor signs off a variance beyond the threshold; the shift closes."""
+        from teller.errors import InputRefused
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        if not note.strip():
+            raise InputRefused(t("settle.note_needed"))
+        granted = self.authorize(staff_no, pin, action="settle_variance", detail=note.strip()[:60])
+        with session_scope(self.engine) as session:
+            closing = shifts.sign_off(
+                session, shift=self._my_shift(session), supervisor=granted.staff_no, note=note,
+                threshold_fen=self.settings.settle_variance_fen, now=self.now(),
+            )
+        self.audit("shift_close", actor=granted.staff_no, detail=f"shift {closing.shift.id} variance {closing.settlement.variance_fen} signed off: {note.strip()}")
+        self.print_settlement(closing.shift.id)
+        return closing
+
+    def settle_day(self, day=None, *, by: str = ""):
+        """Close this counter's business day (every shift closed first): no more transactions on it."""
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        day = day or self.now().date()
+        with session_scope(self.engine) as session:
+            rec = shifts.close_day(session, counter=self.counter, mode=self.mode, day=day, by=by or self.clerk or "admin", now=self.now())
+        self.audit("day_close", actor=rec.closed_by, detail=f"{rec.counter} {rec.business_day} shifts {rec.shifts} cash {rec.cash_fen}")
+        return rec
+
+    def print_settlement(self, shift_id: int):
+        from sqlmodel import Session
+
+        from teller.printing.papers import print_paper, settlement_data
+        from teller.store import shifts
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            shift = shifts.find_shift(session, shift_id=shift_id)
+            closing = shifts.closing_of(session, shift=shift, threshold_fen=self.settings.settle_variance_fen)
+            data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift_id), self.settings)
+            outcome = print_paper(self.settings, "settlement", data, day_folder=shift.business_day.strftime("%Y%m%d"), name=f"shift{shift.id}-{shift.counter}")
+            shift.slip_status = "printed" if outcome.ok else "failed"
+            session.add(shift)
+            session.commit()
+        return outcome
+
+    def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
+        """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip."""
+        from teller.store.db import session_scope
+        from teller.store.voids import void_transaction
+
+        maker = by or self.clerk
+        granted = self.authorize(supervisor, pin, action="void", detail=receipt_no.strip())
+        with session_scope(self.engine) as session:
+            void = void_transaction(
+                session, receipt_no=receipt_no, reason=reason, maker=maker or "", supervisor=granted.staff_no,
+                today=self.now().date(), now=self.now(), counter=self.counter if self.clerk_view else None,
+            )
+        self.print_void(void.id)
+        return void
+
+    def report(self, name: str, *, start, end):
+        """One of teller.store.reports.REPORTS over the business days start..end, for this desk's mode."""
+        from teller.store.reports import run_report
+
+        titles = {pid: self.procedure_title(pid) for pid in self.procedures}
+        return run_report(
+            self.engine, name, start=start, end=end, mode=self.mode, hall=self.hall_name, titles=titles,
+            bounds_fen=self.settings.payment_bands_fen, now=self.now(), zone=self.clock.zone,
+        )
+
+    def print_void(self, void_id: int):
+        from sqlmodel import Session
+
+        from teller.printing.papers import print_paper, void_data
+        from teller.store.models import TransactionRecord
+        from teller.store.shifts import VoidRecord
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            void = session.get(VoidRecord, void_id)
+            tx = session.get(TransactionRecord, void.tx_id)
+            data = void_data(void, tx, self.settings, procedure_title=self.procedure_title(tx.procedure_id))
+            outcome = print_paper(self.settings, "void", data, day_folder=void.business_day.strftime("%Y%m%d"), name=void.receipt_no)
+            void.slip_status = "printed" if outcome.ok else "failed"
+            session.add(void)
+            session.commit()
+        return outcome
+
+
+def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
     """The run's answers as kept with the transaction (no secrets), the lines its papers print,
-    and who signs the slip when it is more than the customer (`_signatures`)."""
-    extra = {"_signatures": signatures} if signatures else {}
-    return json.dumps({**run.record(), "_paper": paper, **extra}, ensure_ascii=False, default=str)
+    who signs the slip when it is more than the customer (`_signatures`), and `extra` keys
+    (`_arrears_fen`: the part of a payment that cleared arrears)."""
+    more = {"_signatures": signatures} if signatures else {}
+    more.update({f"_{k}": v for k, v in extra.items()})
+    return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)

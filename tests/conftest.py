@@ -79,11 +79,19 @@ def settings(home):
     return load_settings(home=home)
 
 
-def open_desk(settings, clock, staff_no: str = "1001", pin: str = "1234"):
+#: the float the demo desk opens its shift with: 2×100, 4×50, 5×20, 5×10, 4×5, 20×1 yuan, 10×5 jiao
+FLOAT = {10000: 2, 5000: 4, 2000: 5, 1000: 5, 500: 4, 100: 20, 50: 10, 10: 0}
+FLOAT_FEN = 59500
+
+
+def open_desk(settings, clock, staff_no: str = "1001", pin: str = "1234", *, shift: bool = True):
+    """A logged-in desk; with `shift`, the counter's shift is opened with FLOAT if none is open."""
     from teller.desk import Desk
 
     desk = Desk(settings, clock=clock).open()
     desk.login(staff_no, pin)
+    if shift and not desk.practice and desk.current_shift() is None:
+        desk.open_shift(FLOAT)
     return desk
 
 

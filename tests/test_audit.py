@@ -54,7 +54,7 @@ def test_every_entry_links_to_the_one_before(trail):
     assert rows[0][1] == audit.GENESIS
     for (_, _, before, _), (_, prev, own, _) in zip(rows, rows[1:]):
         assert prev == before and len(own) == 64
-    assert [r[3] for r in rows][-5:] == ["login", "commit", "commit", "reprint", "lock"]
+    assert [r[3] for r in rows][-6:] == ["login", "shift_open", "commit", "commit", "reprint", "lock"]
     report = verify(trail)
     assert report.ok and report.checked == len(rows)
     head = sql(trail.settings, "select value from meta where key='audit_head'")[0][0]
@@ -182,7 +182,7 @@ def test_audit_verify_and_show_commands(trail, home):
     r = cli(home, "audit", "show", "--clerk", "1001", "--format", "json")
     assert r.exit_code == 0, r.output
     entries = json.loads(r.stdout)
-    assert [e["action"] for e in entries] == ["login", "commit", "commit", "reprint", "lock"]
+    assert [e["action"] for e in entries] == ["login", "shift_open", "commit", "commit", "reprint", "lock"]
     assert all(e["actor"] == "1001" for e in entries) and len(entries[0]["hash"]) == 64
     assert entries[0]["time"].startswith("2026-11-23 10:00")
     r = cli(home, "audit", "show", "--since", "2026-11-24", "--format", "csv")

@@ -64,6 +64,8 @@ def pay(home: Path, *, print_now: bool = True):
     desk = Desk(load_settings(home=home), clock=FixedClock()).open()
     try:
         desk.login("1001", "1234")
+        if desk.current_shift() is None:
+            desk.open_shift({10000: 2})
         run = Run(desk.procedures["payment"], desk)
         for value in PAYMENT_ANSWERS:
             run.submit(value)
@@ -340,6 +342,7 @@ def test_reprint_of_one_copy_alone(home):
     desk = Desk(load_settings(home=home), clock=FixedClock()).open()
     try:
         desk.login("1001", "1234")
+        desk.open_shift({10000: 2})
         run = Run(desk.procedures["replace_sim"], desk)
         for value in ["13800138000", catalog.demo_id("11010519800101123"), None, "15"]:
             run.submit(value)

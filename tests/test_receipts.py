@@ -39,8 +39,8 @@ from tests.support.fake_printer import FakePrinter
 WANG = "13800138000"
 NEW_ID = "11010519491231002X"
 NEW_NUMBER = "13477771314"
-ALL_LAYOUTS = ["agreement", "bill", "invoice", "reservation", "slip", "testpage", "ticket", "void"]
-TX_LAYOUTS = [n for n in ALL_LAYOUTS if n != "testpage"]
+ALL_LAYOUTS = ["agreement", "bill", "invoice", "reservation", "settlement", "slip", "testpage", "ticket", "void"]
+TX_LAYOUTS = [n for n in ALL_LAYOUTS if n not in ("testpage", "settlement")]  # settlement: tests/test_books.py
 VOID_VALUES = {"original_receipt_no": "01-20261122-0007", "void_reason": "客户重复缴费", "supervisor": "9001", "original_total": "￥120.00"}
 
 

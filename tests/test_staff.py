@@ -144,7 +144,7 @@ def test_login_logout_and_admin_changes_are_audited_in_the_chain(desk, settings)
         staff.set_pin(session=session, staff_no="1003", pin="3185", actor="9001", counter="01", now=DAY)
     desk.logout()
     got = actions(settings)
-    assert got[-4:] == ["login", "clerk_add", "clerk_set_pin", "logout"]
+    assert got[-5:] == ["login", "shift_open", "clerk_add", "clerk_set_pin", "logout"]
     with session_scope(desk.engine) as session:
         assert audit.verify(session=session).ok
         details = " ".join(e.detail for e in audit.entries(session=session))

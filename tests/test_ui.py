@@ -52,12 +52,36 @@ async def login(app: TellerApp, pilot, staff: str = "1001", pin: str = "1234") -
     await pilot.press(*staff, "enter")
     await pilot.pause()
     await pilot.press(*pin, "enter")
-    await until(pilot, lambda: on_home(app))
+    await to_picker(app, pilot)
+
+
+async def to_picker(app: TellerApp, pilot) -> None:
+    """After log-in: a live counter with no shift open counts its float first, then the picker."""
+    await until(pilot, lambda: type(app.screen).__name__ in ("HomeScreen", "ShiftOpenScreen"))
+    if type(app.screen).__name__ == "ShiftOpenScreen":
+        await open_shift(app, pilot)
+    try:
+        await until(pilot, lambda: on_home(app))
+    except AssertionError:
+        raise AssertionError(f"stack {[type(s).__name__ for s in app.screen_stack]}: {[str(w.render()) for w in app.screen.query('Static')]}") from None
 
 
 def on_home(app: TellerApp) -> bool:
     """The picker is the screen and has been composed."""
     return type(app.screen).__name__ == "HomeScreen" and bool(app.screen.query("#filter"))
+
+
+async def open_shift(app: TellerApp, pilot, counts: dict[int, int] | None = None) -> None:
+    """Fill the float count (pieces per denomination) and press Enter on the last box."""
+    from teller.domain.books import DENOMINATIONS
+
+    counts = counts or {10000: 2, 1000: 5}
+    await until(pilot, lambda: bool(app.screen.query(f"#d{DENOMINATIONS[-1]}")) and app.screen.focused is not None)
+    for denom in DENOMINATIONS:
+        app.screen.query_one(f"#d{denom}").value = str(counts.get(denom, 0))
+    app.screen.set_focus(app.screen.query_one(f"#d{DENOMINATIONS[-1]}"))
+    await pilot.pause()
+    await pilot.press("enter")
 
 
 async def start(app: TellerApp, pilot, filter_text: str) -> None:
@@ -353,7 +377,7 @@ async def test_keys_typed_ahead_are_kept_through_log_in_and_steps(ui_home: Path)
         app.wait_for_desk()
         await pilot.pause()
         burst(app, "1001\r1234\r")  # the PIN typed before the focus has moved
-        await until(pilot, lambda: on_home(app))
+        await to_picker(app, pilot)
         await start(app, pilot, "缴费")
         burst(app, "13800138000\r王小明\r\r120\r150\r")
         await until(pilot, lambda: app.screen.run.step.id == "confirm")

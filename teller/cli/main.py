@@ -672,3 +672,223 @@ def customers_import(
 
 if __name__ == "__main__":  # python -m teller.cli.main
     run()
+# ---- the hall's books: shifts and settlement, voids, reports ----------------------------------
+settle_app = _noun("交班日结 / Shifts and daily settlement")
+app.add_typer(settle_app, name="settle")
+
+ClerkOption = Annotated[str, typer.Option("--clerk", help="营业员工号 / Clerk's staff no", show_default=False)]
+PinOption = Annotated[str, typer.Option("--pin", help="营业员密码 / Clerk's PIN", show_default=False)]
+CounterOption = Annotated[str | None, typer.Option("--counter", help="台席 / Counter (default: from the settings)", show_default=False)]
+
+
+@contextmanager
+def _clerk_desk(ctx: typer.Context, clerk: str, pin: str, counter: str | None) -> Iterator["Desk"]:
+    changes = {"counter": counter} if counter else {}
+    with _desk(ctx, **changes) as desk:
+        desk.login(clerk, pin)
+        try:
+            yield desk
+        finally:
+            desk.logout()
+
+
+def _yuan_amount(text: str) -> int:
+    from teller.domain.money import parse_yuan
+
+    try:
+        return parse_yuan(text)
+    except TellerError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def _counts(text: str, hint: str) -> dict[int, int]:
+    from teller.domain.books import parse_counts
+
+    try:
+        return parse_counts(text)
+    except TellerError as exc:
+        raise typer.BadParameter(exc.message, param_hint=hint) from None
+
+
+def _figures(closing) -> str:
+    from teller.domain.money import money
+
+    s = closing.settlement
+    return f"应有 expected {money(s.expected_fen)} · 实点 counted {money(s.counted_fen)} · 长短款 variance {money(s.variance_fen)}"
+
+
+@settle_app.command("open")
+def settle_open(
+    ctx: typer.Context,
+    clerk: ClerkOption,
+    pin: PinOption,
+    float_counts: Annotated[str, typer.Option("--float", help="备用金，面额=张数 / Float as yuan=pieces, e.g. 100=2,10=5,0.5=4", show_default=False)],
+    counter: CounterOption = None,
+) -> None:
+    """开班 / Open a shift with the float counted by denomination."""
+    from teller.domain.money import money
+
+    counts = _counts(float_counts, "--float")
+    with _clerk_desk(ctx, clerk, pin, counter) as desk:
+        shift = desk.open_shift(counts)
+        typer.echo(f"已开班 / Shift {shift.id} open at counter {shift.counter}: float {money(shift.float_fen)}")
+
+
+def _cash(ctx, kind: str, amount: str, reason: str, clerk: str, pin: str, counter: str | None) -> None:
+    from teller.domain.money import money
+
+    fen = _yuan_amount(amount)
+    with _clerk_desk(ctx, clerk, pin, counter) as desk:
+        move = desk.cash_move(kind, fen, reason)
+        typer.echo(f"{kind} {money(move.amount_fen)}: {move.reason} (shift {move.shift_id})")
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="原因 / Reason (required)", show_default=False)]
+
+
+@settle_app.command("cash-in")
+def settle_cash_in(ctx: typer.Context, amount: Annotated[str, typer.Argument(help="金额（元） / Amount in yuan")], reason: ReasonOption, clerk: ClerkOption, pin: PinOption, counter: CounterOption = None) -> None:
+    """存入现金 / Put cash into the drawer during the shift, with a reason."""
+    _cash(ctx, "cash_in", amount, reason, clerk, pin, counter)
+
+
+@settle_app.command("cash-out")
+def settle_cash_out(ctx: typer.Context, amount: Annotated[str, typer.Argument(help="金额（元） / Amount in yuan")], reason: ReasonOption, clerk: ClerkOption, pin: PinOption, counter: CounterOption = None) -> None:
+    """取出现金 / Take cash out of the drawer during the shift, with a reason."""
+    _cash(ctx, "cash_out", amount, reason, clerk, pin, counter)
+
+
+@settle_app.command("close")
+def settle_close(
+    ctx: typer.Context,
+    clerk: ClerkOption,
+    pin: PinOption,
+    count: Annotated[str | None, typer.Option("--count", help="盲点现金，面额=张数 / Blind count as yuan=pieces", show_default=False)] = None,
+    supervisor: Annotated[str | None, typer.Option("--supervisor", help="值班长工号 / Supervisor signing off a variance", show_default=False)] = None,
+    supervisor_pin: Annotated[str | None, typer.Option("--supervisor-pin", help="值班长密码 / Supervisor's PIN", show_default=False)] = None,
+    note: Annotated[str, typer.Option("--note", help="长短款说明 / Note on the variance")] = "",
+    counter: CounterOption = None,
+) -> None:
+    """交班 / Close the shift: the blind count first; a variance beyond the limit needs a supervisor."""
+    counts = _counts(count, "--count") if count is not None else None
+    with _clerk_desk(ctx, clerk, pin, counter) as desk:
+        shift = desk.current_shift()
+        if shift is None:
+            _fail("本台席没有未交班的班次 / No shift to close at this counter")
+        closing = None
+        if shift.status == "open":
+            if counts is None:
+                _fail("请用 --count 输入盲点现金 / Give the blind count with --count")
+            closing = desk.count_drawer(counts)
+            typer.echo(_figures(closing))
+            if closing.closed:
+                typer.echo(f"已交班，日结单已打印 / Shift {closing.shift.id} closed; settlement slip printed")
+                return
+        if not (supervisor and supervisor_pin):
+            _fail("长短款超出允许范围，须值班长审核：--supervisor S --supervisor-pin P --note N / "
+                  "Variance beyond the limit: a supervisor must sign off")
+        closing = desk.sign_off_shift(supervisor, supervisor_pin, note)
+        typer.echo(_figures(closing))
+        typer.echo(f"已交班（{closing.shift.supervisor} 审核）/ Shift {closing.shift.id} closed, signed off by {closing.shift.supervisor}")
+
+
+@settle_app.command("day")
+def settle_day_cmd(
+    ctx: typer.Context,
+    clerk: ClerkOption,
+    pin: PinOption,
+    day: Annotated[str | None, typer.Option("--date", help="营业日 / Business day (default: today)", show_default=False)] = None,
+    counter: CounterOption = None,
+) -> None:
+    """日结 / Close the counter's business day (all shifts closed first): no more transactions on it."""
+    from teller.domain.money import money
+
+    with _clerk_desk(ctx, clerk, pin, counter) as desk:
+        rec = desk.settle_day(_parse_day(day))
+        typer.echo(f"已日结 / Day {rec.business_day} closed at counter {rec.counter}: {rec.shifts} shift(s), cash {money(rec.cash_fen)}")
+
+
+@settle_app.command("show")
+def settle_show(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Option("--date", help="营业日 / Business day (default: today)", show_default=False)] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """班次与日结 / The shifts of a business day: float, expected, counted, variance, sign-off."""
+    from sqlmodel import Session
+
+    from teller.domain.money import yuan
+    from teller.store import shifts
+
+    with _desk(ctx) as desk, Session(desk.engine) as session:
+        business_day = _parse_day(day) or desk.now().date()
+        rows = []
+        for s in shifts.shifts_of_day(session, day=business_day):
+            closed = shifts.day_is_closed(session, counter=s.counter, mode=s.mode, day=business_day)
+            row = {"shift": s.id, "counter": s.counter, "clerk": s.clerk, "status": s.status, "mode": s.mode,
+                   "float_fen": s.float_fen, "float_yuan": yuan(s.float_fen)}
+            for key in ("expected", "counted", "variance"):
+                value = getattr(s, f"{key}_fen")
+                row[f"{key}_fen"], row[f"{key}_yuan"] = value, "" if value is None else yuan(value)
+            row.update({"supervisor": s.supervisor, "note": s.note, "slip": s.slip_status, "day_closed": "yes" if closed else ""})
+            rows.append(row)
+    columns = {"shift": "班次 Shift", "counter": "台席 Counter", "clerk": "营业员 Clerk", "status": "状态 Status",
+               "float_yuan": "备用金 Float", "expected_yuan": "应有 Expected", "counted_yuan": "实点 Counted",
+               "variance_yuan": "长短款 Variance", "supervisor": "审核 Sign-off", "note": "说明 Note", "day_closed": "日结 Day closed"}
+    fields = ["shift", "counter", "clerk", "status", "mode", "float_fen", "expected_fen", "counted_fen", "variance_fen",
+              "supervisor", "note", "slip", "day_closed"]
+    emit(rows, columns, fmt, fields=fields, empty=f"没有班次 / No shifts on {business_day}")
+
+
+@tx_app.command("void")
+def tx_void(
+    ctx: typer.Context,
+    receipt_no: Annotated[str, typer.Argument(help="受理单号 / Receipt number", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="wrong_amount | customer_request | duplicate | system_fault", show_default=False)],
+    supervisor: Annotated[str, typer.Option("--supervisor", help="授权值班长工号 / Supervisor's staff no", show_default=False)],
+    pin: Annotated[str, typer.Option("--pin", help="值班长密码 / Supervisor's PIN", show_default=False)],
+    by: Annotated[str | None, typer.Option("--by", help="经办人 / Who voids it (default: the clerk who took it)", show_default=False)] = None,
+) -> None:
+    """冲正 / Void a same-day transaction: customer effects reversed, cash paid back, void slip printed."""
+    from sqlmodel import Session
+
+    from teller.domain.money import money
+    from teller.store.voids import find_tx
+
+    with _desk(ctx) as desk:
+        with Session(desk.engine) as session:
+            tx = find_tx(session, receipt_no)
+        void = desk.void(receipt_no, reason=reason, supervisor=supervisor, pin=pin, by=by or tx.clerk)
+        typer.echo(f"已冲正 / {void.receipt_no} voided ({void.reason}) by {void.clerk}, authorised by {void.supervisor}; "
+                   f"cash paid back {money(void.amount_fen)}")
+
+
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="daily | period | prepay-arrears | procedures | bands | retention | complaints | exceptions", show_default=False)],
+    start: Annotated[str | None, typer.Option("--from", help="起始营业日 / First business day (default: today)", show_default=False)] = None,
+    end: Annotated[str | None, typer.Option("--to", help="截止营业日 / Last business day (default: --from)", show_default=False)] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """报表 / A report over business days: table, JSON or CSV (money in fen and yuan)."""
+    from teller.store.reports import REPORTS
+
+    if name not in REPORTS:
+        raise typer.BadParameter(f"one of: {', '.join(REPORTS)}", param_hint="NAME")
+    with _desk(ctx) as desk:
+        first = _parse_day(start) or desk.now().date()
+        last = _parse_day(end) or first
+        report = desk.report(name, start=first, end=last)
+    if report.note and fmt is Format.table:
+        typer.echo(report.note)
+    emit(report.rows, report.columns, fmt, fields=report.fields, empty="没有数据 / Nothing in this period")
+    if fmt is Format.table and report.chart and report.rows:
+        from rich.console import Console
+
+        from teller.charts import bars
+
+        label, value = report.chart
+        Console(width=None if sys.stdout.isatty() else 240).print(
+            bars([(row[label], row[value] / 100 if value.endswith("_fen") else row[value]) for row in report.rows])
+        )

@@ -33,6 +33,10 @@ class Outcome:
     audit: str
     paper: list[tuple[str, str]] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)  # who signs the slip, when not just the customer
+    #: what a void needs to undo the operation (teller.domain.reversals), kept with the transaction
+    reversal: dict[str, Any] = field(default_factory=dict)
+    #: the part of a payment that cleared arrears (the rest is prepayment), for the reports
+    arrears_fen: int = 0
 
 
 def _customer(session: Session, number: str) -> CustomerRecord:
@@ -46,11 +50,15 @@ def pay(session: Session, *, number: str, amount_fen: int, now: datetime) -> Out
     """Top up or pay a bill: the balance rises; a number stopped for arrears reopens once clear."""
     rec = _customer(session, number)
     before = rec.balance_fen
+    status_before = rec.status
     rec.balance_fen += amount_fen
     if rec.status == "suspended_arrears" and rec.balance_fen >= 0:
         rec.status = "active"
     session.add(rec)
-    return Outcome(number, f"pay {amount_fen} fen: balance {before} -> {rec.balance_fen}", [(t("paper.balance_after"), money(rec.balance_fen))])
+    out = Outcome(number, f"pay {amount_fen} fen: balance {before} -> {rec.balance_fen}", [(t("paper.balance_after"), money(rec.balance_fen))])
+    out.reversal = {"op": "pay", "number": number, "amount_fen": amount_fen, "status_before": status_before, "status_after": rec.status}
+    out.arrears_fen = max(0, min(amount_fen, -before))
+    return out
 
 
 def mask_serial(serial: str) -> str:
@@ -107,7 +115,9 @@ def open_account(
     # the first month's fee, prorated (full from the 1st-15th, half from the 16th): shown on the
     # slip; the billing run deducts it at month start like every monthly fee, not this counter
     paper.append((t("paper.first_month_fee"), money(first_month_fee_fen(plan.monthly_fee_fen, now.date()))))
-    return Outcome(number, f"open {number} plan {plan.code}", paper)
+    out = Outcome(number, f"open {number} plan {plan.code}", paper)
+    out.reversal = {"op": "open_account", "number": number}
+    return out
 
 
 def count_numbers_held(session: Session, id_number: str) -> int:
@@ -127,7 +137,9 @@ def replace_sim(session: Session, *, number: str, id_number: str, now: datetime)
     old = rec.sim_serial
     rec.sim_serial = new_sim_serial()
     session.add(rec)
-    return Outcome(number, f"replace sim {old[-4:] if old else '-'} -> {rec.sim_serial[-4:]}", [(t("paper.sim"), mask_serial(rec.sim_serial))])
+    out = Outcome(number, f"replace sim {old[-4:] if old else '-'} -> {rec.sim_serial[-4:]}", [(t("paper.sim"), mask_serial(rec.sim_serial))])
+    out.reversal = {"op": "replace_sim", "number": number, "sim_before": old, "sim_after": rec.sim_serial}
+    return out
 
 
 Operation = Callable[[Session, dict[str, Any], datetime], Outcome]

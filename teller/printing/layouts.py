@@ -91,6 +91,9 @@ PLACEHOLDERS = {
     "title", "copy", "status",
     "printer", "profile", "paper_mm", "columns", "encoding",
     "original_receipt_no", "void_reason", "supervisor", "original_total", "appointment",
+    # the void slip and the settlement slip (teller.printing.papers fills them)
+    "tx_time", "reason", "refund", "tx_clerk",
+    "business_day", "counted", "expected", "note", "opened", "sales", "shift_no", "variance",
 }
 EXTRA_PLACEHOLDERS = ("original_receipt_no", "void_reason", "supervisor", "original_total", "appointment")
 

@@ -10,6 +10,9 @@ from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from teller.store import models
+from teller.store import reports as _reports
+from teller.store import summary as _summary  # noqa: F401 - registers the summary tables
+from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, void
 from teller.store.models import MetaRecord
 
 
@@ -47,6 +50,8 @@ def init_schema(engine) -> bool:
         from teller.store.migrate import upgrade
 
         upgrade(engine)
+    _shifts.ensure_indexes(engine)
+    _reports.ensure_indexes(engine)
     if fresh:
         with Session(engine) as session:
             session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))

@@ -11,6 +11,7 @@ from teller.domain import services
 from teller.errors import TellerError
 from teller.printing.jobs import add_jobs
 from teller.procedures.engine import Committed
+from teller.store import reports, shifts
 from teller.store.db import session_scope
 from teller.store import audit
 from teller.store.models import FeeLineRecord, TransactionRecord
@@ -45,6 +46,9 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     )
                 ).one()
                 seq = (last or 0) + 1
+                shifts.require_shift(
+                    session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
+                )
                 outcome = services.apply(proc.effect, session, run.answers, now)
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
@@ -62,12 +66,14 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
-                    answers_json=answers_json(run, outcome.paper, outcome.signatures),
+                    answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen),
                     visit_token=run.visit_token,
                     created_at=now,
                 )
                 session.add(tx)
                 session.flush()
+                shifts.keep_reversal(session, tx_id=tx.id, data=outcome.reversal)
+                reports.add_to_summary(session, tx=tx, is_pay=proc.effect == "pay", arrears_fen=outcome.arrears_fen)
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)

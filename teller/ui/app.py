@@ -89,9 +89,53 @@ class TellerApp(App):
 
     # ---- navigation, called by screens ---------------------------------------------------
     def logged_in(self, clerk) -> None:
+        self._route_after_login()
+
+    @work(thread=True, exclusive=True, group="route")
+    def _route_after_login(self) -> None:
+        """A live counter without an open shift counts its float first (ShiftOpenScreen)."""
+        needs = self.desk.needs_shift()
+        self.call_from_thread(self._first_screen, needs)
+
+    def _first_screen(self, needs_shift: bool) -> None:
+        from teller.ui.screens.home import HomeScreen
+
+        if needs_shift:
+            from teller.ui.screens.shift_open import ShiftOpenScreen
+
+            self.switch_screen(ShiftOpenScreen())
+        else:
+            self.switch_screen(HomeScreen())
+
+    # ---- the hall's books: shifts, voids, reports ----------------------------------------
+    def shift_opened(self, message: str) -> None:
         from teller.ui.screens.home import HomeScreen
 
         self.switch_screen(HomeScreen())
+        self.notify(message, timeout=4)
+
+    def open_settle(self) -> None:
+        self._open_settle()
+
+    @work(thread=True, exclusive=True, group="route")
+    def _open_settle(self) -> None:
+        shift = self.desk.current_shift()
+        self.call_from_thread(self._push_settle, shift)
+
+    def _push_settle(self, shift) -> None:
+        from teller.ui.screens.settle import SettleScreen
+
+        self.push_screen(SettleScreen(shift))
+
+    def open_void(self) -> None:
+        from teller.ui.screens.void import VoidScreen
+
+        self.push_screen(VoidScreen())
+
+    def open_reports(self) -> None:
+        from teller.ui.screens.reports import ReportsScreen
+
+        self.push_screen(ReportsScreen())
 
     def logout(self) -> None:
         self.desk.logout()

@@ -17,6 +17,9 @@ class HomeScreen(Screen):
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
         Binding("f6", "reprint_last", t("key.reprint")),
+        Binding("f3", "settle", t("key.settle")),
+        Binding("f7", "void", t("key.void")),
+        Binding("f9", "reports", t("key.reports")),
         Binding("f10", "logout", t("key.logout")),
         Binding("ctrl+q", "app.quit", t("key.quit")),
     ]
@@ -87,3 +90,19 @@ class HomeScreen(Screen):
 
     def action_logout(self) -> None:
         self.app.logout()
+
+    # ---- the hall's books ------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "reports":  # a supervisor's screen
+            clerk = self.app.desk.clerk_view if self.app.desk else None
+            return True if clerk is not None and clerk.role in ("supervisor", "ops") else None
+        return True
+
+    def action_settle(self) -> None:
+        self.app.open_settle()
+
+    def action_void(self) -> None:
+        self.app.open_void()
+
+    def action_reports(self) -> None:
+        self.app.open_reports()

@@ -1,0 +1,100 @@
+"""Papers that are not a transaction's receipt: the settlement slip (日结单) and the void slip
+(冲正单). Same layouts language, same backends and preview spool as receipts; a printer fault
+is returned, never raised (the settlement or void is already stored)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from teller.clock import hall_zone
+from teller.config import Settings
+from teller.domain import books
+from teller.domain.money import money
+from teller.errors import PrintFailed
+from teller.printing import escpos
+from teller.printing.jobs import JobOutcome
+from teller.printing.layouts import ReceiptData, load_layout, preview_text, render
+from teller.strings import t
+
+
+def _local(at: datetime | None, settings: Settings) -> str:
+    return at.astimezone(hall_zone(settings.timezone)).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+
+def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
+    """The slip of a closed (or counted) shift: the count by denomination and the books."""
+    exp = closing.expected
+    counted = {int(k): int(v) for k, v in json.loads(shift.counted_json or "{}").items()}
+    details = [(f"{books.denomination_label(d)} × {counted.get(d, 0)}", money(d * counted.get(d, 0))) for d in books.DENOMINATIONS]
+    fees = [
+        (t("settle.float"), money(exp.float_fen)),
+        (t("settle.taken"), money(exp.taken_fen)),
+        (t("settle.change"), money(-exp.change_fen)),
+        (t("settle.cash_in"), money(exp.cash_in_fen)),
+        (t("settle.cash_out"), money(-(exp.cash_out_fen - exp.void_refund_fen))),
+        (t("settle.void_refund"), money(-exp.void_refund_fen)),
+    ]
+    fees += [(f"  {t('settle.kind.' + m.kind)}: {m.reason}"[:40], money(m.amount_fen if m.kind == books.CASH_IN else -m.amount_fen)) for m in moves]
+    banners = [t("print.training")] if shift.mode == "practice" else []
+    values = {
+        "hall": settings.hall_name,
+        "counter": shift.counter,
+        "clerk": shift.clerk,
+        "shift_no": str(shift.id),
+        "business_day": shift.business_day.isoformat(),
+        "opened": _local(shift.opened_at, settings),
+        "time": _local(shift.closed_at or shift.counted_at, settings),
+        "sales": str(exp.sales),
+        "expected": money(closing.settlement.expected_fen),
+        "counted": money(closing.settlement.counted_fen),
+        "variance": money(closing.settlement.variance_fen),
+        "supervisor": shift.supervisor or "-",
+        "note": shift.note or "-",
+    }
+    return ReceiptData(values=values, fees=fees, details=details, banners=banners)
+
+
+def void_data(void, tx, settings: Settings, *, procedure_title: str) -> ReceiptData:
+    values = {
+        "hall": settings.hall_name,
+        "counter": void.counter,
+        "clerk": void.clerk,
+        "time": _local(void.at, settings),
+        "receipt_no": void.receipt_no,
+        "procedure": procedure_title,
+        "customer_number": tx.customer_number or "",
+        "tx_clerk": void.tx_clerk,
+        "supervisor": void.supervisor,
+        "reason": t(f"void.reason.{void.reason}"),
+        "refund": money(void.amount_fen),
+        "tx_time": _local(tx.created_at, settings),
+        "original_receipt_no": tx.receipt_no,
+        "procedure_version": f"{tx.procedure_version}-{tx.procedure_digest[:8]}",
+        "original_total": money(tx.amount_due_fen),
+        "void_reason": t(f"void.reason.{void.reason}"),
+    }
+    banners = [t("print.training")] if tx.mode == "practice" else []
+    return ReceiptData(values=values, banners=banners)
+
+
+def print_paper(settings: Settings, layout_name: str, data: ReceiptData, *, day_folder: str, name: str) -> JobOutcome:
+    """Render a layout and send it (or spool its preview); the outcome says whether it printed."""
+    cfg = settings.printer
+    ops = render(load_layout(str(settings.layouts_dir), layout_name), data, cfg.columns)
+    error, spooled = "", None
+    try:
+        raw = escpos.to_bytes(ops, profile=cfg.profile)
+        if settings.practice or cfg.backend == "preview":
+            spooled = Path(settings.spool_dir) / day_folder / f"{name}-{layout_name}"
+            spooled.parent.mkdir(parents=True, exist_ok=True)
+            spooled.with_suffix(".txt").write_text(preview_text(ops, cfg.columns), encoding="utf-8")
+            spooled.with_suffix(".bin").write_bytes(raw)
+        else:
+            escpos.send(cfg, raw)
+    except PrintFailed as exc:
+        error = exc.message
+    except OSError as exc:
+        error = t("print.io", error=str(exc))
+    return JobOutcome(0, layout_name, not error, error, spooled)

@@ -1,0 +1,495 @@
+"""The hall's reports, read from a daily summary kept in the same DB transaction as each commit
+and void, so a year over a million transactions answers in milliseconds (DESIGN "Known traps").
+
+Business days are the hall's local days (`transaction.business_day`, the summary's key); the
+complaint report, which reads timestamps, converts them to UTC bounds. Every report returns a
+`Report`: columns, rows (money in fen and yuan), and optionally which column a bar chart shows.
+
+Retention and complaint reports read tables other features write (`retention_outcome`,
+`complaint_ticket`; see README "Reports"). They read them defensively: no table, no column or
+no rows gives an empty report, never an error.
+
+Benchmark: `python -m teller.store.reports --bench 1000000` generates a data set and times
+each report over it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from teller.domain import books
+from teller.domain.money import yuan
+from teller.store.summary import DailySummaryRecord, PaymentAmountRecord  # noqa: F401 - the tables read here
+
+
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_receipt_job_status ON receipt_job (status, tx_id)",
+    "CREATE INDEX IF NOT EXISTS ix_void_day ON void (business_day)",
+)
+
+
+def ensure_indexes(engine) -> None:
+    with engine.begin() as con:
+        for ddl in INDEXES:
+            con.execute(sa.text(ddl))
+
+
+# ---- kept up to date at commit and void ------------------------------------------------------
+_UPSERT_SUMMARY = sa.text(
+    "INSERT INTO daily_summary (business_day, counter, clerk, procedure_id, mode, tx_count, amount_fen, pay_count, pay_fen,"
+    " arrears_count, arrears_fen, void_count, void_fen)"
+    " VALUES (:day, :counter, :clerk, :proc, :mode, :n, :amount, :pn, :pay, :an, :arrears, :vn, :void)"
+    " ON CONFLICT (business_day, counter, clerk, procedure_id, mode) DO UPDATE SET"
+    " tx_count = tx_count + excluded.tx_count, amount_fen = amount_fen + excluded.amount_fen,"
+    " pay_count = pay_count + excluded.pay_count, pay_fen = pay_fen + excluded.pay_fen,"
+    " arrears_count = arrears_count + excluded.arrears_count, arrears_fen = arrears_fen + excluded.arrears_fen,"
+    " void_count = void_count + excluded.void_count, void_fen = void_fen + excluded.void_fen"
+)
+_UPSERT_AMOUNT = sa.text(
+    "INSERT INTO payment_amount (business_day, counter, mode, amount_fen, count) VALUES (:day, :counter, :mode, :amount, :n)"
+    " ON CONFLICT (business_day, counter, mode, amount_fen) DO UPDATE SET count = count + excluded.count"
+)
+
+
+def _summary_params(tx, *, is_pay: bool, arrears_fen: int, sign: int) -> dict[str, Any]:
+    amount = tx.amount_due_fen
+    return {
+        "day": tx.business_day.isoformat(), "counter": tx.counter, "clerk": tx.clerk, "proc": tx.procedure_id, "mode": tx.mode,
+        "n": sign, "amount": sign * amount, "pn": sign if is_pay else 0, "pay": sign * amount if is_pay else 0,
+        "an": sign if arrears_fen else 0, "arrears": sign * arrears_fen,
+        "vn": 1 if sign < 0 else 0, "void": amount if sign < 0 else 0,
+    }
+
+
+def add_to_summary(session: Session, *, tx, is_pay: bool, arrears_fen: int) -> None:
+    """Count a committed transaction (call inside the commit's DB transaction)."""
+    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1))
+    if is_pay:
+        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
+
+
+def take_out_of_summary(session: Session, *, tx, is_pay: bool, arrears_fen: int) -> None:
+    """A voided transaction leaves the business figures and is counted as a void."""
+    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=-1))
+    if is_pay:
+        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": -1})
+
+
+# ---- reports ---------------------------------------------------------------------------------
+@dataclass
+class Report:
+    name: str
+    columns: dict[str, str]  # key -> header
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    chart: tuple[str, str] | None = None  # (label key, value key) for a bar chart
+    note: str = ""
+
+    @property
+    def fields(self) -> list[str]:
+        out = []
+        for key in self.columns:
+            if key.endswith("_yuan"):
+                out.append(key[: -len("_yuan")] + "_fen")
+            out.append(key)
+        return out
+
+
+def _money(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        row[f"{key}_yuan"] = yuan(row[f"{key}_fen"])
+    return row
+
+
+def _days(start: date, end: date) -> tuple[str, str]:
+    if end < start:
+        start, end = end, start
+    return start.isoformat(), end.isoformat()
+
+
+def _rows(session: Session, sql: str, **params) -> list[sa.Row]:
+    return list(session.execute(sa.text(sql), params))
+
+
+def _t(key: str) -> str:
+    from teller.strings import t
+
+    return t(key)
+
+
+def daily(session: Session, *, start: date, end: date, mode: str = "live", hall: str = "", **_: Any) -> Report:
+    """Business by hall, counter and clerk: count, amount, average per transaction."""
+    a, b = _days(start, end)
+    where = "business_day BETWEEN :a AND :b AND mode = :mode"
+    rows: list[dict[str, Any]] = []
+    total = _rows(session, f"SELECT COALESCE(SUM(tx_count),0), COALESCE(SUM(amount_fen),0) FROM daily_summary WHERE {where}", a=a, b=b, mode=mode)[0]
+    rows.append({"level": _t("report.level.hall"), "key": hall, "count": total[0], "amount_fen": total[1]})
+    for level, col in (("counter", "counter"), ("clerk", "clerk")):
+        for key, n, amount in _rows(
+            session,
+            f"SELECT {col}, SUM(tx_count), SUM(amount_fen) FROM daily_summary WHERE {where} GROUP BY {col} HAVING SUM(tx_count) > 0 ORDER BY {col}",
+            a=a, b=b, mode=mode,
+        ):
+            rows.append({"level": _t(f"report.level.{level}"), "key": key, "count": n, "amount_fen": amount})
+    for row in rows:
+        row["avg_fen"] = books.average(row["amount_fen"], row["count"])
+        _money(row, "amount", "avg")
+    columns = {"level": _t("report.col.level"), "key": _t("report.col.key"), "count": _t("report.col.count"),
+               "amount_yuan": _t("report.col.amount"), "avg_yuan": _t("report.col.avg")}
+    return Report("daily", columns, rows, chart=("key", "amount_fen"))
+
+
+def month_before(day: date) -> date:
+    """The same day a month earlier (clamped to the month's last day)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+    """A period's counters and clerks ranked by amount, each against the month before (环比)."""
+    a, b = _days(start, end)
+    pa, pb = _days(month_before(date.fromisoformat(a)), month_before(date.fromisoformat(b)))
+    rows: list[dict[str, Any]] = []
+    for level in ("counter", "clerk"):
+        sql = (f"SELECT {level}, SUM(tx_count), SUM(amount_fen) FROM daily_summary"
+               f" WHERE business_day BETWEEN :a AND :b AND mode = :mode GROUP BY {level}")
+        now = {k: (n, amt) for k, n, amt in _rows(session, sql, a=a, b=b, mode=mode)}
+        before = {k: (n, amt) for k, n, amt in _rows(session, sql, a=pa, b=pb, mode=mode)}
+        ranked = sorted((k for k in now if now[k][0] > 0), key=lambda k: (-now[k][1], -now[k][0], k))
+        for rank, key in enumerate(ranked, 1):
+            n, amount = now[key]
+            pn, pamount = before.get(key, (0, 0))
+            row = {"level": _t(f"report.level.{level}"), "rank": rank, "key": key, "count": n, "amount_fen": amount,
+                   "avg_fen": books.average(amount, n), "prev_count": pn, "prev_amount_fen": pamount,
+                   "change_pct": books.change_pct(amount, pamount)}
+            rows.append(_money(row, "amount", "avg", "prev_amount"))
+    columns = {"level": _t("report.col.level"), "rank": _t("report.col.rank"), "key": _t("report.col.key"),
+               "count": _t("report.col.count"), "amount_yuan": _t("report.col.amount"), "avg_yuan": _t("report.col.avg"),
+               "prev_count": _t("report.col.prev_count"), "prev_amount_yuan": _t("report.col.prev_amount"),
+               "change_pct": _t("report.col.change_pct")}
+    return Report("period", columns, rows, chart=("key", "amount_fen"), note=f"{pa}..{pb}")
+
+
+def prepay_arrears(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+    """Payments split into the part that cleared arrears and the part that is prepayment.
+
+    A payment counts as arrears up to what the number owed; the rest is prepayment. Counts:
+    a payment that cleared any arrears counts once under arrears, every other under prepayment.
+    """
+    a, b = _days(start, end)
+    pn, pay, an, arrears = _rows(
+        session,
+        "SELECT COALESCE(SUM(pay_count),0), COALESCE(SUM(pay_fen),0), COALESCE(SUM(arrears_count),0), COALESCE(SUM(arrears_fen),0)"
+        " FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode",
+        a=a, b=b, mode=mode,
+    )[0]
+    rows = []
+    if pn:
+        for kind, n, amount in (("prepay", pn - an, pay - arrears), ("arrears", an, arrears)):
+            rows.append(_money({"kind": _t(f"report.kind.{kind}"), "count": n, "amount_fen": amount,
+                                "count_share": books.share(n, pn), "amount_share": books.share(amount, pay)}, "amount"))
+    columns = {"kind": _t("report.col.kind"), "count": _t("report.col.count"), "count_share": _t("report.col.count_share"),
+               "amount_yuan": _t("report.col.amount"), "amount_share": _t("report.col.amount_share")}
+    return Report("prepay-arrears", columns, rows, chart=("kind", "amount_fen"))
+
+
+def procedures(session: Session, *, start: date, end: date, mode: str = "live", titles: dict[str, str] | None = None, **_: Any) -> Report:
+    """Counts and amounts by procedure."""
+    a, b = _days(start, end)
+    found = _rows(
+        session,
+        "SELECT procedure_id, SUM(tx_count), SUM(amount_fen) FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode"
+        " GROUP BY procedure_id HAVING SUM(tx_count) > 0 ORDER BY SUM(tx_count) DESC, procedure_id",
+        a=a, b=b, mode=mode,
+    )
+    whole = sum(n for _, n, _ in found)
+    rows = [
+        _money({"procedure": pid, "title": (titles or {}).get(pid, pid), "count": n, "amount_fen": amount,
+                "avg_fen": books.average(amount, n), "count_share": books.share(n, whole)}, "amount", "avg")
+        for pid, n, amount in found
+    ]
+    columns = {"procedure": _t("report.col.procedure"), "title": _t("report.col.title"), "count": _t("report.col.count"),
+               "count_share": _t("report.col.count_share"), "amount_yuan": _t("report.col.amount"), "avg_yuan": _t("report.col.avg")}
+    return Report("procedures", columns, rows, chart=("title", "count"))
+
+
+def amount_bands(session: Session, *, start: date, end: date, mode: str = "live", bounds_fen=(5000, 10000, 20000, 50000), **_: Any) -> Report:
+    """Payments by amount band (bands from Settings.payment_bands_fen)."""
+    a, b = _days(start, end)
+    all_bands = books.bands(bounds_fen)
+    counts = [0] * len(all_bands)
+    amounts = [0] * len(all_bands)
+    for amount, n in _rows(
+        session,
+        "SELECT amount_fen, SUM(count) FROM payment_amount WHERE business_day BETWEEN :a AND :b AND mode = :mode GROUP BY amount_fen",
+        a=a, b=b, mode=mode,
+    ):
+        i = books.band_of(amount, all_bands)
+        counts[i] += n
+        amounts[i] += n * amount
+    whole = sum(counts)
+    rows = []
+    if whole:
+        for band, n, amount in zip(all_bands, counts, amounts):
+            rows.append(_money({"band": band.label, "count": n, "count_share": books.share(n, whole), "amount_fen": amount}, "amount"))
+    columns = {"band": _t("report.col.band"), "count": _t("report.col.count"), "count_share": _t("report.col.count_share"),
+               "amount_yuan": _t("report.col.amount")}
+    return Report("bands", columns, rows, chart=("band", "count"))
+
+
+def _table_columns(session: Session, table: str) -> set[str]:
+    try:
+        return {c["name"] for c in sa.inspect(session.connection()).get_columns(table)}
+    except Exception:  # no such table: the feature that writes it is not installed
+        return set()
+
+
+def retention(session: Session, *, start: date, end: date, **_: Any) -> Report:
+    """Closings and cancellations retained vs lost, from `retention_outcome` (if any)."""
+    a, b = _days(start, end)
+    columns = {"procedure": _t("report.col.procedure"), "retained": _t("report.col.retained"), "lost": _t("report.col.lost"),
+               "retained_share": _t("report.col.retained_share")}
+    if not {"business_day", "procedure_id", "outcome"} <= _table_columns(session, "retention_outcome"):
+        return Report("retention", columns, [], chart=("procedure", "retained"), note=_t("report.none_yet"))
+    found = _rows(
+        session,
+        "SELECT procedure_id, SUM(CASE WHEN outcome = 'retained' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'lost' THEN 1 ELSE 0 END)"
+        " FROM retention_outcome WHERE business_day BETWEEN :a AND :b GROUP BY procedure_id ORDER BY procedure_id",
+        a=a, b=b,
+    )
+    rows = [{"procedure": p, "retained": r, "lost": lost, "retained_share": books.share(r, r + lost)} for p, r, lost in found]
+    return Report("retention", columns, rows, chart=("procedure", "retained"))
+
+
+def complaints(session: Session, *, start: date, end: date, now: datetime | None = None, zone=None, **_: Any) -> Report:
+    """Complaint tickets opened in the period: open, overdue (open past due) and closed."""
+    columns = {"state": _t("report.col.state"), "count": _t("report.col.count")}
+    if not {"status", "opened_at", "due_at"} <= _table_columns(session, "complaint_ticket"):
+        return Report("complaints", columns, [], chart=("state", "count"), note=_t("report.none_yet"))
+    lo, hi = utc_bounds(start, end, zone)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
+    found = _rows(
+        session,
+        "SELECT SUM(CASE WHEN status != 'closed' THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN status != 'closed' AND due_at < :now THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)"
+        " FROM complaint_ticket WHERE opened_at >= :lo AND opened_at < :hi",
+        lo=lo, hi=hi, now=now,
+    )[0]
+    if not any(found):
+        return Report("complaints", columns, [], chart=("state", "count"))
+    rows = [{"state": _t(f"report.state.{s}"), "count": int(n or 0)} for s, n in zip(("open", "overdue", "closed"), found)]
+    return Report("complaints", columns, rows, chart=("state", "count"))
+
+
+def exceptions(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+    """By clerk: receipts that failed to print or never printed, and their voided transactions."""
+    a, b = _days(start, end)
+    by: dict[str, dict[str, int]] = {}
+
+    def row(clerk: str) -> dict[str, int]:
+        return by.setdefault(clerk, {"failed": 0, "pending": 0, "voids": 0, "void_amount_fen": 0})
+
+    for clerk, status, n in _rows(
+        session,
+        'SELECT t.clerk, j.status, COUNT(*) FROM receipt_job j JOIN "transaction" t ON t.id = j.tx_id'
+        " WHERE j.status IN ('failed', 'pending') AND t.business_day BETWEEN :a AND :b AND t.mode = :mode GROUP BY t.clerk, j.status",
+        a=a, b=b, mode=mode,
+    ):
+        row(clerk)[status] += n
+    for clerk, n, amount in _rows(
+        session,
+        "SELECT tx_clerk, COUNT(*), SUM(amount_fen) FROM void v WHERE business_day BETWEEN :a AND :b"
+        ' AND EXISTS (SELECT 1 FROM "transaction" t WHERE t.id = v.tx_id AND t.mode = :mode) GROUP BY tx_clerk',
+        a=a, b=b, mode=mode,
+    ):
+        r = row(clerk)
+        r["voids"], r["void_amount_fen"] = n, amount
+    rows = [_money({"clerk": clerk, **vals}, "void_amount") for clerk, vals in sorted(by.items())]
+    columns = {"clerk": _t("report.col.clerk"), "failed": _t("report.col.failed"), "pending": _t("report.col.pending"),
+               "voids": _t("report.col.voids"), "void_amount_yuan": _t("report.col.void_amount")}
+    return Report("exceptions", columns, rows, chart=("clerk", "voids"))
+
+
+REPORTS: dict[str, Callable[..., Report]] = {
+    "daily": daily,
+    "period": period,
+    "prepay-arrears": prepay_arrears,
+    "procedures": procedures,
+    "bands": amount_bands,
+    "retention": retention,
+    "complaints": complaints,
+    "exceptions": exceptions,
+}
+
+
+def utc_bounds(start: date, end: date, zone=None) -> tuple[datetime, datetime]:
+    """The hall's local days start..end as naive-UTC bounds [lo, hi) (the store's format)."""
+    from teller.clock import hall_zone
+
+    zone = zone or hall_zone()
+    start, end = (start, end) if start <= end else (end, start)
+    lo = datetime.combine(start, time(0), zone).astimezone(timezone.utc).replace(tzinfo=None)
+    hi = datetime.combine(end + timedelta(days=1), time(0), zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return lo, hi
+
+
+def run_report(engine, name: str, **params: Any) -> Report:
+    if name not in REPORTS:
+        from teller.errors import NotFound
+
+        raise NotFound(f"unknown report {name!r}; one of: {', '.join(REPORTS)}")
+    with Session(engine) as session:
+        return REPORTS[name](session, **params)
+
+
+# ---- load generation and the benchmark ----------------------------------------------------------
+def generate_load(
+    engine,
+    n_transactions: int,
+    *,
+    end_day: date = date(2026, 11, 23),
+    days: int = 365,
+    counters: tuple[str, ...] = ("01", "02", "03", "04", "05", "06"),
+    clerks: int = 12,
+    seed: int = 7,
+    mode: str = "live",
+) -> int:
+    """Bulk-insert a realistic year of transactions (with receipt jobs that failed or are
+    pending, voids, and the daily summary), fast: plain executemany, not the ORM.
+
+    Amounts follow a hall's mix: mostly payments of round sums, some with arrears; a few
+    account openings and SIM replacements. Returns the number of transactions inserted.
+    """
+    rnd = random.Random(seed)
+    staff = [f"L{i:03d}" for i in range(1, clerks + 1)]
+    procs = (("payment", 0.86), ("open_account", 0.06), ("replace_sim", 0.08))
+    pay_amounts = (2000, 3000, 5000, 5000, 10000, 10000, 10000, 20000, 30000, 50000, 3050, 8800, 12000)
+    day0 = end_day - timedelta(days=days - 1)
+    tx_rows, job_rows, void_rows = [], [], []
+    summary: dict[tuple, list[int]] = {}
+    amounts: dict[tuple, int] = {}
+    seqs: dict[tuple, int] = {}
+    with engine.begin() as con:
+        first_id = con.execute(sa.text('SELECT COALESCE(MAX(id), 0) FROM "transaction"')).scalar() + 1
+        known = {r[0] for r in con.execute(sa.text("SELECT staff_no FROM clerk"))}
+        missing = [{"s": s, "n": f"load {s}"} for s in staff if s not in known]
+        if missing:  # staff for the load, with an unusable PIN hash
+            con.execute(sa.text("INSERT INTO clerk (staff_no, name, role, pin_hash, active, failed_logins) VALUES (:s, :n, 'clerk', '!', 1, 0)"), missing)
+        for i in range(n_transactions):
+            tx_id = first_id + i
+            day = day0 + timedelta(days=i * days // max(1, n_transactions))
+            counter = rnd.choice(counters)
+            clerk = staff[(counters.index(counter) * 2 + rnd.randrange(2)) % len(staff)]
+            r = rnd.random()
+            proc = procs[0][0] if r < procs[0][1] else procs[1][0] if r < procs[0][1] + procs[1][1] else procs[2][0]
+            arrears = 0
+            if proc == "payment":
+                amount = rnd.choice(pay_amounts)
+                if rnd.random() < 0.15:
+                    arrears = min(amount, rnd.choice((1250, 3050, 5000, 8000)))
+            elif proc == "open_account":
+                amount = rnd.choice((5000, 10000, 20000))
+            else:
+                amount = 0
+            tendered = amount if amount == 0 or rnd.random() < 0.5 else ((amount + 9999) // 10000) * 10000
+            key = (counter, day)
+            seqs[key] = seqs.get(key, 0) + 1
+            seq = seqs[key]
+            at = datetime.combine(day, time(1, 0)) + timedelta(seconds=(seq * 37) % 32000)
+            receipt = f"{'P' if mode == 'practice' else ''}{counter}-{day:%Y%m%d}-{seq:04d}"
+            voided = rnd.random() < 0.002
+            tx_rows.append({
+                "id": tx_id, "receipt_no": receipt, "counter": counter, "business_day": day.isoformat(), "seq": seq,
+                "clerk": clerk, "procedure_id": proc, "procedure_version": 1, "procedure_digest": "load",
+                "customer_number": f"139{rnd.randrange(10**8):08d}", "amount_due_fen": amount, "tendered_fen": tendered,
+                "change_fen": tendered - amount, "status": "voided" if voided else "completed", "mode": mode,
+                "answers_json": "{}", "visit_token": f"load-{tx_id}", "created_at": at.isoformat(sep=" "),
+            })
+            q = rnd.random()
+            if q < 0.01:
+                job_rows.append({"tx_id": tx_id, "layout": "invoice", "status": "failed" if q < 0.006 else "pending",
+                                 "error": "load" if q < 0.006 else "", "updated_at": at.isoformat(sep=" ")})
+            s = summary.setdefault((day.isoformat(), counter, clerk, proc), [0] * 8)
+            is_pay = proc == "payment"
+            if voided:
+                s[6] += 1
+                s[7] += amount
+                void_rows.append({"tx_id": tx_id, "receipt_no": receipt, "counter": counter, "business_day": day.isoformat(),
+                                  "clerk": clerk, "tx_clerk": clerk, "supervisor": "9001", "reason": "wrong_amount",
+                                  "amount_fen": amount, "at": at.isoformat(sep=" ")})
+                continue
+            s[0] += 1
+            s[1] += amount
+            if is_pay:
+                s[2] += 1
+                s[3] += amount
+                s[4] += 1 if arrears else 0
+                s[5] += arrears
+                akey = (day.isoformat(), counter, amount)
+                amounts[akey] = amounts.get(akey, 0) + 1
+        cols = list(tx_rows[0]) if tx_rows else []
+        if tx_rows:
+            con.execute(sa.text(f'INSERT INTO "transaction" ({", ".join(cols)}) VALUES ({", ".join(":" + c for c in cols)})'), tx_rows)
+        if job_rows:
+            con.execute(sa.text("INSERT INTO receipt_job (tx_id, layout, copy_no, status, attempts, reprints, error, updated_at)"
+                                " VALUES (:tx_id, :layout, 1, :status, 1, 0, :error, :updated_at)"), job_rows)
+        if void_rows:
+            con.execute(sa.text("INSERT INTO void (tx_id, receipt_no, counter, business_day, clerk, tx_clerk, supervisor, reason, amount_fen, at, slip_status)"
+                                " VALUES (:tx_id, :receipt_no, :counter, :business_day, :clerk, :tx_clerk, :supervisor, :reason, :amount_fen, :at, '')"), void_rows)
+        if summary:
+            con.execute(_UPSERT_SUMMARY, [
+                {"day": d, "counter": c, "clerk": k, "proc": p, "mode": mode, "n": v[0], "amount": v[1], "pn": v[2], "pay": v[3],
+                 "an": v[4], "arrears": v[5], "vn": v[6], "void": v[7]} for (d, c, k, p), v in summary.items()
+            ])
+        if amounts:
+            con.execute(_UPSERT_AMOUNT, [{"day": d, "counter": c, "mode": mode, "amount": a, "n": n} for (d, c, a), n in amounts.items()])
+    return len(tx_rows)
+
+
+def bench(n: int, *, path: str | None = None) -> dict[str, float]:
+    """Generate n transactions in a fresh SQLite file and time each report over the whole year."""
+    import tempfile
+    import time as _time
+    from pathlib import Path
+
+    from teller.store import db
+
+    folder = Path(path) if path else Path(tempfile.mkdtemp(prefix="teller-bench-"))
+    url = f"sqlite:///{folder / 'bench.db'}"
+    engine = db.open_engine(url)
+    db.init_schema(engine)
+    t0 = _time.perf_counter()
+    generate_load(engine, n)
+    print(f"generated {n} transactions in {_time.perf_counter() - t0:.1f} s ({url})")
+    end = date(2026, 11, 23)
+    start = end - timedelta(days=364)
+    times: dict[str, float] = {}
+    for name in REPORTS:
+        t0 = _time.perf_counter()
+        report = run_report(engine, name, start=start, end=end)
+        times[name] = _time.perf_counter() - t0
+        print(f"{name:16s} {times[name] * 1000:8.1f} ms  {len(report.rows)} rows")
+    engine.dispose()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m teller.store.reports", description="Report benchmark over a generated data set")
+    parser.add_argument("--bench", type=int, metavar="N", required=True, help="transactions to generate (e.g. 1000000)")
+    parser.add_argument("--dir", help="folder for the benchmark database (default: a new temporary folder)")
+    args = parser.parse_args(argv)
+    bench(args.bench, path=args.dir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""The supervisor's reports: pick a report and a period; a table and, where it reads better, bars."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from teller.errors import TellerError
+from teller.strings import t
+from teller.ui.widgets.bar_chart import BarChart
+
+REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "retention", "complaints", "exceptions")
+
+
+class ReportsScreen(Screen):
+    BINDINGS = [Binding("escape", "leave", t("key.back"))]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.app.title_line(), id="topbar")
+        with Horizontal(id="report-body"):
+            with Vertical(id="report-side"):
+                yield OptionList(*[Option(t(f"report.name.{n}"), id=n) for n in REPORT_NAMES], id="report-list")
+                yield Static(t("report.from"), classes="label")
+                yield Input(id="report-from", max_length=10)
+                yield Static(t("report.to"), classes="label")
+                yield Input(id="report-to", max_length=10)
+            with Vertical(id="report-main"):
+                yield Static("", id="report-note")
+                yield DataTable(id="report-table", zebra_stripes=True)
+                yield BarChart(id="report-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.app.desk.now().date().isoformat()
+        self.query_one("#report-from", Input).value = today
+        self.query_one("#report-to", Input).value = today
+        self.query_one("#report-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#report-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.show_report(event.option.id)
+
+    @on(Input.Submitted)
+    def _dates(self) -> None:
+        options = self.query_one("#report-list", OptionList)
+        if options.highlighted is not None:
+            self.show_report(options.get_option_at_index(options.highlighted).id)
+
+    def show_report(self, name: str) -> None:
+        try:
+            start = date.fromisoformat(self.query_one("#report-from", Input).value.strip())
+            end = date.fromisoformat(self.query_one("#report-to", Input).value.strip())
+        except ValueError:
+            self.query_one("#report-note", Static).update("YYYY-MM-DD")
+            return
+        self._load(name, start, end)
+
+    @work(thread=True, exclusive=True, group="report")
+    def _load(self, name: str, start: date, end: date) -> None:
+        try:
+            report = self.app.desk.report(name, start=start, end=end)
+        except TellerError as exc:
+            self.app.call_from_thread(self.query_one("#report-note", Static).update, exc.message)
+            return
+        self.app.call_from_thread(self._fill, name, report)
+
+    def _fill(self, name: str, report) -> None:
+        table = self.query_one("#report-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*report.columns.values())  # columns before rows
+        table.add_rows([[str(row.get(key, "")) if row.get(key) is not None else "" for key in report.columns] for row in report.rows])
+        note = report.note or ("" if report.rows else t("report.empty"))
+        self.query_one("#report-note", Static).update(f"[b]{t(f'report.name.{name}')}[/b]  {note}")
+        chart = self.query_one("#report-chart", BarChart)
+        if report.chart and report.rows:
+            label, value = report.chart
+            items = [(row[label], row[value] / 100 if value.endswith("_fen") else row[value]) for row in report.rows]
+            chart.show(items)
+        else:
+            chart.show([])
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()

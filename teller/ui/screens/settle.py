@@ -1,0 +1,120 @@
+"""Closing a shift: the blind count first, then the figures; a variance beyond the limit
+needs a supervisor's staff number, PIN and a note at this PC."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from teller.domain.money import money
+from teller.errors import TellerError
+from teller.strings import t
+from teller.ui.widgets.denomination_count import DenominationCount
+
+
+def figures(key: str, expected: int, counted: int, variance: int) -> str:
+    return t(key, expected=money(expected), counted=money(counted), variance=money(variance))
+
+
+class SettleScreen(Screen):
+    BINDINGS = [Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout"))]
+
+    def __init__(self, shift=None) -> None:
+        super().__init__()
+        self.shift = shift  # the counter's unclosed shift when the screen opened
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.app.title_line(), id="topbar")
+        yield Static(f"[b]{t('settle.title')}[/b]", classes="books-title")
+        yield Static(t("settle.blind_hint"), id="settle-hint", classes="label")
+        yield DenominationCount()
+        yield Static("", id="settle-result")
+        with Vertical(id="signoff"):
+            yield Static(t("settle.supervisor"), classes="label")
+            yield Input(id="sup-staff", max_length=16)
+            yield Static(t("settle.pin"), classes="label")
+            yield Input(id="sup-pin", password=True, max_length=12)
+            yield Static(t("settle.note"), classes="label")
+            yield Input(id="sup-note", max_length=120)
+        yield Static("", id="settle-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#signoff").display = False
+        shift = self.shift
+        if shift is not None and shift.status == "counted":  # counted before: straight to sign-off
+            self._ask_signoff(figures("settle.needs_signoff", shift.expected_fen, shift.counted_fen, shift.variance_fen))
+
+    def _error(self, message: str) -> None:
+        self.query_one("#settle-error", Static).update(message)
+
+    def _ask_signoff(self, text: str) -> None:
+        self.query_one(DenominationCount).display = False
+        self.query_one("#settle-hint").display = False
+        self.query_one("#settle-result", Static).update(text)
+        self.query_one("#signoff").display = True
+        self.query_one("#sup-staff", Input).focus()
+
+    def _done(self, text: str) -> None:
+        self.closed = True
+        self.query_one(DenominationCount).display = False
+        self.query_one("#settle-hint").display = False
+        self.query_one("#signoff").display = False
+        self.query_one("#settle-result", Static).update(text + "\n" + t("settle.logout_hint"))
+        self._error("")
+
+    @on(DenominationCount.Counted)
+    def _counted(self, event: DenominationCount.Counted) -> None:
+        self._error("")
+        self._count(event.counts)
+
+    @work(thread=True, exclusive=True, group="settle")
+    def _count(self, counts) -> None:
+        try:
+            closing = self.app.desk.count_drawer(counts)
+        except TellerError as exc:
+            self.app.call_from_thread(self._error, exc.message)
+            return
+        s = closing.settlement
+        if closing.closed:
+            self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen))
+        else:
+            self.app.call_from_thread(self._ask_signoff, figures("settle.needs_signoff", s.expected_fen, s.counted_fen, s.variance_fen))
+
+    @on(Input.Submitted, "#sup-staff")
+    def _staff_done(self) -> None:
+        self.query_one("#sup-pin", Input).focus()
+
+    @on(Input.Submitted, "#sup-pin")
+    def _pin_done(self) -> None:
+        self.query_one("#sup-note", Input).focus()
+
+    @on(Input.Submitted, "#sup-note")
+    def _note_done(self) -> None:
+        staff = self.query_one("#sup-staff", Input).value
+        pin = self.query_one("#sup-pin", Input)
+        note = self.query_one("#sup-note", Input).value
+        self._error("")
+        self._sign_off(staff, pin.value, note)
+        pin.value = ""
+
+    @work(thread=True, exclusive=True, group="settle")
+    def _sign_off(self, staff: str, pin: str, note: str) -> None:
+        try:
+            closing = self.app.desk.sign_off_shift(staff, pin, note)
+        except TellerError as exc:
+            self.app.call_from_thread(self._error, exc.message)
+            return
+        s = closing.settlement
+        self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen))
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+    def action_logout(self) -> None:
+        self.app.logout()

@@ -1,0 +1,72 @@
+"""Voiding a same-day transaction (冲正): receipt number, reason, and a supervisor's PIN here."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from teller.domain.books import VOID_REASONS
+from teller.domain.money import money
+from teller.errors import TellerError
+from teller.strings import t
+
+
+class VoidScreen(Screen):
+    BINDINGS = [Binding("escape", "leave", t("key.back"))]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.app.title_line(), id="topbar")
+        yield Static(f"[b]{t('void.title')}[/b]", classes="books-title")
+        yield Static(t("void.receipt"), classes="label")
+        yield Input(id="void-receipt", max_length=24)
+        yield Static(t("void.reason"), classes="label")
+        yield OptionList(*[Option(f"{i}. {t('void.reason.' + r)}", id=r) for i, r in enumerate(VOID_REASONS, 1)], id="void-reason")
+        yield Static(t("settle.supervisor"), classes="label")
+        yield Input(id="void-staff", max_length=16)
+        yield Static(t("settle.pin"), classes="label")
+        yield Input(id="void-pin", password=True, max_length=12)
+        yield Static("", id="void-result")
+        yield Static("", id="void-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#void-reason", OptionList).highlighted = 0
+        self.query_one("#void-receipt", Input).focus()
+
+    @on(Input.Submitted, "#void-receipt")
+    def _receipt_done(self) -> None:
+        self.query_one("#void-reason", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#void-reason")
+    def _reason_done(self) -> None:
+        self.query_one("#void-staff", Input).focus()
+
+    @on(Input.Submitted, "#void-staff")
+    def _staff_done(self) -> None:
+        self.query_one("#void-pin", Input).focus()
+
+    @on(Input.Submitted, "#void-pin")
+    def _pin_done(self) -> None:
+        reasons = self.query_one("#void-reason", OptionList)
+        reason = reasons.get_option_at_index(reasons.highlighted or 0).id
+        pin = self.query_one("#void-pin", Input)
+        self.query_one("#void-error", Static).update("")
+        self._void(self.query_one("#void-receipt", Input).value, reason, self.query_one("#void-staff", Input).value, pin.value)
+        pin.value = ""
+
+    @work(thread=True, exclusive=True, group="void")
+    def _void(self, receipt_no: str, reason: str, staff: str, pin: str) -> None:
+        try:
+            void = self.app.desk.void(receipt_no, reason=reason, supervisor=staff, pin=pin)
+        except TellerError as exc:
+            self.app.call_from_thread(self.query_one("#void-error", Static).update, exc.message)
+            return
+        text = t("void.done", receipt_no=void.receipt_no, refund=money(void.amount_fen))
+        self.app.call_from_thread(self.query_one("#void-result", Static).update, text)
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
