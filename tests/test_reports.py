@@ -102,25 +102,43 @@ def test_failed_or_unprinted_receipts_and_voids_by_clerk(books_desk):
     assert pick(r.rows, "clerk", "failed", "pending", "voids", "void_amount_fen") == [("1001", 0, 0, 1, 1000), ("1002", 1, 0, 0, 0)]
 
 
-def test_retention_and_complaints_are_empty_without_their_tables_then_counted(books_desk):
+def _visit(session, n: int, procedure_id: str, answers: dict, *, day=D, status="completed") -> None:
+    """A transaction row as a 销户 / 退订 visit leaves it (only what the report reads is real here)."""
+    import json
+
+    from teller.store.models import TransactionRecord
+
+    session.add(TransactionRecord(
+        receipt_no=f"R-{n}", counter="09", business_day=day, seq=n, clerk="1001", procedure_id=procedure_id,
+        procedure_digest="x", customer_number=WANG, answers_json=json.dumps(answers), visit_token=f"t{n}",
+        status=status, created_at=DAY,
+    ))
+
+
+def test_retention_outcomes_and_complaint_tickets_are_counted(books_desk):
+    from teller.store.models import ComplaintRecord
+
     assert report(books_desk, "retention").rows == [] and report(books_desk, "complaints").rows == []
-    assert report(books_desk, "retention").note
-    utc = lambda h: (DAY.astimezone(timezone.utc) + timedelta(hours=h)).replace(tzinfo=None)  # noqa: E731
-    with books_desk.engine.begin() as con:
-        con.execute(sa.text("CREATE TABLE retention_outcome (id INTEGER PRIMARY KEY, business_day DATE, procedure_id TEXT, outcome TEXT)"))
-        con.execute(sa.text("INSERT INTO retention_outcome (business_day, procedure_id, outcome) VALUES (:d, :p, :o)"), [
-            {"d": D.isoformat(), "p": "close_account", "o": "retained"}, {"d": D.isoformat(), "p": "close_account", "o": "lost"},
-            {"d": D.isoformat(), "p": "close_account", "o": "retained"}, {"d": "2026-10-01", "p": "close_account", "o": "lost"},
-        ])
-        con.execute(sa.text("CREATE TABLE complaint_ticket (id INTEGER PRIMARY KEY, status TEXT, opened_at DATETIME, due_at DATETIME)"))
-        con.execute(sa.text("INSERT INTO complaint_ticket (status, opened_at, due_at) VALUES (:s, :o, :d)"), [
-            {"s": "open", "o": utc(-1), "d": utc(-0.5)},  # overdue
-            {"s": "open", "o": utc(-1), "d": utc(24)},
-            {"s": "closed", "o": utc(-2), "d": utc(24)},
-            {"s": "open", "o": utc(-48), "d": utc(-24)},  # opened the day before: out of the period
-        ])
-    assert pick(report(books_desk, "retention").rows, "procedure", "retained", "lost", "retained_share") == [("close_account", 2, 1, 66.7)]
-    assert pick(report(books_desk, "complaints").rows, "count") == [(2,), (1,), (1,)]
+    with Session(books_desk.engine) as s:
+        _visit(s, 1, "close_account", {"retention": "retained"})
+        _visit(s, 2, "close_account", {"retention": "closed"})
+        _visit(s, 3, "close_account", {"retention": "retained"})
+        _visit(s, 4, "close_account", {"retention": "closed"}, day=D - timedelta(days=30))  # out of the period
+        _visit(s, 5, "cancel_service", {"retention": "declined"})
+        _visit(s, 6, "cancel_service", {"retention": "retained"}, status="voided")  # voided: not counted
+        _visit(s, 7, "payment", {"amount": 100})  # not a retention procedure
+        at = lambda h: DAY + timedelta(hours=h)  # noqa: E731
+        for n, (outcome, created, due) in enumerate([
+            ("ticket", at(-1), at(-0.5)),  # open and overdue at DAY
+            ("ticket", at(-1), at(24)),  # open
+            ("resolved", at(-2), None),  # closed on the spot
+            ("ticket", at(-48), at(-24)),  # registered the day before: out of the period
+        ]):
+            s.add(ComplaintRecord(ticket_no=f"TS{n}", kind="service", number=WANG, outcome=outcome, reply_due=due, created_at=created))
+        s.commit()
+    got = pick(report(books_desk, "retention").rows, "procedure", "retained", "lost", "retained_share")
+    assert got == [("cancel_service", 0, 1, 0.0), ("close_account", 2, 1, 66.7)]
+    assert pick(report(books_desk, "complaints").rows, "state", "count") == [("处理中", 2), ("已超时", 1), ("已办结", 1)]
 
 
 def test_an_empty_period_gives_empty_reports(books_desk):

@@ -5,9 +5,8 @@ Business days are the hall's local days (`transaction.business_day`, the summary
 complaint report, which reads timestamps, converts them to UTC bounds. Every report returns a
 `Report`: columns, rows (money in fen and yuan), and optionally which column a bar chart shows.
 
-Retention and complaint reports read tables other features write (`retention_outcome`,
-`complaint_ticket`; see README "Reports"). They read them defensively: no table, no column or
-no rows gives an empty report, never an error.
+The retention report reads the `retention` answer that 销户 and 退订 visits record with their
+transaction; the complaint report reads the `complaint` table of 客户投诉 / 网络投诉.
 
 Benchmark: `python -m teller.store.reports --bench 1000000` generates a data set and times
 each report over it.
@@ -16,16 +15,18 @@ each report over it.
 from __future__ import annotations
 
 import calendar
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from teller.domain import books
 from teller.domain.money import yuan
+from teller.store.models import TransactionRecord
 from teller.store.summary import DailySummaryRecord, PaymentAmountRecord  # noqa: F401 - the tables read here
 
 
@@ -243,48 +244,51 @@ def amount_bands(session: Session, *, start: date, end: date, mode: str = "live"
     return Report("bands", columns, rows, chart=("band", "count"))
 
 
-def _table_columns(session: Session, table: str) -> set[str]:
-    try:
-        return {c["name"] for c in sa.inspect(session.connection()).get_columns(table)}
-    except Exception:  # no such table: the feature that writes it is not installed
-        return set()
+#: the procedures whose answers carry a retention outcome, and the value that means "kept"
+RETENTION_PROCEDURES = {"close_account": "retained", "cancel_service": "retained"}
 
 
-def retention(session: Session, *, start: date, end: date, **_: Any) -> Report:
-    """Closings and cancellations retained vs lost, from `retention_outcome` (if any)."""
+def retention(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+    """Closings and cancellations retained vs lost: the `retention` answer each such visit records."""
     a, b = _days(start, end)
     columns = {"procedure": _t("report.col.procedure"), "retained": _t("report.col.retained"), "lost": _t("report.col.lost"),
                "retained_share": _t("report.col.retained_share")}
-    if not {"business_day", "procedure_id", "outcome"} <= _table_columns(session, "retention_outcome"):
-        return Report("retention", columns, [], chart=("procedure", "retained"), note=_t("report.none_yet"))
-    found = _rows(
-        session,
-        "SELECT procedure_id, SUM(CASE WHEN outcome = 'retained' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'lost' THEN 1 ELSE 0 END)"
-        " FROM retention_outcome WHERE business_day BETWEEN :a AND :b GROUP BY procedure_id ORDER BY procedure_id",
-        a=a, b=b,
+    stmt = (
+        select(TransactionRecord.procedure_id, TransactionRecord.answers_json)
+        .where(TransactionRecord.business_day >= a, TransactionRecord.business_day <= b)
+        .where(TransactionRecord.procedure_id.in_(list(RETENTION_PROCEDURES)))  # type: ignore[attr-defined]
+        .where(TransactionRecord.status == "completed", TransactionRecord.mode == mode)
     )
-    rows = [{"procedure": p, "retained": r, "lost": lost, "retained_share": books.share(r, r + lost)} for p, r, lost in found]
+    counts: dict[str, list[int]] = {}
+    for procedure_id, answers in session.exec(stmt):
+        outcome = json.loads(answers or "{}").get("retention")
+        if outcome is None:
+            continue
+        kept = outcome == RETENTION_PROCEDURES[procedure_id]
+        counts.setdefault(procedure_id, [0, 0])[0 if kept else 1] += 1
+    rows = [{"procedure": p, "retained": r, "lost": lost, "retained_share": books.share(r, r + lost)}
+            for p, (r, lost) in sorted(counts.items())]
     return Report("retention", columns, rows, chart=("procedure", "retained"))
 
 
 def complaints(session: Session, *, start: date, end: date, now: datetime | None = None, zone=None, **_: Any) -> Report:
-    """Complaint tickets opened in the period: open, overdue (open past due) and closed."""
+    """Complaints registered in the period: resolved on the spot (closed), tickets open, and
+    tickets past their promised reply time (overdue)."""
+    from teller.store.models import ComplaintRecord
+
     columns = {"state": _t("report.col.state"), "count": _t("report.col.count")}
-    if not {"status", "opened_at", "due_at"} <= _table_columns(session, "complaint_ticket"):
-        return Report("complaints", columns, [], chart=("state", "count"), note=_t("report.none_yet"))
-    lo, hi = utc_bounds(start, end, zone)
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
-    found = _rows(
-        session,
-        "SELECT SUM(CASE WHEN status != 'closed' THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN status != 'closed' AND due_at < :now THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)"
-        " FROM complaint_ticket WHERE opened_at >= :lo AND opened_at < :hi",
-        lo=lo, hi=hi, now=now,
-    )[0]
-    if not any(found):
+    lo, hi = (b.replace(tzinfo=timezone.utc) for b in utc_bounds(start, end, zone))  # the store takes aware times
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    found = session.exec(
+        select(ComplaintRecord.outcome, ComplaintRecord.reply_due)
+        .where(ComplaintRecord.created_at >= lo, ComplaintRecord.created_at < hi)
+    ).all()
+    if not found:
         return Report("complaints", columns, [], chart=("state", "count"))
-    rows = [{"state": _t(f"report.state.{s}"), "count": int(n or 0)} for s, n in zip(("open", "overdue", "closed"), found)]
+    open_ = sum(1 for outcome, _ in found if outcome != "resolved")
+    overdue = sum(1 for outcome, due in found if outcome != "resolved" and due is not None and due < now)
+    closed = sum(1 for outcome, _ in found if outcome == "resolved")
+    rows = [{"state": _t(f"report.state.{s}"), "count": n} for s, n in (("open", open_), ("overdue", overdue), ("closed", closed))]
     return Report("complaints", columns, rows, chart=("state", "count"))
 
 
