@@ -787,6 +787,30 @@ EN.update(
 )
 
 
+# ---- fee waivers (减免) -------------------------------------------------------------------------
+ZH.update(
+    {
+        "waive.none": "本步骤没有可减免的费用",
+        "waive.title": "减免费用：值班长授权",
+        "waive.why": "减免 {fees}，须值班长在本机输入工号和密码",
+        "waive.done": "已减免 {amount}（值班长 {supervisor}）",
+        "key.waive": "减免",
+        "paper.waived": "减免",
+        "paper.waived_value": "{amount}（值班长{supervisor}授权）",
+    }
+)
+EN.update(
+    {
+        "waive.none": "No fee to waive at this step",
+        "waive.title": "Waive fees: supervisor's authorisation",
+        "waive.why": "Waiving {fees} needs a supervisor's staff number and PIN at this PC",
+        "waive.done": "Waived {amount} (supervisor {supervisor})",
+        "key.waive": "Waive",
+        "paper.waived": "Waived",
+        "paper.waived_value": "{amount} (authorised by {supervisor})",
+    }
+)
+
 _TABLES = {"zh": ZH, "en": EN}
 
 

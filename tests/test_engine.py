@@ -434,3 +434,35 @@ def test_absurd_cash_is_refused_at_the_cash_step(desk):
     run = walk(start(desk, "payment"), WANG, "王小明", None, "120")
     assert run.step.id == "cash"
     refused(run, "1" + "0" * 20)
+
+
+# ---- fee waivers (减免): a supervisor at the cash step ------------------------------------------------
+def test_a_supervisor_waives_the_card_fee_at_the_cash_step(desk):
+    run = walk(start(desk, "replace_sim"), WANG, WANG_ID, None)
+    assert run.step.id == "cash" and [f.code for f in run.waivable_fees()] == ["card_fee"]
+    with pytest.raises(AuthError):
+        run.waive("9001", "0000")  # a wrong PIN waives nothing
+    with pytest.raises(AuthError):
+        run.waive("1001", "1234")  # the clerk cannot authorise their own waiver
+    assert run.total_fen == 1500
+    run.waive("9001", "9999")
+    assert run.total_fen == 0 and run.fee_lines() == [] and run.waivable_fees() == []
+    run.submit("")  # nothing to pay: Enter goes on
+    run.submit()  # commit
+    (tx,) = transactions(desk)
+    assert (tx.amount_due_fen, tx.tendered_fen) == (0, 0)
+    answers = json.loads(tx.answers_json)
+    assert answers["waived_by"] == "9001" and answers["waived_fees"] == ["card_fee"]
+    assert ["减免", "￥15.00（值班长9001授权）"] in answers["_paper"]
+    with Session(desk.engine) as s:
+        granted = s.exec(select(AuditRecord).where(AuditRecord.action == "authorize")).all()
+    assert [a.actor for a in granted] == ["9001"] and "fee_waiver" in granted[0].detail
+
+
+def test_nothing_to_waive_away_from_the_cash_step_or_on_a_payment(desk):
+    run = start(desk, "replace_sim")
+    assert run.waivable_fees() == []
+    with pytest.raises(InputRefused):
+        run.waive("9001", "9999")
+    pay = walk(start(desk, "payment"), WANG, "王小明", None, "50")
+    assert pay.step.id == "cash" and pay.waivable_fees() == []  # a payment is not a fee

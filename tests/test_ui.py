@@ -413,3 +413,28 @@ async def test_reprint_of_the_last_invoice_asks_a_supervisor_in_a_modal(ui_home:
     assert "补打 #1" in text and "￥20.00" in text
     assert rows(ui_home, "select actor from audit where action='authorize'") == [("9001",)]
     assert rows(ui_home, "select status, reprints from receipt_job") == [("printed", 1)]
+
+
+async def test_f4_waives_the_card_fee_with_a_supervisor_on_screen(ui_home: Path) -> None:
+    from teller.ui.screens.supervisor_modal import SupervisorModal
+
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "补卡")
+        await answer(pilot, app, "13700001111")
+        await answer(pilot, app, demo_id("44030619751120361"))
+        await answer(pilot, app)  # the warning
+        assert "￥15.00" in text_of(app, "#fees")
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(app.screen, SupervisorModal))
+        await pilot.press(*"9001", "enter")
+        await pilot.pause()
+        await pilot.press(*"9999", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "RunScreen" and app.screen.run.total_fen == 0)
+        await pilot.pause()
+        assert "￥15.00" not in text_of(app, "#fees")
+        await answer(pilot, app)  # nothing to pay
+        await commit(pilot, app)
+    assert rows(ui_home, 'select amount_due_fen from "transaction"') == [(0,)]
+    assert rows(ui_home, "select actor from audit where action='authorize'") == [("9001",)]

@@ -158,8 +158,9 @@ class Run:
 
     def fee_lines(self) -> list[FeeLine]:
         lines = []
+        waived = set(self.answers.get("waived_fees", ()))
         for fee in self.procedure.fees:
-            if not self.holds(fee.when):
+            if not self.holds(fee.when) or fee.code in waived:
                 continue
             if fee.price_of:
                 amount = self._price_of(fee.price_of)
@@ -370,8 +371,10 @@ class Run:
                 raise InputRefused(t("money.min", what=label, min=spoken_yuan(spec.min_fen)))
             return fen
         if kind == "cash":
-            fen = parse_yuan(raw, what=label or t("run.tendered"))
             due = self.total_fen
+            if due == 0 and not raw.strip():
+                return 0  # nothing to pay (a waived fee): Enter goes on
+            fen = parse_yuan(raw, what=label or t("run.tendered"))
             if fen < due:
                 raise InputRefused(t("money.short", short=spoken_yuan(due - fen)))
             if fen > due + self.desk.payment_limit_fen:  # a slip of the finger, not a banknote pile
@@ -440,6 +443,27 @@ class Run:
 
     def _account_fields(self) -> set[str]:
         return {s.input.field for s in self.procedure.steps if s.input and s.input.lookup == "account"}
+
+    def waivable_fees(self) -> list[FeeLine]:
+        """Fees a supervisor may waive now: only at the cash step, before the commit."""
+        spec = self.step.input
+        if self.state != ACTIVE or self.committed is not None or spec is None or spec.kind != "cash":
+            return []
+        codes = {f.code for f in self.procedure.fees if f.waivable}
+        return [line for line in self.fee_lines() if line.code in codes]
+
+    def waive(self, staff_no: str, pin: str) -> list[FeeLine]:
+        """减免: a supervisor's PIN at this PC waives the waivable fees (maker-checker, audited).
+
+        The waiver and who granted it are kept with the transaction's answers and printed."""
+        lines = self.waivable_fees()
+        if not lines:
+            raise InputRefused(t("waive.none"))
+        granted = self.desk.authorize(staff_no, pin, action="fee_waiver", detail=",".join(line.code for line in lines))
+        self.answers["waived_fees"] = [*self.answers.get("waived_fees", []), *(line.code for line in lines)]
+        self.answers["waived_fen"] = self.answers.get("waived_fen", 0) + sum(line.amount_fen for line in lines)
+        self.answers["waived_by"] = granted.staff_no
+        return lines
 
     def _fee_inputs(self) -> set[str]:
         return {f.code for f in self.procedure.fees if f.input}

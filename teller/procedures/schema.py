@@ -177,6 +177,7 @@ class FeeItem(Strict):
     input: bool = False
     price_of: Ident | None = None  # the price of the catalogue option chosen in this input field
     when: Condition | None = None
+    waivable: bool = False  # a supervisor may waive it at the cash step (减免, maker-checker)
 
     @model_validator(mode="after")
     def _amount_or_input(self) -> "FeeItem":

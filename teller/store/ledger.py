@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from teller.domain import services
+from teller.domain.money import money
 from teller.errors import TellerError
 from teller.printing.jobs import add_jobs
 from teller.procedures.engine import Committed
@@ -16,6 +17,7 @@ from teller.store.db import session_scope
 from teller.store import audit
 from teller.store.models import FeeLineRecord, TransactionRecord
 from teller.store.queries import customer_view
+from teller.strings import t
 
 if TYPE_CHECKING:
     from teller.desk import Desk
@@ -50,6 +52,8 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
                 )
                 outcome = services.apply(proc.effect, session, run.answers, now)
+                if run.answers.get("waived_fen"):  # 减免: on the papers with who granted it
+                    outcome.paper.append((t("paper.waived"), t("paper.waived_value", amount=money(run.answers["waived_fen"]), supervisor=run.answers.get("waived_by", ""))))
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
                 tx = TransactionRecord(

@@ -36,6 +36,7 @@ class RunScreen(Screen):
         Binding("f8", "cancel", t("key.cancel")),
         Binding("f5", "retry_print", t("key.retry_print")),
         Binding("f6", "reprint_last", t("key.reprint")),
+        Binding("f4", "waive", t("key.waive")),
     ]
 
     def __init__(self, run: "Run") -> None:
@@ -168,6 +169,8 @@ class RunScreen(Screen):
             return True if self.print_failed else None
         if action == "reprint_last":
             return True if self.run.visits and not self.busy else None
+        if action == "waive":  # shown only where a fee can be waived: the cash step
+            return True if self.run.waivable_fees() and not self.busy else False
         if action == "back":
             return True if self.run.history and self.run.committed is None or self.run.state == "stopped" else None
         return True
@@ -279,6 +282,29 @@ class RunScreen(Screen):
 
         if self.run.visits and not self.busy:
             reprint_last(self)
+
+    def action_waive(self) -> None:
+        """减免: a supervisor waives the waivable fees; the engine asks the Desk to check the PIN."""
+        lines = self.run.waivable_fees()
+        if not lines or self.busy:
+            return
+        fees = "、".join(f"{line.label} {money(line.amount_fen)}" for line in lines)
+
+        def answered(result: tuple[str, str] | None) -> None:
+            if not result:
+                return
+            try:
+                self.run.waive(*result)
+            except TellerError as exc:
+                self.show_error(exc.message)
+                return
+            self.show_error("")
+            self.app.notify(t("waive.done", amount=money(self.run.answers["waived_fen"]), supervisor=self.run.answers["waived_by"]))
+            self.refresh_view()
+
+        from teller.ui.screens.supervisor_modal import SupervisorModal
+
+        self.app.push_screen(SupervisorModal(t("waive.title"), t("waive.why", fees=fees)), answered)
 
     def action_back(self) -> None:
         if not self.busy and self.run.back():
