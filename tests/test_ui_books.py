@@ -109,3 +109,34 @@ async def test_reports_screen_is_for_supervisors_and_shows_a_table_and_bars(home
         await until(pilot, lambda: table.row_count == 3)
         assert [str(c) for c in table.get_row_at(0)][:3] == ["营业厅", "城东示范营业厅", "1"]
         assert "█" in text_of(app, "#report-chart")
+
+
+async def test_cash_in_and_out_on_screen_need_a_reason_and_reach_the_settlement(home):
+    """F2 on the picker: cash into / out of the drawer with a reason, recorded in the open shift."""
+    from sqlmodel import Session
+
+    from teller.store import shifts
+    from tests.test_ui import login, make_app, text_of, until
+
+    app = make_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(app, pilot)
+        for kind_keys, amount, reason in ((("enter",), "50", "找零备用"), (("down", "enter"), "20", "")):
+            await pilot.press("f2")
+            await until(pilot, lambda: type(app.screen).__name__ == "CashMoveModal")
+            await pilot.press(*kind_keys)
+            await pilot.pause()
+            app.screen.query_one("#cash-amount").value = amount
+            app.screen.query_one("#cash-reason").value = reason
+            app.screen.set_focus(app.screen.query_one("#cash-reason"))
+            await pilot.press("enter")
+            await pilot.pause()
+            if not reason:  # refused on screen with the reason, nothing recorded
+                assert "原因" in text_of(app, "#cash-error")
+                app.screen.query_one("#cash-reason").value = "交回金库"
+                await pilot.press("enter")
+            await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        with Session(app.desk.engine) as s:
+            shift = shifts.open_shift_at(s, counter=app.desk.counter, mode=app.desk.mode)
+            moves = [(m.kind, m.amount_fen, m.reason) for m in shifts.movements(s, shift_id=shift.id)]
+    assert moves == [("cash_in", 5000, "找零备用"), ("cash_out", 2000, "交回金库")]

@@ -17,6 +17,7 @@ class HomeScreen(Screen):
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
         Binding("f6", "reprint_last", t("key.reprint")),
+        Binding("f2", "cash_move", t("key.cash_move")),
         Binding("f3", "settle", t("key.settle")),
         Binding("f7", "void", t("key.void")),
         Binding("f9", "reports", t("key.reports")),
@@ -97,6 +98,15 @@ class HomeScreen(Screen):
             clerk = self.app.desk.clerk_view if self.app.desk else None
             return True if clerk is not None and clerk.role in ("supervisor", "ops") else None
         return True
+
+    def action_cash_move(self) -> None:
+        from teller.ui.screens.cash_move import CashMoveModal
+
+        def done(message: str | None) -> None:
+            if message:
+                self.app.notify(message)
+
+        self.app.push_screen(CashMoveModal(), done)
 
     def action_settle(self) -> None:
         self.app.open_settle()
