@@ -3,81 +3,16 @@ reservations, complaints and handset sales. Assertions on the database and the s
 
 from __future__ import annotations
 
-import io
-import sqlite3
 from pathlib import Path
 
-from teller.clock import FixedClock
-from teller.config import load_settings
-from teller.ui.app import TellerApp
+from tests.test_ui import answer, commit, login, make_app, rows, start, text_of, until  # the shared Pilot helpers
 
 NEW_ID = "11010519491231002X"
-
-
-# ---- helpers, as in tests/test_ui.py -----------------------------------------------------------
-def make_app(home: Path) -> TellerApp:
-    return TellerApp(load_settings(home=home), clock=FixedClock())
-
-
-async def until(pilot, predicate, tries: int = 200) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
-
-
-async def login(app: TellerApp, pilot, staff: str = "1001", pin: str = "1234") -> None:
-    app.wait_for_desk()
-    await pilot.pause()
-    await pilot.press(*staff, "enter")
-    await pilot.pause()
-    await pilot.press(*pin, "enter")
-    from tests.test_ui import to_picker
-
-    await to_picker(app, pilot)  # a live counter counts its float first
-
-
-async def start(app: TellerApp, pilot, filter_text: str) -> None:
-    app.screen.query_one("#filter").value = filter_text
-    await pilot.pause()
-    await pilot.press("enter")
-    await until(pilot, lambda: type(app.screen).__name__ == "RunScreen")
-
-
-async def answer(pilot, app, value: str | None = None) -> None:
-    if value is not None:
-        app.screen.query_one("#answer").value = value
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def choose(pilot, digit: str) -> None:
     await pilot.press(digit)
     await pilot.pause()
-
-
-async def commit(pilot, app) -> None:
-    await pilot.press("enter")
-    await until(pilot, lambda: not app.screen.busy and app.screen.run.committed is not None)
-    await pilot.pause()
-
-
-def text_of(app, selector: str) -> str:
-    from rich.console import Console
-    from rich.text import Text
-
-    content = app.screen.query_one(selector).content
-    if isinstance(content, str):
-        content = Text.from_markup(content)
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
-
-
-def rows(home: Path, sql: str, *args):
-    with sqlite3.connect(home / "db" / "teller.db") as con:
-        return con.execute(sql, args).fetchall()
 
 
 def spooled(home: Path, receipt_no: str, layout: str) -> str:
