@@ -15,6 +15,14 @@ def hall_zone(name: str = "Asia/Shanghai") -> tzinfo:
         return timezone(timedelta(hours=8), name)
 
 
+def local_text(at: datetime | None, zone: tzinfo | str, *, seconds: bool = True) -> str:
+    """An aware time as the hall reads it on screen and paper: '2026-11-23 10:00:00'."""
+    if at is None:
+        return ""
+    tz = hall_zone(zone) if isinstance(zone, str) else zone
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 class Clock:
     """Wall clock in the hall's time zone."""
 

@@ -818,7 +818,6 @@ ZH.update(
         "cash.out": "从钱箱取出",
         "cash.amount": "金额（元）",
         "cash.reason": "原因（必填）",
-        "cash.reason_needed": "请填写存取原因",
         "cash.hint": "选择存入或取出，回车；输入金额、原因，回车记录。Esc 取消",
         "cash.done": "已记录：{kind} {amount}",
     }
@@ -831,7 +830,6 @@ EN.update(
         "cash.out": "Out of the drawer",
         "cash.amount": "Amount (yuan)",
         "cash.reason": "Reason (required)",
-        "cash.reason_needed": "Give the reason for the movement",
         "cash.hint": "Choose in or out, Enter; amount, reason, Enter records it. Esc cancels",
         "cash.done": "Recorded: {kind} {amount}",
     }

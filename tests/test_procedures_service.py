@@ -13,7 +13,8 @@ import pytest
 from sqlmodel import Session, select
 
 from teller.domain import catalog
-from teller.domain.rules import bill_months, first_of_next_month
+from teller.domain.billing import first_of_next_month
+from teller.domain.rules import bill_months
 from teller.errors import InputRefused
 from teller.procedures.engine import FINISHED, STOPPED
 from teller.store.models import (

@@ -45,6 +45,7 @@ def daily_fee_fen(monthly_fee_fen: int) -> int:
 
 
 def first_of_next_month(day: date) -> date:
+    """The 1st of the month after `day`: when a plan change or a cancellation takes effect."""
     return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 

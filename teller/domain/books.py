@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from teller.errors import InputRefused
+from teller.strings import t
 
 #: The notes and coins a drawer is counted in, largest first (fen): 100, 50, 20, 10, 5, 1
 #: yuan, 5 and 1 jiao.
@@ -87,7 +88,7 @@ class Movement:
         if self.kind not in MOVEMENT_KINDS:
             raise ValueError(f"unknown movement {self.kind}")
         if self.amount_fen <= 0:
-            raise InputRefused("amount must be more than zero")
+            raise InputRefused(t("money.zero", what=t("cash.amount")))
 
 
 @dataclass(frozen=True)

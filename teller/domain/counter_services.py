@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 
 from teller.domain import catalog
 from teller.domain.money import money
-from teller.domain.rules import bill_months, first_of_next_month, mask_id, mask_name
+from teller.domain.billing import first_of_next_month
+from teller.domain.rules import bill_months, mask_id, mask_name
 from teller.domain.services import Outcome, _customer
 from teller.errors import AuthError, InputRefused, NotFound
 from teller.store.models import (

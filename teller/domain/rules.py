@@ -118,13 +118,6 @@ def bill_months(now: datetime, count: int = BILL_MONTHS_OFFERED) -> list[str]:
     return out
 
 
-def first_of_next_month(day) -> "date":
-    """The 1st of the month after `day`: when a cancellation or a plan change takes effect."""
-    from datetime import date
-
-    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-
-
 def check_date(text: str) -> "date":
     """A calendar date typed as YYYY-MM-DD (also YYYYMMDD or YYYY/MM/DD; full-width digits ok)."""
     value = ascii_digits(text).strip().replace("/", "-").replace("．", "-").replace(".", "-")

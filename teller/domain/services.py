@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from sqlmodel import Session
 
+from teller.clock import local_text
 from teller.domain.billing import first_month_fee_fen, first_of_next_month, refund_payable_from
 from teller.domain.money import money
 from teller.domain.rules import id_is_male, mask_id, mask_name
@@ -179,7 +180,7 @@ def _label(prefix: str, value: str) -> str:
 
 
 def _local(at: datetime, now: datetime) -> str:
-    return at.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
+    return local_text(at, now.tzinfo, seconds=False)
 
 
 def _check_owner(rec: CustomerRecord, id_number: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from teller.clock import local_text
 from teller.config import Settings
 from teller.domain.money import money
 from teller.domain.rules import mask_id, mask_name
@@ -61,7 +62,6 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
     no, reason and supervisor of a void), already masked; only EXTRA_PLACEHOLDERS are taken.
     """
     cust = session.get(CustomerRecord, tx.customer_number) if tx.customer_number else None
-    local = tx.created_at.astimezone(_zone(settings))
     answers = json.loads(tx.answers_json or "{}")
     details = [(str(label), str(value)) for label, value in answers.get("_paper", [])]
     fees = [(f.label, money(f.amount_fen)) for f in session.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id))]
@@ -74,7 +74,7 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
         "hall": settings.hall_name,
         "counter": tx.counter,
         "clerk": tx.clerk,
-        "time": local.strftime("%Y-%m-%d %H:%M:%S"),
+        "time": local_text(tx.created_at, settings.timezone),
         "receipt_no": tx.receipt_no,
         "procedure": procedure_title,
         "procedure_version": f"{tx.procedure_version}-{tx.procedure_digest[:8]}",
@@ -168,7 +168,7 @@ def test_page_data(settings: Settings, now: datetime) -> ReceiptData:
         values={
             "hall": settings.hall_name,
             "counter": settings.counter,
-            "time": local.strftime("%Y-%m-%d %H:%M:%S"),
+            "time": local_text(now, settings.timezone),
             "receipt_no": f"TEST-{settings.counter}-{local:%Y%m%d%H%M%S}",
             "printer": escpos.describe(cfg),
             "profile": cfg.profile,

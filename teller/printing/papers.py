@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from teller.clock import hall_zone
+from teller.clock import local_text
 from teller.config import Settings
 from teller.domain import books
 from teller.domain.money import money
@@ -20,7 +20,7 @@ from teller.strings import t
 
 
 def _local(at: datetime | None, settings: Settings) -> str:
-    return at.astimezone(hall_zone(settings.timezone)).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+    return local_text(at, settings.timezone)
 
 
 def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:

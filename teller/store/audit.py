@@ -60,9 +60,8 @@ def append(
     *, session: Session, at: datetime, actor: str, counter: str, action: str, detail: str = "", tx_id: int | None = None
 ) -> AuditRecord:
     """Add one entry at the end of the chain, inside the caller's (write) transaction."""
-    head = _head(session, lock=True)
-    last = session.exec(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).first()
-    prev_hash = last.hash if last is not None and last.hash else GENESIS
+    head = _head(session, lock=True)  # names the newest entry: its hash is the link
+    prev_hash = _parse_head(head.value)[1] if head is not None else GENESIS
     rec = AuditRecord(at=at, actor=actor, counter=counter, action=action, detail=detail, tx_id=tx_id, prev_hash=prev_hash)
     session.add(rec)
     session.flush()  # the id is part of what the hash covers

@@ -28,7 +28,8 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-def _ts(**kw):
+def utc_field(**kw):
+    """A timezone-aware datetime column (stored as naive UTC)."""
     return Field(sa_type=UTCDateTime, **kw)
 
 
@@ -77,7 +78,7 @@ class CustomerRecord(SQLModel, table=True):
     password_hash: str = ""
     sim_serial: str = ""
     contact: str = ""
-    opened_at: datetime | None = _ts(default=None)
+    opened_at: datetime | None = utc_field(default=None)
 
 
 class NumberRecord(SQLModel, table=True):
@@ -108,7 +109,7 @@ class TransactionRecord(SQLModel, table=True):
     mode: str = "live"  # live | practice
     answers_json: str = "{}"
     visit_token: str = Field(unique=True)
-    created_at: datetime = _ts(index=True)
+    created_at: datetime = utc_field(index=True)
 
 
 class FeeLineRecord(SQLModel, table=True):
@@ -123,7 +124,7 @@ class FeeLineRecord(SQLModel, table=True):
 class AuditRecord(SQLModel, table=True):
     __tablename__ = "audit"
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = _ts(index=True)
+    at: datetime = utc_field(index=True)
     actor: str
     counter: str
     action: str
@@ -146,7 +147,7 @@ class ReceiptJobRecord(SQLModel, table=True):
     attempts: int = 0
     reprints: int = 0
     error: str = ""
-    updated_at: datetime | None = _ts(default=None)
+    updated_at: datetime | None = utc_field(default=None)
 
 
 class RefundClaimRecord(SQLModel, table=True):
@@ -158,7 +159,7 @@ class RefundClaimRecord(SQLModel, table=True):
     amount_fen: int
     payable_from: date
     status: str = "open"  # open | paid
-    created_at: datetime = _ts()
+    created_at: datetime = utc_field()
 
 
 class FamilyLinkRecord(SQLModel, table=True):
@@ -169,9 +170,9 @@ class FamilyLinkRecord(SQLModel, table=True):
     main_number: str = Field(foreign_key="customer.number", index=True)
     secondary_number: str = Field(foreign_key="customer.number", index=True)
     monthly_fee_fen: int
-    created_at: datetime = _ts()
-    effective_at: datetime = _ts()
-    ended_at: datetime | None = _ts(default=None)
+    created_at: datetime = utc_field()
+    effective_at: datetime = utc_field()
+    ended_at: datetime | None = utc_field(default=None)
 # ---- issue 3 (i3b): bills printed, subscriptions, points, reservations, complaints, handsets ----
 
 
@@ -183,7 +184,7 @@ class BillPrintRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(foreign_key="customer.number", index=True)
     month: str  # YYYY-MM
-    printed_at: datetime = _ts()
+    printed_at: datetime = utc_field()
 
 
 class SubscriptionRecord(SQLModel, table=True):
@@ -207,7 +208,7 @@ class PointsRedemptionRecord(SQLModel, table=True):
     reward_code: str
     points: int
     credit_fen: int = 0
-    at: datetime = _ts()
+    at: datetime = utc_field()
 
 
 class ReservationRecord(SQLModel, table=True):
@@ -223,13 +224,13 @@ class ReservationRecord(SQLModel, table=True):
     name: str
     target_province: str
     target_city: str
-    appointment: datetime = _ts()
+    appointment: datetime = utc_field()
     id_type: str
     id_number: str
     second_name: str
     second_contact: str
-    created_at: datetime = _ts()
-    callback_due: datetime = _ts()
+    created_at: datetime = utc_field()
+    callback_due: datetime = utc_field()
 
 
 class ComplaintRecord(SQLModel, table=True):
@@ -242,11 +243,11 @@ class ComplaintRecord(SQLModel, table=True):
     number: str = Field(foreign_key="customer.number", index=True)
     text: str = ""
     outcome: str = "ticket"  # resolved | ticket
-    reply_due: datetime | None = _ts(default=None)
+    reply_due: datetime | None = utc_field(default=None)
     compensation_fen: int = 0
     authorized_by: str = ""
     details_json: str = "{}"
-    created_at: datetime = _ts()
+    created_at: datetime = utc_field()
 
 
 class HandsetRecord(SQLModel, table=True):
@@ -268,4 +269,4 @@ class HandsetSaleRecord(SQLModel, table=True):
     buyer_name: str
     id_number: str
     contact: str = ""
-    sold_at: datetime = _ts()
+    sold_at: datetime = utc_field()

@@ -19,14 +19,10 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from teller.domain import books
 from teller.errors import InputRefused, NotFound, TellerError
-from teller.store.models import TransactionRecord, UTCDateTime
+from teller.store.models import TransactionRecord, utc_field
 from teller.strings import t
 
 OPEN, COUNTED, CLOSED = "open", "counted", "closed"
-
-
-def _ts(**kw):
-    return Field(sa_type=UTCDateTime, **kw)
 
 
 class ShiftRecord(SQLModel, table=True):
@@ -37,9 +33,9 @@ class ShiftRecord(SQLModel, table=True):
     mode: str = "live"  # live | practice
     business_day: date = Field(index=True)
     status: str = OPEN  # open | counted | closed
-    opened_at: datetime = _ts()
-    counted_at: datetime | None = _ts(default=None)
-    closed_at: datetime | None = _ts(default=None)
+    opened_at: datetime = utc_field()
+    counted_at: datetime | None = utc_field(default=None)
+    closed_at: datetime | None = utc_field(default=None)
     float_json: str = "{}"  # pieces by denomination (fen)
     float_fen: int = 0
     counted_json: str = ""
@@ -61,7 +57,7 @@ class CashMoveRecord(SQLModel, table=True):
     amount_fen: int
     reason: str
     actor: str
-    at: datetime = _ts()
+    at: datetime = utc_field()
     tx_id: int | None = None
 
 
@@ -72,7 +68,7 @@ class DayCloseRecord(SQLModel, table=True):
     counter: str = Field(primary_key=True)
     business_day: date = Field(primary_key=True)
     mode: str = Field(default="live", primary_key=True)
-    closed_at: datetime = _ts()
+    closed_at: datetime = utc_field()
     closed_by: str
     shifts: int = 0
     cash_fen: int = 0  # what the closed shifts counted, together
@@ -93,7 +89,7 @@ class VoidRecord(SQLModel, table=True):
     reason: str
     amount_fen: int  # cash paid back
     shift_id: int | None = None
-    at: datetime = _ts()
+    at: datetime = utc_field()
     slip_status: str = ""
 
 
