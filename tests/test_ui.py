@@ -438,3 +438,26 @@ async def test_f4_waives_the_card_fee_with_a_supervisor_on_screen(ui_home: Path)
         await commit(pilot, app)
     assert rows(ui_home, 'select amount_due_fen from "transaction"') == [(0,)]
     assert rows(ui_home, "select actor from audit where action='authorize'") == [("9001",)]
+
+
+async def test_a_float_typed_fast_lands_box_by_box(ui_home: Path) -> None:
+    """Counts typed without waiting for the focus (one read from the terminal) each land in their box."""
+    from teller.domain.books import DENOMINATIONS
+
+    app = make_app(ui_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_only(app, pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ShiftOpenScreen" and app.screen.focused is not None)
+        burst(app, "2\r3\r0\r0\r0\r4\r0\r5\r")  # 100×2, 50×3, 1×4, 1 jiao×5
+        await until(pilot, lambda: on_home(app))
+        shift = app.desk.current_shift()
+    assert shift.float_fen == 2 * 10000 + 3 * 5000 + 4 * 100 + 5 * 10
+    assert len(DENOMINATIONS) == 8
+
+
+async def login_only(app: TellerApp, pilot) -> None:
+    app.wait_for_desk()
+    await pilot.pause()
+    await pilot.press(*"1001", "enter")
+    await pilot.pause()
+    await pilot.press(*"1234", "enter")

@@ -13,14 +13,15 @@ from textual.widgets.option_list import Option
 from teller.domain.money import money, parse_yuan
 from teller.errors import TellerError
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 
 
-class CashMoveModal(ModalScreen[str | None]):
+class CashMoveModal(EnterMovesOn, ModalScreen[str | None]):
     """Choose in or out, type the amount and the reason; the Desk records it in the open shift.
 
     Returns the confirmation text, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"))]
+    BINDINGS = [ENTER, Binding("escape", "cancel", t("key.cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box"):

@@ -15,10 +15,12 @@ from textual.widgets import Footer, Input, Static
 
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 
 
-class LockScreen(Screen):
+class LockScreen(EnterMovesOn, Screen):
     BINDINGS = [
+        ENTER,
         Binding("f9", "supervisor", t("key.supervisor_logout")),
         Binding("escape", "own_pin", show=False),
     ]

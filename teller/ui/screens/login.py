@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from teller.errors import TellerError
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 
 
-class LoginScreen(Screen):
-    # Enter is taken before the focused field sees it, so the focus moves at once and a PIN
-    # typed straight after the staff number lands in the PIN field (Textual routes each key
-    # by the focus at the moment it arrives; each field reads its own queued keys later).
-    BINDINGS = [Binding("enter", "enter", show=False, priority=True)]
+class LoginScreen(EnterMovesOn, Screen):
+    BINDINGS = [ENTER]  # a PIN typed straight after the staff number lands in the PIN field
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -43,13 +40,7 @@ class LoginScreen(Screen):
     def show_error(self, message: str) -> None:
         self.query_one("#login-error", Static).update(message)
 
-    def action_enter(self) -> None:
-        staff, pin = self.query_one("#staff", Input), self.query_one("#pin", Input)
-        if self.focused is staff:
-            self.set_focus(pin)  # at once: Widget.focus() would wait behind keys already queued
-        else:
-            pin.call_later(self._pin_done)  # after the PIN field has taken every key typed before Enter
-
+    @on(Input.Submitted, "#pin")
     def _pin_done(self) -> None:
         staff = self.query_one("#staff", Input).value
         pin = self.query_one("#pin", Input)

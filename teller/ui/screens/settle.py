@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Static
 from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
 
 
@@ -20,8 +21,8 @@ def figures(key: str, expected: int, counted: int, variance: int) -> str:
     return t(key, expected=money(expected), counted=money(counted), variance=money(variance))
 
 
-class SettleScreen(Screen):
-    BINDINGS = [Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout"))]
+class SettleScreen(EnterMovesOn, Screen):
+    BINDINGS = [ENTER, Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout"))]
 
     def __init__(self, shift=None) -> None:
         super().__init__()

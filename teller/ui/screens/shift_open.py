@@ -11,11 +11,12 @@ from textual.widgets import Footer, Static
 from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
 
 
-class ShiftOpenScreen(Screen):
-    BINDINGS = [Binding("f10", "logout", t("key.logout"))]
+class ShiftOpenScreen(EnterMovesOn, Screen):
+    BINDINGS = [ENTER, Binding("f10", "logout", t("key.logout"))]
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")

@@ -10,12 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 
 
-class SupervisorModal(ModalScreen[tuple[str, str] | None]):
+class SupervisorModal(EnterMovesOn, ModalScreen[tuple[str, str] | None]):
     """Returns (staff_no, pin), or None when cancelled. The Desk checks them, not this screen."""
 
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"))]
+    BINDINGS = [ENTER, Binding("escape", "cancel", t("key.cancel"))]
 
     def __init__(self, title: str, why: str = "") -> None:
         super().__init__()

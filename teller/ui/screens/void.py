@@ -13,10 +13,11 @@ from teller.domain.books import VOID_REASONS
 from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
+from teller.ui.forms import ENTER, EnterMovesOn
 
 
-class VoidScreen(Screen):
-    BINDINGS = [Binding("escape", "leave", t("key.back"))]
+class VoidScreen(EnterMovesOn, Screen):
+    BINDINGS = [ENTER, Binding("escape", "leave", t("key.back"))]
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
