@@ -182,7 +182,7 @@ class Desk:
         """How many open numbers an ID holds (at most 5 per ID)."""
         from sqlmodel import Session
 
-        from teller.domain.services import count_numbers_held
+        from teller.store.queries import count_numbers_held
 
         with Session(self.engine) as session:
             return count_numbers_held(session, id_number)

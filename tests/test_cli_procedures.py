@@ -147,7 +147,10 @@ def test_the_writers_page_names_every_kind_source_check_effect_placeholder_and_f
 
     from teller.domain.checks import CHECKS
     from teller.procedures.loader import BUILTIN_FIELDS, BUILTIN_PLACEHOLDERS
-    from teller.procedures.schema import EFFECT_FIELDS, InputKind, Layout, OptionSource
+    from teller import operations
+    from teller.procedures.schema import InputKind, Layout, OptionSource
+
+    EFFECT_FIELDS = {name: op.fields for name, op in operations.registry().items()}
 
     page = (REPO / "scripts_yaml" / "README.md").read_text(encoding="utf-8")
     for name in [*get_args(InputKind), *get_args(OptionSource), *CHECKS, *EFFECT_FIELDS, *get_args(Layout)]:

@@ -10,7 +10,7 @@ import pytest
 
 from teller.errors import ProcedureError
 from teller.procedures.loader import load_file, load_folder, parse
-from teller.procedures.schema import EFFECT_FIELDS
+from teller.operations import fields_of
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scripts_yaml").glob("*.yaml"))
@@ -64,7 +64,7 @@ def test_every_shipped_file_loads(path):
     assert proc.steps and proc.time_limit_s > 0
     if proc.effect:
         fields = {s.input.field for s in proc.steps if s.input}
-        assert EFFECT_FIELDS[proc.effect] <= fields
+        assert fields_of(proc.effect) <= fields
         assert [s.kind for s in proc.steps].count("commit") == 1
 
 

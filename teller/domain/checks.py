@@ -47,7 +47,7 @@ CHECKS: dict[str, Callable[[Facts, Any], None]] = {
 
 def id_quota(run: Facts, value: Any) -> None:
     """One ID may hold at most 5 numbers: told at the ID step, not only at the commit."""
-    from teller.domain.services import MAX_NUMBERS_PER_ID
+    from teller.domain.rules import MAX_NUMBERS_PER_ID
 
     held = run.desk.numbers_held(str(value))  # type: ignore[attr-defined]
     if held >= MAX_NUMBERS_PER_ID:

@@ -23,7 +23,8 @@ from sqlmodel import Session, select
 from teller.domain.money import parse_yuan
 from teller.domain.rules import check_id_number, check_new_password, check_phone, id_is_male
 from teller.domain.secrets import hash_secret
-from teller.domain.services import MAX_NUMBERS_PER_ID, count_numbers_held
+from teller.domain.rules import MAX_NUMBERS_PER_ID
+from teller.store.queries import count_numbers_held
 from teller.errors import InputRefused, TellerError
 from teller.store import audit
 from teller.store.db import session_scope

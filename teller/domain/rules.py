@@ -18,6 +18,8 @@ def ascii_digits(text: str) -> str:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
+MAX_NUMBERS_PER_ID = 5  # open numbers one ID may hold
+
 
 def check_phone(text: str) -> str:
     number = ascii_digits(text).strip().replace(" ", "").replace("-", "")

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from teller.errors import ProcedureError, Problem
-from teller.procedures.schema import EFFECT_FIELDS, Procedure
+from teller.procedures.schema import Procedure
 
 try:  # the C loader is the same safe loader, several times faster
     _SafeLoader = yaml.CSafeLoader
@@ -206,10 +206,12 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         if fee.input and fee.code not in fields:
             out.append((("fees", i, "input"), f"no input step has field {fee.code!r} for this fee"))
         check_cond(("fees", i, "when"), fee.when)
-    if proc.effect and proc.effect not in EFFECT_FIELDS:
-        out.append((("effect",), f"unknown effect {proc.effect!r} (known: {', '.join(sorted(EFFECT_FIELDS))})"))
+    from teller import operations
+
+    if proc.effect and operations.fields_of(proc.effect) is None:
+        out.append((("effect",), f"unknown effect {proc.effect!r} (known: {', '.join(sorted(operations.registry()))})"))
     elif proc.effect:
-        missing = EFFECT_FIELDS[proc.effect] - fields
+        missing = operations.fields_of(proc.effect) - fields
         if missing:
             out.append((("effect",), f"effect {proc.effect!r} needs input fields: {', '.join(sorted(missing))}"))
     kinds = [s.kind for s in proc.steps]

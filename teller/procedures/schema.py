@@ -191,35 +191,8 @@ class Documents(Strict):
     any_of: list[str] = []
 
 
-Effect = Ident  # a domain operation named in EFFECT_FIELDS (checked when the file loads)
+Effect = Ident  # an operation of teller.operations (checked when the file loads, with the fields it reads)
 
-#: The input fields each domain operation reads from the run (checked when a file loads).
-EFFECT_FIELDS: dict[str, set[str]] = {
-    "pay": {"number", "amount"},
-    "open_account": {"name", "id_number", "plan", "new_number", "password", "prepay"},
-    "replace_sim": {"number", "id_number"},
-    "close_account": {"number", "id_number", "reason", "retention"},
-    "change_plan": {"number", "plan"},
-    "change_password": {"number", "password"},
-    "transfer_ownership": {"number", "id_number", "new_name", "new_id_number", "password"},
-    "suspend_resume": {"number", "action"},
-    "add_family_number": {"number", "secondary"},
-}
-# issue 3 (i3b): bills, services, points, reservations, complaints, handsets
-EFFECT_FIELDS.update(
-    {
-        "print_bill": {"number", "bill_month"},
-        "cancel_service": {"number", "service", "retention"},
-        "redeem_points": {"number", "reward"},
-        "reserve_cross_region": {
-            "contact", "current_province", "effective_date", "end_date", "name", "target_province",
-            "target_city", "appointment", "id_type", "id_number", "second_name", "second_contact",
-        },
-        "record_complaint": {"number", "complaint", "outcome"},
-        "record_network_complaint": {"number", "since", "frequency", "road", "building", "room", "handset_make", "handset_model", "contact"},
-        "sell_handset": {"handset", "name", "id_number"},
-    }
-)
 #: Papers a procedure may print: each is a layout file in receipts/.
 Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement", "void"]
 

@@ -94,3 +94,13 @@ def unprinted(session: Session) -> list[tuple[TransactionRecord, ReceiptJobRecor
         .order_by(TransactionRecord.id, ReceiptJobRecord.id)
     )
     return list(session.exec(stmt))
+
+
+def count_numbers_held(session: Session, id_number: str) -> int:
+    """How many open (not closed) numbers an ID holds (the rule allows MAX_NUMBERS_PER_ID)."""
+    from sqlmodel import func
+
+    stmt = select(func.count()).select_from(CustomerRecord).where(
+        CustomerRecord.id_number == id_number, CustomerRecord.status != "closed"
+    )
+    return int(session.exec(stmt).one())

@@ -1,0 +1,88 @@
+"""What every operation is: its declaration (`Operation`), what applying it returns (`Outcome`),
+the report categories, the refusal a reversal raises, and the registry the modules fill."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable
+
+from teller.errors import TellerError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from teller.store.models import TransactionRecord
+
+#: report categories: how the books and reports count the money a transaction took
+PREPAYMENT = "prepayment"  # money put on the account (the part that cleared arrears is counted apart)
+FEE = "fee"  # a service fee (card fee, reprint fee, ...) for a change on the account
+DEPOSIT = "deposit"  # money held and returned (roaming deposit, ...): not revenue
+SALE = "sale_of_goods"  # a handset or other goods out of the hall's stock
+NON_CASH = "non_cash"  # a service with no money of its own (a complaint, a reservation, a password)
+CATEGORIES = (PREPAYMENT, FEE, DEPOSIT, SALE, NON_CASH)
+
+
+@dataclass
+class Outcome:
+    """What an operation did: the customer it touched, a line for the audit trail, and the
+    labelled lines its papers print in their `details` block (already masked and formatted)."""
+
+    customer_number: str | None
+    audit: str
+    paper: list[tuple[str, str]] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)  # who signs the slip, when not just the customer
+    #: what a void needs to undo the operation (JSON-able), kept with the transaction (table `reversal`)
+    reversal: dict[str, Any] = field(default_factory=dict)
+    #: the part of a payment that cleared arrears (the rest is prepayment), for the reports
+    arrears_fen: int = 0
+
+
+class VoidRefused(TellerError):
+    """A void that cannot proceed, with the reason for the clerk (raised before any PIN is asked)."""
+
+
+Apply = Callable[["Session", dict[str, Any], datetime], Outcome]
+Reverse = Callable[["Session", dict[str, Any], "TransactionRecord"], str]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One business operation, declared once.
+
+    `fields`: the run's input fields `apply` reads (a procedure lacking one is a load error).
+    `apply(session, answers, now) -> Outcome`: the change, inside the commit's transaction.
+    `reverse(session, data, tx) -> str`: undo exactly what `apply` did, from `Outcome.reversal`
+    (returns a line for the audit trail), or raise VoidRefused with the reason. None when the
+    operation cannot be undone at all: `irreversible` then says why (a strings key).
+    `category`: one of CATEGORIES, what the reports count the money as.
+    """
+
+    name: str
+    fields: frozenset[str]
+    apply: Apply
+    reverse: Reverse | None
+    category: str
+    summary: str = ""  # one line for the operations catalogue
+    irreversible: str = ""  # strings key: why a void is refused
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"operation {self.name}: unknown category {self.category!r}")
+        if self.reverse is None and not self.irreversible:
+            raise ValueError(f"operation {self.name}: no reverse and no reason why")
+
+
+REGISTRY: dict[str, Operation] = {}
+
+
+def register(
+    name: str, *, fields: set[str] | frozenset[str], apply: Apply, reverse: Reverse | None, category: str,
+    summary: str = "", irreversible: str = "",
+) -> Operation:
+    """Declare an operation (called once by its module at import time)."""
+    if name in REGISTRY:
+        raise ValueError(f"operation {name} registered twice")
+    op = Operation(name, frozenset(fields), apply, reverse, category, summary, irreversible)
+    REGISTRY[name] = op
+    return op
