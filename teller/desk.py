@@ -8,7 +8,6 @@ console can show its first screen before they load.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -221,7 +220,7 @@ class Desk:
     # ---- commit and print ----------------------------------------------------------------
     def commit(self, run: "Run") -> Committed:
         """One database transaction: the transaction row, fee lines, customer changes, audit, print jobs."""
-        from teller.store.ledger import record_transaction
+        from teller.counter.commit import record_transaction
 
         if self.clerk_view is None:
             raise AuthError(t("login.bad"))
@@ -441,11 +440,29 @@ class Desk:
             session.commit()
         return outcome
 
-    def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
-        """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip."""
-        from teller.store.db import session_scope
-        from teller.store.voids import void_transaction
+    def check_void(self, receipt_no: str):
+        """What voiding `receipt_no` will do (teller.counter.void.VoidPreview), or the refusal with
+        its reason (VoidRefused / NotFound): asked before any supervisor's PIN."""
+        from sqlmodel import Session
 
+        from teller.counter.void import check_void
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            return check_void(session, receipt_no=receipt_no, today=self.now().date(),
+                              counter=self.counter if self.clerk_view else None)
+
+    def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
+        """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip.
+
+        A void that cannot proceed is refused before the PIN is checked (check_void)."""
+        from teller.counter.void import void_transaction
+        from teller.errors import InputRefused
+        from teller.domain.books import VOID_REASONS
+        from teller.store.db import session_scope
+
+        if reason not in VOID_REASONS:
+            raise InputRefused(t("void.bad_reason", reasons=", ".join(VOID_REASONS)))
+        self.check_void(receipt_no)
         maker = by or self.clerk
         granted = self.authorize(supervisor, pin, action="void", detail=receipt_no.strip())
         with session_scope(self.engine) as session:
@@ -483,11 +500,3 @@ class Desk:
             session.commit()
         return outcome
 
-
-def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
-    """The run's answers as kept with the transaction (no secrets), the lines its papers print,
-    who signs the slip when it is more than the customer (`_signatures`), and `extra` keys
-    (`_arrears_fen`: the part of a payment that cleared arrears)."""
-    more = {"_signatures": signatures} if signatures else {}
-    more.update({f"_{k}": v for k, v in extra.items()})
-    return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)

@@ -11,7 +11,9 @@ REPO = Path(__file__).resolve().parents[1]
 CORE = [
     "teller.procedures.engine",
     "teller.procedures.loader",
-    "teller.domain.services",
+    "teller.operations",
+    "teller.counter.commit",
+    "teller.counter.void",
     "teller.store.db",
     "teller.printing.jobs",
     "teller.desk",

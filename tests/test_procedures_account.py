@@ -448,12 +448,13 @@ def test_wrong_answers_never_reach_the_database(desk):
 )
 def test_operations_refuse_on_their_own_and_write_nothing(desk, operation, kwargs, message):
     """The gates are the clerk's early warning; the operations hold the same rules at the commit."""
-    from teller.domain import services
+    from teller import operations
     from teller.store.db import session_scope
 
     before = {n: customer(desk, n).model_dump() for n in (WANG, LI, ZHANG)}
     with pytest.raises(InputRefused) as exc:
         with session_scope(desk.engine) as s:
-            getattr(services, operation)(s, now=DAY, **kwargs)
+            answers = {{"plan_code": "plan"}.get(k, k): v for k, v in kwargs.items()}
+            operations.get(operation).apply(s, answers, DAY)
     assert message in exc.value.message
     assert {n: customer(desk, n).model_dump() for n in (WANG, LI, ZHANG)} == before

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from teller.clock import FixedClock, hall_zone
 from teller.desk import Desk
-from teller.domain import services
+from teller import operations
 from teller.errors import AuthError, InputRefused, NotFound, TellerError
 from teller.store.models import (
     AuditRecord,
@@ -102,11 +102,11 @@ def test_failure_after_the_effect_rolls_the_effect_back(desk):
 def test_services_apply_refuses_unknown_customers_and_effects(desk):
     with Session(desk.engine) as s:
         with pytest.raises(NotFound):
-            services.pay(s, number="13000000000", amount_fen=100, now=desk.now())
+            operations.get("pay").apply(s, {"number": "13000000000", "amount": 100}, desk.now())
         with pytest.raises(NotFound):
-            services.apply("teleport", s, {}, desk.now())
+            operations.get("teleport")
         with pytest.raises(InputRefused):
-            services.replace_sim(s, number=WANG, id_number=NEW_ID, now=desk.now())
+            operations.get("replace_sim").apply(s, {"number": WANG, "id_number": NEW_ID}, desk.now())
 
 
 def test_id_quota_of_five_numbers(desk):
@@ -114,12 +114,12 @@ def test_id_quota_of_five_numbers(desk):
     free = desk.free_numbers()
     with Session(desk.engine) as s:
         for n in free[:5]:
-            services.open_account(s, number=n, name="赵小刚", id_number=NEW_ID, plan_code="jiayuan",
-                                  password="135790", prepay_fen=5000, contact="", now=now)
+            operations.get("open_account").apply(s, dict(new_number=n, name="赵小刚", id_number=NEW_ID, plan="jiayuan",
+                                                  password="135790", prepay=5000), now)
         s.flush()
         with pytest.raises(InputRefused) as exc:
-            services.open_account(s, number=free[5], name="赵小刚", id_number=NEW_ID, plan_code="jiayuan",
-                                  password="135790", prepay_fen=5000, contact="", now=now)
+            operations.get("open_account").apply(s, dict(new_number=free[5], name="赵小刚", id_number=NEW_ID, plan="jiayuan",
+                                                  password="135790", prepay=5000), now)
         assert "5" in exc.value.message
         s.rollback()
 

@@ -79,6 +79,7 @@ class VoidRecord(SQLModel, table=True):
 
     __tablename__ = "void"
     id: int | None = Field(default=None, primary_key=True)
+    void_no: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})  # its own number (the void slip's), per counter and day
     tx_id: int = Field(foreign_key="transaction.id", unique=True)
     receipt_no: str
     counter: str

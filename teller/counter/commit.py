@@ -1,22 +1,19 @@
-"""Recording a transaction: one database transaction, all or nothing."""
+"""Committing a visit: one database transaction, all or nothing.
+
+The transaction row with its receipt number, the fee lines, the operation applied to the
+customer / stock / pool, what a void will need, the daily summary by the operation's report
+category, an audit entry and the print jobs queued (printed after the commit).
+"""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import func, select
-
-from teller.domain import services
+from teller import operations
 from teller.domain.money import money
 from teller.errors import TellerError
-from teller.printing.jobs import add_jobs
 from teller.procedures.engine import Committed
-from teller.store import reports, shifts
-from teller.store.db import session_scope
-from teller.store import audit
-from teller.store.models import FeeLineRecord, TransactionRecord
-from teller.store.queries import customer_view
 from teller.strings import t
 
 if TYPE_CHECKING:
@@ -29,11 +26,28 @@ def receipt_number(counter: str, day, seq: int, *, practice: bool) -> str:
     return f"{'P' if practice else ''}{counter}-{day:%Y%m%d}-{seq:04d}"
 
 
+def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
+    """The run's answers as kept with the transaction (no secrets), the lines its papers print,
+    who signs the slip when it is more than the customer (`_signatures`), and `extra` keys
+    (`_arrears_fen`: the part of a payment that cleared arrears; `_category`: the report category)."""
+    more = {"_signatures": signatures} if signatures else {}
+    more.update({f"_{k}": v for k, v in extra.items()})
+    return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)
+
+
 def record_transaction(desk: "Desk", run: "Run") -> Committed:
-    """Transaction row, fee lines, the customer's changes, an audit entry and the print jobs."""
-    from teller.desk import answers_json
+    """Transaction row, fee lines, the operation's changes, an audit entry and the print jobs."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import func, select
+
+    from teller.printing.jobs import add_jobs
+    from teller.store import audit, reports, shifts
+    from teller.store.db import session_scope
+    from teller.store.models import FeeLineRecord, TransactionRecord
+    from teller.store.queries import customer_view
 
     proc = run.procedure
+    op = operations.get(proc.effect)
     now = desk.now()
     day = now.date()
     for _attempt in range(5):
@@ -51,7 +65,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 shifts.require_shift(
                     session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
                 )
-                outcome = services.apply(proc.effect, session, run.answers, now)
+                outcome = op.apply(session, run.answers, now)
                 if run.answers.get("waived_fen"):  # 减免: on the papers with who granted it
                     outcome.paper.append((t("paper.waived"), t("paper.waived_value", amount=money(run.answers["waived_fen"]), supervisor=run.answers.get("waived_by", ""))))
                 tendered = int(run.answers.get("tendered", 0))
@@ -70,14 +84,15 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
-                    answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen),
+                    answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category),
                     visit_token=run.visit_token,
                     created_at=now,
                 )
                 session.add(tx)
                 session.flush()
-                shifts.keep_reversal(session, tx_id=tx.id, data=outcome.reversal)
-                reports.add_to_summary(session, tx=tx, is_pay=proc.effect == "pay", arrears_fen=outcome.arrears_fen)
+                # what a void needs: always kept, with the operation and its report category
+                shifts.keep_reversal(session, tx_id=tx.id, data={**outcome.reversal, "op": op.name, "category": op.category})
+                reports.add_to_summary(session, tx=tx, is_pay=op.category == operations.PREPAYMENT, arrears_fen=outcome.arrears_fen)
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
