@@ -81,11 +81,20 @@ async def test_void_on_screen_with_a_supervisors_pin(home: Path) -> None:
         await until(pilot, lambda: type(app.screen).__name__ == "VoidScreen")
         app.screen.query_one("#void-receipt").value = receipt_no
         await pilot.press("enter")
+        # what the void will do is shown before the supervisor is asked
+        await until(pilot, lambda: "将冲正" in text_of(app, "#void-result"))
+        assert "￥100.00" in text_of(app, "#void-result") and "缴费" in text_of(app, "#void-result")
         await pilot.press("down", "enter")  # customer_request
         await pilot.press(*"9001", "enter")
         await pilot.press(*"9999", "enter")
         await until(pilot, lambda: "已冲正" in text_of(app, "#void-result"))
         assert "￥100.00" in text_of(app, "#void-result")
+        # the same receipt again: refused with the reason at the receipt number, no PIN asked
+        app.screen.query_one("#void-receipt").value = receipt_no
+        app.screen.query_one("#void-receipt").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "已冲正" in text_of(app, "#void-error"))
+        assert app.focused is app.screen.query_one("#void-receipt")
     assert rows(home, "select status from \"transaction\"") == [("voided",)]
     assert rows(home, "select clerk, supervisor, reason from void") == [("1001", "9001", "customer_request")]
     assert rows(home, "select balance_fen from customer where number='13800138000'") == [(3520,)]

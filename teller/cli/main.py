@@ -859,7 +859,7 @@ def tx_void(
         with Session(desk.engine) as session:
             tx = find_tx(session, receipt_no)
         void = desk.void(receipt_no, reason=reason, supervisor=supervisor, pin=pin, by=by or tx.clerk)
-        typer.echo(f"已冲正 / {void.receipt_no} voided ({void.reason}) by {void.clerk}, authorised by {void.supervisor}; "
+        typer.echo(f"已冲正 / {void.receipt_no} voided as {void.void_no} ({void.reason}) by {void.clerk}, authorised by {void.supervisor}; "
                    f"cash paid back {money(void.amount_fen)}")
 
 

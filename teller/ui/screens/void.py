@@ -40,6 +40,28 @@ class VoidScreen(EnterMovesOn, Screen):
 
     @on(Input.Submitted, "#void-receipt")
     def _receipt_done(self) -> None:
+        self.query_one("#void-error", Static).update("")
+        self.query_one("#void-result", Static).update("")
+        self._check(self.query_one("#void-receipt", Input).value)
+
+    @work(thread=True, exclusive=True, group="void")
+    def _check(self, receipt_no: str) -> None:
+        """What the void will do, or why it cannot, before anyone types a supervisor's PIN."""
+        try:
+            preview = self.app.desk.check_void(receipt_no)
+        except TellerError as exc:
+            self.app.call_from_thread(self._refused, exc.message)
+            return
+        text = t("void.preview", receipt_no=preview.receipt_no, operation=self.app.desk.procedure_title(preview.procedure_id),
+                 refund=money(preview.refund_fen))
+        self.app.call_from_thread(self._previewed, text)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#void-error", Static).update(message)
+        self.query_one("#void-receipt", Input).focus()
+
+    def _previewed(self, text: str) -> None:
+        self.query_one("#void-result", Static).update(text)
         self.query_one("#void-reason", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#void-reason")
