@@ -92,7 +92,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 session.flush()
                 # what a void needs: always kept, with the operation and its report category
                 shifts.keep_reversal(session, tx_id=tx.id, data={**outcome.reversal, "op": op.name, "category": op.category})
-                reports.add_to_summary(session, tx=tx, is_pay=op.category == operations.PREPAYMENT, arrears_fen=outcome.arrears_fen)
+                reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen)
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)

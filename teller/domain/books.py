@@ -29,6 +29,20 @@ MOVEMENT_KINDS = (CASH_IN, CASH_OUT, VOID_REFUND)
 #: Reason codes for a void (冲正).
 VOID_REASONS: tuple[str, ...] = ("wrong_amount", "customer_request", "duplicate", "system_fault")
 
+#: report categories: how the books and reports count the money a transaction took (each
+#: operation in teller.operations declares one)
+PREPAYMENT = "prepayment"  # money put on the account (the part that cleared arrears is counted apart)
+FEE = "fee"  # a service fee (card fee, ...) for a change on the account
+DEPOSIT = "deposit"  # money held and returned (roaming deposit, ...): not revenue, not prepayment
+SALE = "sale_of_goods"  # a handset or other goods out of the hall's stock
+NON_CASH = "non_cash"  # a service with no money of its own (a complaint, a reservation, a password)
+CATEGORIES: tuple[str, ...] = (PREPAYMENT, FEE, DEPOSIT, SALE, NON_CASH)
+
+
+def is_payment(category: str) -> bool:
+    """Whether the prepayment / arrears report and the payment amount bands count it."""
+    return category == PREPAYMENT
+
 
 def denomination_label(fen: int) -> str:
     """100元 … 1元, 5角, 1角."""

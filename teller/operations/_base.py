@@ -14,13 +14,8 @@ if TYPE_CHECKING:
 
     from teller.store.models import TransactionRecord
 
-#: report categories: how the books and reports count the money a transaction took
-PREPAYMENT = "prepayment"  # money put on the account (the part that cleared arrears is counted apart)
-FEE = "fee"  # a service fee (card fee, reprint fee, ...) for a change on the account
-DEPOSIT = "deposit"  # money held and returned (roaming deposit, ...): not revenue
-SALE = "sale_of_goods"  # a handset or other goods out of the hall's stock
-NON_CASH = "non_cash"  # a service with no money of its own (a complaint, a reservation, a password)
-CATEGORIES = (PREPAYMENT, FEE, DEPOSIT, SALE, NON_CASH)
+# the report categories are book-keeping rules: teller.domain.books
+from teller.domain.books import CATEGORIES, DEPOSIT, FEE, NON_CASH, PREPAYMENT, SALE  # noqa: E402, F401
 
 
 @dataclass

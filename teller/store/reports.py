@@ -69,15 +69,18 @@ def _summary_params(tx, *, is_pay: bool, arrears_fen: int, sign: int) -> dict[st
     }
 
 
-def add_to_summary(session: Session, *, tx, is_pay: bool, arrears_fen: int) -> None:
-    """Count a committed transaction (call inside the commit's DB transaction)."""
+def add_to_summary(session: Session, *, tx, category: str, arrears_fen: int) -> None:
+    """Count a committed transaction (call inside the commit's DB transaction) by its operation's
+    report category (teller.domain.books.CATEGORIES): only prepayment counts as a payment."""
+    is_pay = books.is_payment(category)
     session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1))
     if is_pay:
         session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
 
 
-def take_out_of_summary(session: Session, *, tx, is_pay: bool, arrears_fen: int) -> None:
+def take_out_of_summary(session: Session, *, tx, category: str, arrears_fen: int) -> None:
     """A voided transaction leaves the business figures and is counted as a void."""
+    is_pay = books.is_payment(category)
     session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=-1))
     if is_pay:
         session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": -1})

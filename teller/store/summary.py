@@ -19,7 +19,7 @@ class DailySummaryRecord(SQLModel, table=True):
     mode: str = Field(default="live", primary_key=True)
     tx_count: int = 0
     amount_fen: int = 0
-    pay_count: int = 0  # transactions whose effect is `pay`
+    pay_count: int = 0  # transactions whose report category is prepayment (teller.domain.books)
     pay_fen: int = 0
     arrears_count: int = 0  # payments that cleared some arrears
     arrears_fen: int = 0  # the part of payments that cleared arrears
