@@ -10,8 +10,7 @@ from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from teller.store import models
-from teller.store import reports as _reports
-from teller.store import summary as _summary  # noqa: F401 - registers the summary tables
+from teller.store import summary as _summary  # registers the summary tables; their indexes
 from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, void
 from teller.store.models import MetaRecord
 
@@ -51,7 +50,7 @@ def init_schema(engine) -> bool:
 
         upgrade(engine)
     _shifts.ensure_indexes(engine)
-    _reports.ensure_indexes(engine)
+    _summary.ensure_indexes(engine)
     if fresh:
         with Session(engine) as session:
             session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from teller.store.db import session_scope
 
 #: (table, column) -> SQL type and default, as ALTER TABLE ... ADD COLUMN takes it
 ADDED_COLUMNS: dict[tuple[str, str], str] = {
@@ -32,8 +31,11 @@ def upgrade(engine) -> list[str]:
             conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}'))
             added.append(f"{table}.{column}")
     if "audit.hash" in added:
+        from sqlmodel import Session
+
         from teller.store.audit import seal_unchained
 
-        with session_scope(engine) as session:
+        with Session(engine) as session:  # not db.session_scope: db imports this module
             seal_unchained(session=session)
+            session.commit()
     return added

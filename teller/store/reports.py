@@ -27,19 +27,7 @@ from sqlmodel import Session, select
 from teller.domain import books
 from teller.domain.money import yuan
 from teller.store.models import TransactionRecord
-from teller.store.summary import DailySummaryRecord, PaymentAmountRecord  # noqa: F401 - the tables read here
-
-
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_receipt_job_status ON receipt_job (status, tx_id)",
-    "CREATE INDEX IF NOT EXISTS ix_void_day ON void (business_day)",
-)
-
-
-def ensure_indexes(engine) -> None:
-    with engine.begin() as con:
-        for ddl in INDEXES:
-            con.execute(sa.text(ddl))
+from teller.store.summary import INDEXES, DailySummaryRecord, PaymentAmountRecord, ensure_indexes  # noqa: F401 - the tables read here
 
 
 # ---- kept up to date at commit and void ------------------------------------------------------

@@ -36,3 +36,18 @@ class PaymentAmountRecord(SQLModel, table=True):
     mode: str = Field(default="live", primary_key=True)
     amount_fen: int = Field(primary_key=True)
     count: int = 0
+
+
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_receipt_job_status ON receipt_job (status, tx_id)",
+    "CREATE INDEX IF NOT EXISTS ix_void_day ON void (business_day)",
+)
+
+
+def ensure_indexes(engine) -> None:
+    """The indexes the reports query by, also on databases created before they existed."""
+    from sqlalchemy import text
+
+    with engine.begin() as con:
+        for ddl in INDEXES:
+            con.execute(text(ddl))
