@@ -143,3 +143,15 @@ def test_the_contract_check_sees_an_offence(tmp_path):
     typed = tmp_path / "typed.py"
     typed.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from teller.desk import Desk\n", encoding="utf-8")
     assert "teller.desk" not in imports_of(typed)
+
+
+def test_the_loader_reads_the_operations_fields_without_the_database_layer():
+    code = (
+        "import sys\n"
+        "from teller.procedures.loader import load_folder\n"
+        "good, bad = load_folder('scripts_yaml')\n"
+        "assert good and not bad, bad\n"
+        "assert 'sqlalchemy' not in sys.modules and 'sqlmodel' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

@@ -214,3 +214,16 @@ def test_an_operation_without_reversal_must_say_why():
         Operation("x", frozenset({"number"}), lambda s, a, n: None, None, "gift", irreversible="void.irreversible")
 
 
+
+
+def test_an_irreversible_operation_is_refused_with_its_reason_before_the_pin(desk, monkeypatch):
+    import dataclasses
+
+    from teller.operations._base import REGISTRY
+
+    committed = VISITS["bill_print"][1](desk)
+    monkeypatch.setitem(REGISTRY, "print_bill", dataclasses.replace(REGISTRY["print_bill"], reverse=None, irreversible="bill.note"))
+    asked = authorizations(desk)
+    with pytest.raises(VoidRefused, match="该业务不能冲正"):
+        desk.void(committed.receipt_no, reason="duplicate", supervisor="9001", pin="9999")
+    assert authorizations(desk) == asked

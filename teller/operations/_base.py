@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
+# the report categories are book-keeping rules (teller.domain.books), re-exported here
+from teller.domain.books import CATEGORIES, DEPOSIT, FEE, NON_CASH, PREPAYMENT, SALE  # noqa: F401
 from teller.errors import TellerError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from teller.store.models import TransactionRecord
-
-# the report categories are book-keeping rules: teller.domain.books
-from teller.domain.books import CATEGORIES, DEPOSIT, FEE, NON_CASH, PREPAYMENT, SALE  # noqa: E402, F401
 
 
 @dataclass
