@@ -445,7 +445,7 @@ EN: dict[str, str] = {
 # ---- issue 8 (guard): crashes, database identity, refusal at the door ----------------------------
 ZH.update(
     {
-        "crash.message": "程序出现意外错误，已停止。参考编号 {ref}，详情已记入错误日志，请联系管理员后重新启动。",
+        "crash.message": "程序出现意外错误，已停止。\n参考编号：{ref}\n详情已记入错误日志，请联系管理员后重新启动。",
         "crash.cli": "意外错误（参考编号 {ref}），详情已记入 {log}",
         "db.is_live": "这是正式营业数据库，练习模式不能打开它：{path}",
         "db.is_practice": "这是练习数据库，不能作为正式营业数据库打开：{path}",
@@ -457,7 +457,7 @@ ZH.update(
 )
 EN.update(
     {
-        "crash.message": "An unexpected error stopped the program. Reference {ref}; the details are in the error log. Please call the administrator, then start again.",
+        "crash.message": "An unexpected error stopped the program.\nReference: {ref}\nThe details are in the error log; please call the administrator, then start again.",
         "crash.cli": "unexpected error (reference {ref}); details in {log}",
         "db.is_live": "This is the live database; practice mode cannot open it: {path}",
         "db.is_practice": "This is a practice database; it cannot be opened as the live database: {path}",
