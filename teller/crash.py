@@ -19,6 +19,7 @@ No Textual import here: the app calls `report` from its own exception hook
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets as _random
@@ -167,10 +168,31 @@ def _hook(kind: str, stream=None) -> Callable:
     return handle
 
 
+class _ErrorLogHandler(logging.Handler):
+    """Warnings of teller's own loggers (a printer's technical reason, ...) into the error log, masked."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            stamp = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+            line = f"---- {stamp} {record.name} {record.levelname}: {mask(record.getMessage())}\n"
+            path = log_path()
+            with _lock:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with open(path, "a", encoding="utf-8") as fh:
+                    fh.write(line)
+        except Exception:  # a log that cannot be written must not stop the counter
+            pass
+
+
 def install(home: Path | str | None = None) -> None:
-    """For a plain process (the console before and after Textual): sys and thread hooks."""
+    """For a plain process (the console before and after Textual): sys and thread hooks, and
+    teller's warnings into the same log file."""
     if home is not None:
         set_home(home)
+    logger = logging.getLogger("teller")
+    if not any(isinstance(h, _ErrorLogHandler) for h in logger.handlers):
+        handler = _ErrorLogHandler(level=logging.WARNING)
+        logger.addHandler(handler)
     sys.excepthook = _hook("process")
     thread_hook = _hook("thread")
     threading.excepthook = lambda args: thread_hook(args.exc_type, args.exc_value, args.exc_traceback)

@@ -141,7 +141,9 @@ class Desk:
         Used for everything that needs a second person: voids, fee waivers, compensation
         credits, invoice reprints. The grant is written to the audit trail.
         """
-        staff_no = staff_no.strip()
+        from teller.domain.rules import ascii_digits
+
+        staff_no = ascii_digits(staff_no).strip()  # １００２ is 1002, as at log-in
         if self.clerk_view is not None and staff_no == self.clerk_view.staff_no:
             raise AuthError(t("auth.same_person"))
         try:

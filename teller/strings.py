@@ -452,7 +452,7 @@ ZH.update(
         "import.name_control": "姓名含有控制字符或转义字符",
         "import.balance_limit": "余额超出合理范围（不超过 ±{limit} 元）",
         "rule.text_long": "{what}最多 {max} 个字（输入了 {n} 个）",
-        "print.failed": "打印失败（{target}）",
+        "print.spool_failed": "票据预览目录写入失败（磁盘已满或无权限）",
     }
 )
 EN.update(
@@ -464,7 +464,7 @@ EN.update(
         "import.name_control": "the name contains control or escape characters",
         "import.balance_limit": "the balance is beyond a sane limit (at most ±{limit} yuan)",
         "rule.text_long": "{what}: at most {max} characters ({n} typed)",
-        "print.failed": "Print failed ({target})",
+        "print.spool_failed": "Could not write to the receipt preview folder (disk full or no permission)",
     }
 )
 

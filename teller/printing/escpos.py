@@ -34,6 +34,7 @@ TALL_ON = GS_SIZE + b"\x01" + FS_KANJI_MODE + b"\x08"
 TALL_OFF = GS_SIZE + b"\x00" + FS_KANJI_MODE + b"\x00"
 
 _prepared = False
+logging.getLogger("teller").addHandler(logging.NullHandler())  # details are logged only where a log is set up
 
 
 def capabilities_dir() -> Path:
@@ -268,4 +269,6 @@ def send(cfg: PrinterSettings, data: bytes) -> None:
             raise PrintFailed(t("print.refused", target=target)) from None
         if "timed out" in reason.lower():
             raise PrintFailed(t("print.timeout", target=target)) from None
-        raise PrintFailed(t("print.io", error=f"{target}: {reason}")) from None
+        # the clerk reads it in the UI language; the library's own words go to the log
+        logging.getLogger("teller.printing").warning("print to %s failed: %s: %s", target, type(exc).__name__, reason)
+        raise PrintFailed(t("print.io", error=target)) from None
