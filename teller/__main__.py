@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from pathlib import Path
 
+    from teller import crash
+
+    crash.install(args.home)  # an unexpected error: one line and a reference, the details in the log
     from teller.config import load_settings
     from teller.errors import TellerError
 
@@ -27,10 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.practice:
         settings = settings.for_practice()
+    crash.set_home(settings.home)
     from teller.ui.app import TellerApp
 
-    TellerApp(settings).run()
-    return 0
+    app = TellerApp(settings)
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

@@ -38,8 +38,15 @@ class Desk:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         if settings.practice and settings.printer.backend != "preview":
             raise TellerError("practice mode prints to the preview spool only")
-        if settings.practice and settings.database_url == settings.live_database_url:
-            raise TellerError("practice mode cannot open the live database")
+        if settings.practice:
+            from teller.store.identity import database_file, same_database
+
+            # by identity, not by spelling: ./, .., //, a symlink, a relative path or a file: URI
+            if same_database(settings.database_url, settings.live_database_url) or same_database(
+                settings.database_url, Settings(home=settings.home).database_url
+            ):
+                where = database_file(settings.database_url) or settings.database_url
+                raise TellerError(t("db.is_live", path=where))
         self.settings = settings
         self.clock = clock or Clock(hall_zone(settings.timezone))
         self.engine = None
@@ -78,7 +85,12 @@ class Desk:
         from teller.store import db
 
         self.engine = db.open_engine(self.settings.database_url)
-        fresh = db.init_schema(self.engine)
+        try:
+            fresh = db.init_schema(self.engine, mode=self.mode)
+        except BaseException:
+            self.engine.dispose()
+            self.engine = None
+            raise
         if self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
             from teller.store.seed import seed_demo
 
@@ -128,7 +140,9 @@ class Desk:
         Used for everything that needs a second person: voids, fee waivers, compensation
         credits, invoice reprints. The grant is written to the audit trail.
         """
-        staff_no = staff_no.strip()
+        from teller.domain.rules import ascii_digits
+
+        staff_no = ascii_digits(staff_no).strip()  # １００２ is 1002, as at log-in
         if self.clerk_view is not None and staff_no == self.clerk_view.staff_no:
             raise AuthError(t("auth.same_person"))
         try:

@@ -442,6 +442,32 @@ EN: dict[str, str] = {
     "cli.ok": "Done",
 }
 
+# ---- issue 8 (guard): crashes, database identity, refusal at the door ----------------------------
+ZH.update(
+    {
+        "crash.message": "程序出现意外错误，已停止。\n参考编号：{ref}\n详情已记入错误日志，请联系管理员后重新启动。",
+        "crash.cli": "意外错误（参考编号 {ref}），详情已记入 {log}",
+        "db.is_live": "这是正式营业数据库，练习模式不能打开它：{path}",
+        "db.is_practice": "这是练习数据库，不能作为正式营业数据库打开：{path}",
+        "import.name_control": "姓名含有控制字符或转义字符",
+        "import.balance_limit": "余额超出合理范围（不超过 ±{limit} 元）",
+        "rule.text_long": "{what}最多 {max} 个字（输入了 {n} 个）",
+        "print.spool_failed": "票据预览目录写入失败（磁盘已满或无权限）",
+    }
+)
+EN.update(
+    {
+        "crash.message": "An unexpected error stopped the program.\nReference: {ref}\nThe details are in the error log; please call the administrator, then start again.",
+        "crash.cli": "unexpected error (reference {ref}); details in {log}",
+        "db.is_live": "This is the live database; practice mode cannot open it: {path}",
+        "db.is_practice": "This is a practice database; it cannot be opened as the live database: {path}",
+        "import.name_control": "the name contains control or escape characters",
+        "import.balance_limit": "the balance is beyond a sane limit (at most ±{limit} yuan)",
+        "rule.text_long": "{what}: at most {max} characters ({n} typed)",
+        "print.spool_failed": "Could not write to the receipt preview folder (disk full or no permission)",
+    }
+)
+
 # ---- issue 3 (i3b): bills, services, points, reservations, complaints, handsets ---------------
 ZH.update(
     {

@@ -59,11 +59,25 @@ def seeded_db(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def seeded_practice_db(tmp_path_factory) -> Path:
+    """The same demo data in a database made in practice mode (a database records its mode)."""
+    from teller.config import load_settings
+    from teller.desk import Desk
+
+    home = make_home(tmp_path_factory.mktemp("seedp"))
+    desk = Desk(load_settings(home=home).for_practice(), clock=FixedClock(DAY)).open()
+    desk.close()
+    out = tmp_path_factory.mktemp("seedpdb") / "practice.db"
+    copy_db(home / "db" / "practice.db", out)
+    return out
+
+
 @pytest.fixture
-def home(tmp_path, seeded_db) -> Path:
+def home(tmp_path, seeded_db, seeded_practice_db) -> Path:
     h = make_home(tmp_path / "home")
     copy_db(seeded_db, h / "db" / "teller.db")
-    copy_db(seeded_db, h / "db" / "practice.db")
+    copy_db(seeded_practice_db, h / "db" / "practice.db")
     return h
 
 

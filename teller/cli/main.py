@@ -71,7 +71,9 @@ def main(
 
 def run() -> None:
     """Entry point of the `teller-admin` script."""
-    app(prog_name="teller-admin")
+    from teller.crash import run_cli
+
+    run_cli(app, prog_name="teller-admin")  # an unexpected error: one line with a reference, exit 70
 
 
 # ---- helpers ---------------------------------------------------------------------------

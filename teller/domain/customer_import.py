@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,10 @@ _YES = {"yes", "y", "true", "1", "是"}
 _NO = {"no", "n", "false", "0", "否"}
 
 Progress = Callable[[str, int, int], None]
+
+#: a subscriber's balance in an import is at most this many fen either way (a million yuan):
+#: beyond it the figure is a typing or export error, not an account
+BALANCE_LIMIT_FEN = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,20 @@ def parse_balance(text: str) -> int:
     if not raw:
         return 0
     negative = raw.startswith("-")
+    if len(raw) > 20:  # a 20-digit figure is no balance; do not even parse it
+        raise InputRefused(t("import.balance_limit", limit=BALANCE_LIMIT_FEN // 100))
     try:
         fen = parse_yuan(raw[1:] if negative else raw)
     except InputRefused:
-        raise InputRefused(t("import.bad_amount", text=text)) from None
+        raise InputRefused(t("import.bad_amount", text=text[:24])) from None
+    if fen > BALANCE_LIMIT_FEN:
+        raise InputRefused(t("import.balance_limit", limit=BALANCE_LIMIT_FEN // 100))
     return -fen if negative else fen
+
+
+def has_control_characters(text: str) -> bool:
+    """Control, escape or format characters (ESC sequences, NUL, tabs, bidi overrides, zero-width)."""
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") for c in text)
 
 
 def _check_row(row: dict[str, str], *, session: Session, plans: set[str], seen: dict[str, int], per_id: dict[str, int], line: int):
@@ -108,6 +122,8 @@ def _check_row(row: dict[str, str], *, session: Session, plans: set[str], seen: 
         return value
 
     def name(value: str) -> str:
+        if has_control_characters(value):
+            raise InputRefused(t("import.name_control"))
         if len(value) > 32:
             raise InputRefused(t("import.name_long"))
         return value

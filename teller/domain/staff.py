@@ -77,7 +77,8 @@ def verify_pin(*, session: Session, staff_no: str, pin: str, purpose: str, count
     `purpose` (login, authorize, unlock) names the audit entries: `login_failed`, `lockout`,
     `login_refused_locked`, ... Nothing raises here, so the caller's transaction keeps the count.
     """
-    staff_no = staff_no.strip()[:16]
+    staff_no = ascii_digits(staff_no or "").strip()[:16]  # full-width digits read as ASCII, as when the PIN was set
+    pin = ascii_digits(pin or "").strip()
     rec = session.get(ClerkRecord, staff_no)
     if rec is None:
         _audit(session, f"{purpose}_failed", "unknown staff number", actor=staff_no, counter=counter, now=now)

@@ -34,21 +34,107 @@ TALL_ON = GS_SIZE + b"\x01" + FS_KANJI_MODE + b"\x08"
 TALL_OFF = GS_SIZE + b"\x00" + FS_KANJI_MODE + b"\x00"
 
 _prepared = False
+logging.getLogger("teller").addHandler(logging.NullHandler())  # details are logged only where a log is set up
+
+
+def capabilities_dir() -> Path:
+    """This install's folder for python-escpos's pickled printer database.
+
+    One folder per install (per copy of the library: its folder and version name it), so two
+    installs never share, and never half-read, one file. $ESCPOS_CAPABILITIES_PICKLE_DIR wins.
+    """
+    env = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
+    if env:
+        return Path(env)
+    import hashlib
+
+    source = _capabilities_source()
+    key = hashlib.sha256(str(source.resolve() if source else "").encode()).hexdigest()[:12]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "teller" / "escpos" / key
+
+
+def _capabilities_source() -> Path | None:
+    """The printer database shipped inside python-escpos (found without importing its module)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("escpos")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "capabilities.json"
+
+
+def capabilities_pickle(folder: Path) -> Path:
+    """The file python-escpos reads (the same name its capabilities module builds)."""
+    import platform
+
+    return folder / f"{platform.python_version()}.capabilities.pickle"
+
+
+def ensure_capabilities_cache(folder: Path) -> Path:
+    """Build the pickled printer database ourselves, atomically, before python-escpos looks.
+
+    python-escpos opens the pickle for writing before it fills it: a kill at that moment
+    left an empty file and every later print failed with EOFError. Here a damaged file
+    (empty, truncated, not a printer database) is removed, and a missing or stale one is
+    written to a temporary file, flushed and renamed into place, so a reader sees either
+    no file or a whole one.
+    """
+    import pickle
+
+    source = os.environ.get("ESCPOS_CAPABILITIES_FILE") or _capabilities_source()
+    target = capabilities_pickle(folder)
+    if target.exists():
+        try:
+            with open(target, "rb") as fh:
+                data = pickle.load(fh)
+            if not isinstance(data, dict) or "profiles" not in data:
+                raise ValueError("not a printer database")
+            if source is None or Path(source).stat().st_mtime <= target.stat().st_mtime:
+                return target
+        except Exception:  # EOFError, UnpicklingError, ValueError...: rebuild it
+            logging.getLogger(__name__).warning("printer capabilities cache %s is damaged; rebuilding it", target)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+    if source is None:
+        return target
+    import json
+    import tempfile
+
+    with open(source, encoding="utf-8") as fh:
+        data = json.load(fh)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".capabilities-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target
 
 
 def _prepare() -> None:
     global _prepared
     if _prepared:
         return
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "teller" / "escpos"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
-    except OSError:  # pragma: no cover - read-only home: the library uses a temp folder
-        pass
     root = logging.getLogger()
     if not root.handlers:  # keep basicConfig() from adding a stderr handler under the UI
         root.addHandler(logging.NullHandler())
+    cache = capabilities_dir()
+    try:
+        ensure_capabilities_cache(cache)
+        os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
+    except (OSError, ValueError):  # read-only home, unreadable database: the library uses a temp folder
+        logging.getLogger(__name__).warning("printer capabilities cache not written in %s", cache, exc_info=True)
     # escpos.capabilities evaluates mkdtemp() as the default of os.environ.get() even when the
     # pickle folder is set, leaving an empty temp folder per start: hand it our folder instead.
     import tempfile
@@ -56,7 +142,19 @@ def _prepare() -> None:
     real_mkdtemp = tempfile.mkdtemp
     tempfile.mkdtemp = lambda *a, **k: os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR") or real_mkdtemp(*a, **k)  # type: ignore[assignment]
     try:
-        import escpos.capabilities  # noqa: F401
+        try:
+            import escpos.capabilities  # noqa: F401
+        except Exception:  # damaged between our check and its read (another process): once more
+            import sys
+
+            for name in [m for m in sys.modules if m == "escpos" or m.startswith("escpos.")]:
+                del sys.modules[name]
+            try:
+                capabilities_pickle(cache).unlink()
+            except OSError:
+                pass
+            ensure_capabilities_cache(cache)
+            import escpos.capabilities  # noqa: F401
     finally:
         tempfile.mkdtemp = real_mkdtemp
     _prepared = True
@@ -171,4 +269,6 @@ def send(cfg: PrinterSettings, data: bytes) -> None:
             raise PrintFailed(t("print.refused", target=target)) from None
         if "timed out" in reason.lower():
             raise PrintFailed(t("print.timeout", target=target)) from None
-        raise PrintFailed(t("print.io", error=f"{target}: {reason}")) from None
+        # the clerk reads it in the UI language; the library's own words go to the log
+        logging.getLogger("teller.printing").warning("print to %s failed: %s: %s", target, type(exc).__name__, reason)
+        raise PrintFailed(t("print.io", error=target)) from None

@@ -39,6 +39,14 @@ class JobOutcome:
 SUPERVISED_REPRINTS = ("invoice",)
 
 
+def spool_failed(exc: OSError) -> str:
+    """The clerk's words for a spool folder that cannot be written; the system's words go to the log."""
+    import logging
+
+    logging.getLogger("teller.printing").warning("receipt spool failed: %s", exc)
+    return t("print.spool_failed")
+
+
 def copies_of(settings: Settings, layout: str) -> int:
     """How many copies a layout prints; 1 if its file cannot be read (the print will say why)."""
     try:
@@ -133,7 +141,7 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     except TellerError as exc:  # the printer failed, or the layout cannot print (it says why)
         error = exc.message
     except OSError as exc:  # the spool folder itself failed (disk full, permissions)
-        error = t("print.io", error=str(exc))
+        error = spool_failed(exc)
     layout_name, copy_no = job.layout, job.copy_no
     with Session(engine) as session:
         job = session.get(ReceiptJobRecord, job_id)
@@ -202,5 +210,5 @@ def print_test_page(settings: Settings, *, now: datetime) -> JobOutcome:
     except TellerError as exc:
         error = exc.message
     except OSError as exc:
-        error = t("print.io", error=str(exc))
+        error = spool_failed(exc)
     return JobOutcome(0, TEST_PAGE, not error, error, spooled, 1, title)

@@ -22,7 +22,7 @@ from teller.domain.secrets import verify_secret
 from teller.domain.views import CustomerView, HandsetView, PlanView
 from teller.errors import InputRefused, TellerError
 from teller.procedures.loader import LoadedProcedure
-from teller.procedures.schema import Condition, Step
+from teller.procedures.schema import DEFAULT_TEXT_MAX_LEN, Condition, Step
 from teller.strings import pick, t
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -347,6 +347,9 @@ class Run:
             text = raw.strip()
             if not text:
                 raise InputRefused(t("rule.text_empty", what=label))
+            limit = spec.max_len or DEFAULT_TEXT_MAX_LEN
+            if len(text) > limit:
+                raise InputRefused(t("rule.text_long", what=label, max=limit, n=len(text)))
             return text
         if kind == "phone":
             number = rules.check_phone(raw)

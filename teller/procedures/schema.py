@@ -96,6 +96,11 @@ InputKind = Literal[
 OptionSource = Literal["plans", "free_numbers", "bill_months", "subscriptions", "rewards", "handsets", "provinces"]
 
 
+#: the longest free-text answer (kind: text) unless the input says `max_len`: a name, a road,
+#: a room number fit; a 3,000-character room number printed an 8.9 KB ticket
+DEFAULT_TEXT_MAX_LEN = 60
+
+
 class InputSpec(Strict):
     field: Ident
     kind: InputKind
@@ -112,9 +117,12 @@ class InputSpec(Strict):
     after: Ident | None = None  # date/datetime: must be later than this earlier date field
     from_today: bool = False  # date/datetime: not before today (now for datetime)
     staff_field: Ident | None = None  # supervisor_pin: the input field holding the staff number
+    max_len: int | None = Field(default=None, ge=1, le=1000)  # kind text: at most this many characters (default 60)
 
     @model_validator(mode="after")
     def _dates_and_pins_fit_kind(self) -> "InputSpec":
+        if self.max_len is not None and self.kind != "text":
+            raise ValueError("`max_len` only goes with kind: text")
         if (self.after or self.from_today) and self.kind not in ("date", "datetime"):
             raise ValueError("`after`/`from_today` only go with kind: date or datetime")
         if (self.kind == "supervisor_pin") != bool(self.staff_field):

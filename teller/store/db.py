@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from teller.store import models
 from teller.store import summary as _summary  # registers the summary tables; their indexes
 from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, void
+from teller.store.identity import MODE_KEY, MODES, database_file
 from teller.store.models import MetaRecord
 
 
@@ -26,10 +27,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def open_engine(url: str):
     """Create the engine for `url` (no engine exists at import time); make the folder for SQLite."""
-    if url.startswith("sqlite:///"):
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite:"):
+        path = database_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:  # pragma: no cover - PostgreSQL when counters share a database
@@ -37,8 +38,48 @@ def open_engine(url: str):
     return engine
 
 
-def init_schema(engine) -> bool:
-    """Create missing tables; return True when the database was new."""
+def database_mode(engine) -> str | None:
+    """What the database says it is (live / practice); for one made before it said so, what
+    its transactions show; None for a new or empty database."""
+    with Session(engine) as session:
+        try:
+            mark = session.get(MetaRecord, MODE_KEY)
+        except Exception:  # no meta table: a new database
+            return None
+        if mark is not None:
+            return mark.value
+        try:
+            modes = set(session.exec(select(models.TransactionRecord.mode).distinct()))
+        except Exception:
+            return None
+    return "live" if "live" in modes else ("practice" if "practice" in modes else None)
+
+
+def _where(engine) -> str:
+    path = database_file(str(engine.url)) if engine.dialect.name == "sqlite" else None
+    return str(path) if path else engine.url.render_as_string(hide_password=True)
+
+
+def check_mode(engine, mode: str) -> None:
+    """Refuse a live database in practice mode and a practice database in live mode."""
+    from teller.errors import TellerError
+    from teller.strings import t
+
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    found = database_mode(engine)
+    if found is not None and found != mode:
+        raise TellerError(t("db.is_live" if found == "live" else "db.is_practice", path=_where(engine)))
+
+
+def init_schema(engine, *, mode: str | None = None) -> bool:
+    """Create missing tables; return True when the database was new.
+
+    With `mode` (live / practice) the database must be of that mode (TellerError before
+    anything is written otherwise); one that does not say yet is marked with it.
+    """
+    if mode is not None:
+        check_mode(engine, mode)
     with Session(engine) as session:
         try:
             fresh = session.get(MetaRecord, "schema_version") is None
@@ -55,6 +96,11 @@ def init_schema(engine) -> bool:
         with Session(engine) as session:
             session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))
             session.commit()
+    if mode is not None:
+        with Session(engine) as session:
+            if session.get(MetaRecord, MODE_KEY) is None:
+                session.add(MetaRecord(key=MODE_KEY, value=mode))
+                session.commit()
     return fresh
 
 

@@ -33,6 +33,7 @@ class TellerApp(App):
         self.desk_error = ""
         self._desk_ready = threading.Event()
         self.last_result: str = ""
+        self.crash_ref: str = ""  # the reference of the unexpected error that closed the app
         self.idle_clock = time.monotonic  # tests put a clock they move by hand here
         self._last_activity = self.idle_clock()
 
@@ -86,6 +87,55 @@ class TellerApp(App):
     def wait_for_desk(self, timeout: float = 60.0):
         self._desk_ready.wait(timeout)
         return self.desk
+
+    # ---- unexpected errors -------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected error, in a handler or a worker, ends here (Textual's own hook).
+
+        Textual would render a traceback with local variables (a new service password, an ID
+        number, a full name) as the app closes. Instead: the details, without locals and with
+        secrets masked, go to the error log (teller.crash); the clerk gets one line in the UI
+        language with its reference; the app exits with a non-zero code.
+        """
+        from textual.worker import WorkerFailed
+
+        from teller import crash
+
+        cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
+        try:
+            ref, _path = crash.report(cause, home=self.settings.home, secrets=self._secrets_on_screen(), where="console")
+        except Exception:  # the report itself failed: still no traceback on screen
+            ref = crash.new_ref()
+        self.crash_ref = ref
+        self._return_code = crash.EXIT_CRASH
+        if self._exception is None:  # Pilot re-raises it at the end of run_test, as Textual does
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(crash.clerk_message(ref))
+        self._close_messages_no_wait()
+
+    def _fatal_error(self) -> None:  # Textual's renderer with locals: never used
+        from teller import crash
+
+        self._exit_renderables.append(crash.clerk_message(getattr(self, "crash_ref", "") or crash.new_ref()))
+        self._close_messages_no_wait()
+
+    def _secrets_on_screen(self) -> set[str]:
+        """What the open screens hold that must not be written out: the run's secret answers, password boxes."""
+        from textual.widgets import Input
+
+        from teller import crash
+
+        found: set[str] = set()
+        for screen in list(self.screen_stack):
+            run = getattr(screen, "run", None)
+            found |= crash.secrets_in(getattr(run, "answers", None))
+            found |= crash.secrets_of_person(getattr(run, "customer", None))
+            try:
+                found |= {w.value for w in screen.query(Input) if w.password and w.value}
+            except Exception:
+                pass
+        return found
 
     # ---- navigation, called by screens ---------------------------------------------------
     def logged_in(self, clerk) -> None:
