@@ -14,6 +14,7 @@ from teller.store.db import session_scope
 ADDED_COLUMNS: dict[tuple[str, str], str] = {
     ("audit", "prev_hash"): "VARCHAR NOT NULL DEFAULT ''",
     ("audit", "hash"): "VARCHAR NOT NULL DEFAULT ''",
+    ("audit", "books"): "VARCHAR DEFAULT ''",
 }
 
 
