@@ -8,9 +8,10 @@ console can show its first screen before they load.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from teller.clock import Clock, hall_zone
 from teller.config import Settings
@@ -54,6 +55,10 @@ class Desk:
         self._plans: list[PlanView] | None = None
         self.procedures: dict[str, LoadedProcedure] = {}
         self.problems: list[Problem] = []
+        # a write that waits for another process's lock reports each retry here (the console
+        # shows it); setting cancel_commit stops a waiting commit before it lands
+        self.on_busy: Callable[[int], None] | None = None
+        self.cancel_commit = threading.Event()
 
     # ---- the Desk port of a Run ------------------------------------------------------
     @property
@@ -126,10 +131,16 @@ class Desk:
         from teller.store import audit
         from teller.store.db import session_scope
 
-        with session_scope(self.engine) as session:
-            check = staff.verify_pin(session=session, staff_no=staff_no, pin=pin, purpose=purpose, counter=self.counter, now=self.now())
-            if check.ok and on_success:
-                audit.append(session=session, at=self.now(), actor=check.clerk.staff_no, counter=self.counter, action=on_success, detail=detail)
+        from teller.store.busy import retry_locked
+
+        def once():
+            with session_scope(self.engine) as session:
+                check = staff.verify_pin(session=session, staff_no=staff_no, pin=pin, purpose=purpose, counter=self.counter, now=self.now())
+                if check.ok and on_success:
+                    audit.append(session=session, at=self.now(), actor=check.clerk.staff_no, counter=self.counter, action=on_success, detail=detail)
+            return check
+
+        check = retry_locked(once, on_busy=self.on_busy)  # the PIN count is never lost to a lock
         if not check.ok:
             raise (StaffLocked if check.reason == "login.locked" else AuthError)(check.message)
         return check
@@ -236,9 +247,16 @@ class Desk:
         """One database transaction: the transaction row, fee lines, customer changes, audit, print jobs."""
         from teller.counter.commit import record_transaction
 
+        from teller.store.busy import COMMIT_DEADLINE_S, retry_locked
+
         if self.clerk_view is None:
             raise AuthError(t("login.bad"))
-        return record_transaction(self, run)
+        # a lock held past busy_timeout is waited out, the clerk told (on_busy), Esc honoured
+        # (cancel_commit); the visit token makes a retried commit land at most once
+        return retry_locked(
+            lambda: record_transaction(self, run), on_busy=self.on_busy, cancelled=self.cancel_commit.is_set,
+            deadline_s=COMMIT_DEADLINE_S,
+        )
 
     def procedure_title(self, procedure_id: str) -> str:
         loaded = self.procedures.get(procedure_id)
@@ -337,8 +355,13 @@ class Desk:
         from teller.store import audit
         from teller.store.db import session_scope
 
-        with session_scope(self.engine) as session:
-            audit.append(session=session, at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id)
+        from teller.store.busy import retry_locked
+
+        def once():
+            with session_scope(self.engine) as session:
+                audit.append(session=session, at=self.now(), actor=actor if actor is not None else self.clerk, counter=self.counter, action=action, detail=detail, tx_id=tx_id)
+
+        retry_locked(once, on_busy=self.on_busy)
 
     # ---- shifts, settlement and voids (teller.store.shifts, teller.store.voids) ------------
     @property

@@ -555,17 +555,21 @@ def clerks_unlock(
 
 # ---- audit ------------------------------------------------------------------------------------
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """校验审计链 / Walk the hash chain; report the first entry where it breaks (exit 1)."""
+def audit_verify(
+    ctx: typer.Context,
+    anchor: Annotated[str, typer.Option("--anchor", help="锚点（结算单上打印的 条号:哈希）/ An anchor printed earlier, ID:HASH")] = "",
+) -> None:
+    """校验审计链与账目 / Walk the hash chain and recompute the books from it; report the first break (exit 1)."""
     from sqlmodel import Session
 
     from teller.store import audit
 
     with _desk(ctx, seed_demo=False) as desk, Session(desk.engine) as session:
-        report = audit.verify(session=session)
+        report = audit.verify(session=session, anchor=anchor or None)
+        now_anchor = audit.anchor_of(session)
     if not report.ok:
         _fail(f"✗ 审计链断裂 / Audit chain broken at entry {report.broken_at}: {report.reason} ({report.checked} entries checked before it)")
-    typer.echo(f"✓ 审计链完整 / Audit chain intact: {report.checked} entries")
+    typer.echo(f"✓ 审计链完整 / Audit chain intact: {report.checked} entries; anchor {now_anchor}")
 
 
 AUDIT_COLUMNS = {"id": "序号 Id", "time": "时间 Time", "actor": "工号 Staff", "counter": "台席 Counter",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -175,7 +176,7 @@ def _check_row(row: dict[str, str], *, session: Session, plans: set[str], seen: 
 def import_customers(
     *, engine, path: Path, skip_invalid: bool, actor: str, counter: str, now: datetime, progress: Progress | None = None
 ) -> ImportResult:
-    """Check every row, then write the valid ones in one transaction (none if any is invalid)."""
+    """Check every row, then write the valid ones (none if any is invalid) in short chunks."""
     note = progress or (lambda stage, done, total: None)
     result = ImportResult()
     reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
@@ -225,16 +226,130 @@ def import_customers(
         )
         note(stage_write, done, len(good))
     if records:
+        write_in_chunks(engine, records, actor=actor, counter=counter, now=now, source=Path(path).name,
+                        progress=lambda done, total: note(stage_write, done, total))
+    result.imported = len(records)
+    return result
+
+
+# ---- writing in chunks --------------------------------------------------------------------
+#: rows per write transaction: each holds the write lock for a few milliseconds, so counters
+#: committing visits at the same time wait well under their busy timeout
+CHUNK_ROWS = 500
+#: a pause between chunks: SQLite's lock is not fair, and a waiting counter's busy handler
+#: sleeps in steps of up to 100 ms, so it needs a gap to get in between two chunks
+CHUNK_PAUSE_S = 0.1
+MARKER = "customer_import:"
+
+
+def _marker_value(numbers: list[str], written: int, freed: list[str]) -> str:
+    import json
+
+    return json.dumps({"numbers": numbers, "written": written, "freed": freed}, separators=(",", ":"))
+
+
+def write_in_chunks(engine, records: list[CustomerRecord], *, actor: str, counter: str, now: datetime, source: str,
+                    progress: Callable[[int, int], None] | None = None) -> None:
+    """Write checked subscribers in transactions of CHUNK_ROWS, all or nothing for the user.
+
+    A marker row in `meta` (`customer_import:<id>`) lists the numbers and how many are
+    written, updated in the same transaction as each chunk. The last chunk removes it and
+    writes the audit entry. When a chunk fails (a number taken since the check) the chunks
+    already written are taken out again; when the process dies half-way, the next import
+    (or `recover_imports`) finds the marker and takes them out.
+    """
+    import uuid
+
+    from teller.store.busy import retry_locked
+    from teller.store.models import MetaRecord
+
+    recover_imports(engine)
+    key = MARKER + uuid.uuid4().hex[:12]
+    numbers = [r.number for r in records]
+    freed: list[str] = []
+    total = len(records)
+    chunks = [records[i:i + CHUNK_ROWS] for i in range(0, total, CHUNK_ROWS)]
+
+    def write(index: int) -> None:
+        chunk = chunks[index]
         with session_scope(engine) as session:
-            for rec in records:
+            marker = session.get(MetaRecord, key)
+            flipped: list[str] = []
+            for rec in chunk:
                 if session.get(CustomerRecord, rec.number) is not None:  # taken since the check
                     raise TellerError(t("import.number_exists", number=rec.number))
                 slot = session.get(NumberRecord, rec.number)
                 if slot is not None and slot.free:
                     slot.free = False
                     session.add(slot)
-                session.add(rec)
-            audit.append(session=session, at=now, actor=actor, counter=counter, action="customers_import",
-                         detail=f"{len(records)} subscribers from {Path(path).name}")
-    result.imported = len(records)
-    return result
+                    flipped.append(rec.number)
+                session.add(CustomerRecord(**rec.model_dump()))
+            written = min(total, (index + 1) * CHUNK_ROWS)
+            if index == len(chunks) - 1:
+                if marker is not None:
+                    session.delete(marker)
+                audit.append(session=session, at=now, actor=actor, counter=counter, action="customers_import",
+                             detail=f"{total} subscribers from {source}")
+            else:
+                value = _marker_value(numbers, written, freed + flipped)
+                if marker is None:
+                    session.add(MetaRecord(key=key, value=value))
+                else:
+                    marker.value = value
+                    session.add(marker)
+        freed.extend(flipped)
+
+    try:
+        for index in range(len(chunks)):
+            if index:
+                time.sleep(CHUNK_PAUSE_S)
+            retry_locked(lambda: write(index))
+            if progress:
+                progress(min(total, (index + 1) * CHUNK_ROWS), total)
+    except BaseException:
+        recover_imports(engine)
+        raise
+
+
+def recover_imports(engine) -> int:
+    """Take out the subscribers of an import that did not finish; returns how many."""
+    import json
+
+    from sqlmodel import delete
+
+    from teller.store.busy import retry_locked
+    from teller.store.models import MetaRecord, TransactionRecord
+
+    taken = 0
+    with Session(engine) as session:
+        keys = [m.key for m in session.exec(select(MetaRecord).where(MetaRecord.key.startswith(MARKER)))]
+    for key in keys:
+        with Session(engine) as session:
+            marker = session.get(MetaRecord, key)
+            if marker is None:
+                continue
+            data = json.loads(marker.value)
+        ours = data["numbers"][: data["written"]]
+        for i in range(0, len(ours), CHUNK_ROWS):
+            part = ours[i:i + CHUNK_ROWS]
+
+            def undo(part=part) -> int:
+                with session_scope(engine) as session:
+                    used = set(session.exec(select(TransactionRecord.customer_number).where(TransactionRecord.customer_number.in_(part))))
+                    gone = [n for n in part if n not in used]  # a subscriber already served stays
+                    session.exec(delete(CustomerRecord).where(CustomerRecord.number.in_(gone)))
+                    for slot in session.exec(select(NumberRecord).where(NumberRecord.number.in_([n for n in gone if n in set(data["freed"])]))):
+                        slot.free = True
+                        session.add(slot)
+                    return len(gone)
+
+            taken += retry_locked(undo)
+
+        def drop() -> None:
+            with session_scope(engine) as session:
+                marker = session.get(MetaRecord, key)
+                if marker is not None:
+                    session.delete(marker)
+
+        retry_locked(drop)
+    return taken

@@ -16,12 +16,17 @@ from teller.store.identity import MODE_KEY, MODES, database_file
 from teller.store.models import MetaRecord
 
 
+#: how long one statement waits for another writer's lock; longer waits are retried by
+#: teller.store.busy.retry_locked (tests lower it to keep lock tests short)
+BUSY_TIMEOUT_MS = 5000
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")  # money: NORMAL can lose the last commits on power loss
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.close()
 
 

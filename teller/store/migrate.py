@@ -14,6 +14,7 @@ ADDED_COLUMNS: dict[tuple[str, str], str] = {
     ("audit", "prev_hash"): "VARCHAR NOT NULL DEFAULT ''",
     ("audit", "hash"): "VARCHAR NOT NULL DEFAULT ''",
     ("void", "void_no"): "VARCHAR NOT NULL DEFAULT ''",
+    ("audit", "books"): "VARCHAR DEFAULT ''",
 }
 
 

@@ -133,6 +133,8 @@ class AuditRecord(SQLModel, table=True):
     # the hash chain (teller.store.audit): sha256 of this entry's fields and the previous hash
     prev_hash: str = ""
     hash: str = ""
+    # digests of the business rows this entry's unit of work wrote (teller.store.audit.books)
+    books: str | None = ""
 
 
 class ReceiptJobRecord(SQLModel, table=True):

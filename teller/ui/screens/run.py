@@ -237,14 +237,22 @@ class RunScreen(Screen):
 
     @work(thread=True, exclusive=True, group="commit")
     def _commit(self) -> None:
+        desk = self.app.desk
+        desk.cancel_commit.clear()
+        desk.on_busy = lambda n: self.app.call_from_thread(self._commit_busy, n)  # database locked: retrying
         try:
             self.run.submit(None)  # commits once (idempotent) and moves past the commit step
         except TellerError as exc:
             self.app.call_from_thread(self._commit_failed, exc.message)
             return
+        finally:
+            desk.on_busy = None
         committed = self.run.committed
         outcomes = self.app.desk.print_transaction(committed.tx_id)
         self.app.call_from_thread(self._after_commit, committed.receipt_no, outcomes)
+
+    def _commit_busy(self, attempt: int) -> None:
+        self.query_one("#result", Static).update(t("db.busy_retrying", n=attempt))
 
     def _commit_failed(self, message: str) -> None:
         self.busy = False
@@ -307,12 +315,17 @@ class RunScreen(Screen):
         self.app.push_screen(SupervisorModal(t("waive.title"), t("waive.why", fees=fees)), answered)
 
     def action_back(self) -> None:
+        if self.busy and self.run.committed is None and self.run.step.kind == "commit":
+            self.app.desk.cancel_commit.set()  # Esc while the commit waits for a lock: stop it
+            return
         if not self.busy and self.run.back():
             self.show_error("")
             self.refresh_view()
 
     def action_cancel(self) -> None:
         if self.busy:
+            if self.run.committed is None and self.run.step.kind == "commit":
+                self.app.desk.cancel_commit.set()  # a commit waiting for the lock stops (nothing written)
             return
         if self.run.committed is not None or self.run.state != "active":
             self.app.end_run("")
