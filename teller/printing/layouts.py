@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from teller.errors import TellerError
 from teller.strings import pick
 
@@ -236,12 +235,14 @@ def _check_block(block) -> str:
 @lru_cache(maxsize=64)
 def load_layout(folder: str, name: str) -> Layout:
     path = Path(folder) / f"{name}.yaml"
+    from teller import safe_yaml  # the same limits as procedure files: no aliases, bounded size and depth
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        _root, data = safe_yaml.parse(safe_yaml.read_text(path))
     except FileNotFoundError:
         raise LayoutError(f"{path}: receipt layout not found") from None
-    except yaml.YAMLError as exc:
-        raise LayoutError(f"{path}: {exc}") from None
+    except safe_yaml.YamlRefused as exc:
+        raise LayoutError(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}") from None
     if not isinstance(data, dict) or not isinstance(data.get("blocks"), list) or not data["blocks"]:
         raise LayoutError(f"{path}: a layout needs `id`, `title` and a list of `blocks`")
     unknown = set(data) - {"id", "title", "copies", "blocks"}
