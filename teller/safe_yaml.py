@@ -20,6 +20,7 @@ file (tests/test_loader.py loads each with both); `PARSER` says which one this p
 
 from __future__ import annotations
 
+import bisect
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,15 +85,36 @@ if hasattr(yaml, "CSafeLoader"):
     _LOADERS["libyaml"] = _strict(yaml.CSafeLoader)
 
 
-def _line(mark) -> int | None:
-    return mark.line + 1 if mark is not None else None
+class _Lines:
+    """Line numbers as an editor, `grep -n` and `sed -n` count them: one per "\\n".
+
+    YAML also breaks lines at \\r, NEL, LS and PS; a file holding one would otherwise be
+    reported at a line that is not where the writer sees it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.breaks: list[int] = []
+        i = text.find("\n")
+        while i != -1:
+            self.breaks.append(i)
+            i = text.find("\n", i + 1)
+
+    def line(self, mark) -> int | None:
+        if mark is None:
+            return None
+        return bisect.bisect_left(self.breaks, mark.index) + 1
+
+    def mark(self, mark):
+        """The mark with its line (0-based, as YAML keeps it) counted in "\\n" lines."""
+        return yaml.Mark(mark.name, mark.index, self.line(mark) - 1, mark.column, None, None)
 
 
-def _compose(loader, limits: Limits) -> Node | None:
+def _compose(loader, limits: Limits, lines: _Lines) -> Node | None:
     """The document's node tree, built from the parser's events without recursion.
 
     Refuses anchors and aliases, nesting beyond `max_depth` and more than `max_nodes` values.
     """
+    _line = lines.line
     root: Node | None = None
     stack: list[tuple[Node, list]] = []  # open collections: (node, pending key for mappings)
     nodes = 0
@@ -124,15 +146,15 @@ def _compose(loader, limits: Limits) -> Node | None:
         if isinstance(event, ScalarEvent):
             if tag is None or tag == "!":
                 tag = loader.resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            node = ScalarNode(tag, event.value, lines.mark(event.start_mark), event.end_mark, style=event.style)
         elif isinstance(event, SequenceStartEvent):
             if tag is None or tag == "!":
                 tag = loader.resolve(SequenceNode, None, event.implicit)
-            node = SequenceNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            node = SequenceNode(tag, [], lines.mark(event.start_mark), None, flow_style=event.flow_style)
         elif isinstance(event, MappingStartEvent):
             if tag is None or tag == "!":
                 tag = loader.resolve(MappingNode, None, event.implicit)
-            node = MappingNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            node = MappingNode(tag, [], lines.mark(event.start_mark), None, flow_style=event.flow_style)
         else:  # pragma: no cover - every event kind is handled above
             raise YamlRefused(_line(getattr(event, "start_mark", None)), f"unexpected YAML event {type(event).__name__}")
         if stack:
@@ -151,14 +173,34 @@ def _compose(loader, limits: Limits) -> Node | None:
             stack.append((node, []))
 
 
-def _reader_line(text: str, exc: yaml.YAMLError) -> int | None:
+def line_at(root: Node | None, *path) -> int | None:
+    """The line of the value at `path` (mapping keys and list indexes) in a tree `parse` returned."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        if isinstance(node, MappingNode):
+            hit = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == part), None)
+            if hit is None:
+                return line
+            node = hit[1]
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
+
+
+def _reader_line(text: str, exc: yaml.YAMLError, lines: _Lines, parser: str) -> int | None:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        return mark.line + 1
+        return lines.line(mark)
     position = getattr(exc, "position", None)  # a ReaderError: a character YAML does not accept
-    if isinstance(position, int) and 0 <= position <= len(text):
-        return text.count("\n", 0, position) + 1
-    return None
+    if not isinstance(position, int) or position < 0:
+        return None
+    if parser == "libyaml":  # libyaml counts bytes of the UTF-8 text, the Python reader characters
+        return text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+    return text.count("\n", 0, position) + 1
 
 
 def _reason(exc: yaml.YAMLError) -> str:
@@ -174,15 +216,16 @@ def parse(text: str, *, limits: Limits = LIMITS, parser: str = PARSER) -> tuple[
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise YamlRefused(None, f"file too large ({size:,} bytes; the limit is {limits.max_bytes:,})")
+    lines = _Lines(text)
     loader = None
     try:
         loader = _LOADERS[parser](text)  # the pure-Python reader checks the characters here
-        root = _compose(loader, limits)
+        root = _compose(loader, limits, lines)
         data = loader.construct_document(root) if root is not None else None
     except ConstructorError as exc:
-        raise YamlRefused(_reader_line(text, exc), f"YAML value: {_reason(exc)}") from None
+        raise YamlRefused(_reader_line(text, exc, lines, parser), f"YAML value: {_reason(exc)}") from None
     except yaml.YAMLError as exc:
-        raise YamlRefused(_reader_line(text, exc), f"YAML syntax: {_reason(exc)}") from None
+        raise YamlRefused(_reader_line(text, exc, lines, parser), f"YAML syntax: {_reason(exc)}") from None
     except UnicodeError:  # a lone surrogate in a str that never came from a UTF-8 file
         raise YamlRefused(None, "text that is not valid Unicode") from None
     except RecursionError:  # not reachable within max_depth; kept so no traceback can escape
