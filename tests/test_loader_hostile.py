@@ -288,3 +288,21 @@ def test_loader_fuzz_campaign_small():
     assert tally.failures == 0, "\n".join(tally.notes)
     assert tally.lost == 0
     assert tally.refused > 0 and tally.loaded > 0  # the mutations both break files and leave some loadable
+
+
+# ---- the console: hostile files in scripts_yaml/ never hold the log-in ------------------------------
+async def test_log_in_is_not_held_by_hostile_procedure_files(home):
+    from teller.strings import t
+    from tests.test_ui import login, make_app, text_of
+
+    for name, text in HOSTILE.items():
+        (home / "scripts_yaml" / name).write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    app = make_app(home)
+    async with app.run_test() as pilot:
+        started = time.perf_counter()
+        desk = app.wait_for_desk(timeout=30)
+        assert desk is not None and time.perf_counter() - started < 10  # nine minutes before (billion laughs)
+        await login(app, pilot)
+        assert sorted(desk.procedures) == sorted(p.stem for p in PROCEDURES), desk.problems
+        assert {Path(p.path).name for p in desk.problems} == set(HOSTILE)
+        assert t("home.broken", n=len(HOSTILE)) in text_of(app, "#home-note")

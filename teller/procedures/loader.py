@@ -21,7 +21,7 @@ MAX_PROBLEMS = 50
 #: Procedure files one folder may hold, and their total size: the console loads them all
 #: before the log-in screen takes a PIN, so the whole folder is bounded, not only each file.
 MAX_FILES = 200
-MAX_FOLDER_BYTES = 4 * 1024 * 1024
+MAX_FOLDER_BYTES = 2 * 1024 * 1024
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -318,11 +318,10 @@ def load_folder(folder: str | Path) -> tuple[list[LoadedProcedure], list[Problem
             size = path.stat().st_size
         except OSError:
             size = 0  # load_file reports it
-        if size > budget:
-            if size <= safe_yaml.LIMITS.max_bytes:
+        if size <= safe_yaml.LIMITS.max_bytes:  # a larger file is refused unread (load_file says so)
+            if size > budget:
                 problems.append(Problem(str(path), None, "", f"not loaded: the folder's procedure files exceed {MAX_FOLDER_BYTES:,} bytes in all"))
                 continue
-        else:
             budget -= size
         try:
             loaded = load_file(path)
