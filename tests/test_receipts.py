@@ -275,7 +275,7 @@ def test_a_qr_code_too_big_for_the_paper_is_refused(tmp_path):
 def test_layout_mistakes_are_found_when_it_loads(tmp_path, block, problem):
     with pytest.raises(LayoutError) as exc:
         write_layout(tmp_path, "bad", f"id: bad\ntitle: {{zh: 坏}}\nblocks:\n  - rule\n  - {block}\n")
-    assert "bad.yaml: blocks[1]" in exc.value.message and problem in exc.value.message
+    assert "bad.yaml:5: blocks[1]" in exc.value.message and problem in exc.value.message
 
 
 def test_a_broken_layout_fails_the_job_with_the_reason_not_the_sale(desk, settings):

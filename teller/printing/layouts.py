@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from teller.errors import TellerError
 from teller.strings import pick
 
@@ -221,7 +220,7 @@ def _check_block(block) -> str:
         return "ruler needs a number of columns (1-96)"
     if "size" in block and not (kind == "qr" and isinstance(block["size"], int) and 1 <= block["size"] <= 16):
         return "size is for qr blocks: a module size of 1-16 dots"
-    if "if" in block and block["if"] not in PLACEHOLDERS:
+    if "if" in block and (not isinstance(block["if"], str) or block["if"] not in PLACEHOLDERS):
         return f"if: unknown placeholder {block['if']!r}"
     for s in _strings(block):
         for name in _PLACEHOLDER.findall(s):
@@ -236,29 +235,33 @@ def _check_block(block) -> str:
 @lru_cache(maxsize=64)
 def load_layout(folder: str, name: str) -> Layout:
     path = Path(folder) / f"{name}.yaml"
+    from teller import safe_yaml  # the same limits as procedure files: no aliases, bounded size and depth
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        root, data = safe_yaml.parse(safe_yaml.read_text(path))
     except FileNotFoundError:
         raise LayoutError(f"{path}: receipt layout not found") from None
-    except yaml.YAMLError as exc:
-        raise LayoutError(f"{path}: {exc}") from None
+    except safe_yaml.YamlRefused as exc:
+        raise LayoutError(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}") from None
     if not isinstance(data, dict) or not isinstance(data.get("blocks"), list) or not data["blocks"]:
         raise LayoutError(f"{path}: a layout needs `id`, `title` and a list of `blocks`")
     unknown = set(data) - {"id", "title", "copies", "blocks"}
     if unknown:
-        raise LayoutError(f"{path}: unknown key(s): {', '.join(sorted(unknown))}")
+        raise LayoutError(f"{path}: unknown key(s): {', '.join(sorted(map(str, unknown)))}")
     for i, block in enumerate(data["blocks"]):
         problem = _check_block(block)
         if problem:
-            raise LayoutError(f"{path}: blocks[{i}]: {problem}")
+            raise LayoutError(f"{path}:{safe_yaml.line_at(root, 'blocks', i)}: blocks[{i}]: {problem}")
     blocks = list(data["blocks"])
     if blocks[-1] != "cut":  # every copy ends in a cut
         blocks.append("cut")
+    if not isinstance(data.get("copies") or [], list):
+        raise LayoutError(f"{path}:{safe_yaml.line_at(root, 'copies')}: copies: a list of copy labels, e.g. [\"\"]")
     copies = tuple(data.get("copies") or [""])
     for i, copy in enumerate(copies):
         bad = sorted({ch for s in _strings(copy) for ch in s if not printable(ch)})
         if bad:
-            raise LayoutError(f"{path}: copies[{i}]: characters a Chinese printer cannot print: {' '.join(bad)}")
+            raise LayoutError(f"{path}:{safe_yaml.line_at(root, 'copies', i)}: copies[{i}]: characters a Chinese printer cannot print: {' '.join(bad)}")
     return Layout(str(data.get("id") or name), data.get("title") or {}, copies, tuple(blocks), str(path))
 
 

@@ -10,13 +10,18 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from teller import safe_yaml
 from teller.errors import ProcedureError, Problem
 from teller.procedures.schema import Procedure
 
-try:  # the C loader is the same safe loader, several times faster
-    _SafeLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _SafeLoader = yaml.SafeLoader
+#: Steps one procedure may have (the shipped ones have at most 18).
+MAX_STEPS = 200
+#: Problems reported for one file; the rest are counted in a last line.
+MAX_PROBLEMS = 50
+#: Procedure files one folder may hold, and their total size: the console loads them all
+#: before the log-in screen takes a PIN, so the whole folder is bounded, not only each file.
+MAX_FILES = 200
+MAX_FOLDER_BYTES = 2 * 1024 * 1024
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -58,23 +63,50 @@ class LoadedProcedure:
         return self.procedure.id
 
 
-def _loc_to_line(root: yaml.Node | None, loc: tuple) -> int | None:
-    node, line = root, (root.start_mark.line + 1) if root is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
+class _Lines:
+    """The line of a field path (pydantic's `loc`) in the node tree; each mapping indexed once."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+        self._index: dict[int, dict] = {}
+
+    def _keys(self, node: yaml.MappingNode) -> dict:
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
             for key, value in node.value:
-                if key.value == part:
-                    line = key.start_mark.line + 1
-                    node = value
-                    break
+                if isinstance(key, yaml.ScalarNode):
+                    index.setdefault(key.value, (key, value))
+            self._index[id(node)] = index
+        return index
+
+    def __call__(self, loc: tuple) -> int | None:
+        node = self.root
+        line = (node.start_mark.line + 1) if node is not None else None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                hit = self._keys(node).get(part) if isinstance(part, str) else None
+                if hit is None:
+                    return line
+                line = hit[0].start_mark.line + 1
+                node = hit[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
             else:
                 return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
+        return line
+
+
+def _loc_to_line(root: yaml.Node | None, loc: tuple) -> int | None:
+    return _Lines(root)(loc)
+
+
+def _capped(problems: list[Problem], name: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(name, None, "", f"... and {more} more problems in this file")]
 
 
 def _duplicate_keys(node, path: tuple = ()):
@@ -82,10 +114,11 @@ def _duplicate_keys(node, path: tuple = ()):
     if isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key, value in node.value:
-            if key.value in seen:
-                yield key.start_mark.line + 1, _field_name((*path, key.value))
-            seen.add(key.value)
-            yield from _duplicate_keys(value, (*path, key.value))
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    yield key.start_mark.line + 1, _field_name((*path, key.value))
+                seen.add(key.value)
+            yield from _duplicate_keys(value, (*path, key.value if isinstance(key, yaml.ScalarNode) else "?"))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             yield from _duplicate_keys(item, (*path, i))
@@ -94,7 +127,10 @@ def _duplicate_keys(node, path: tuple = ()):
 def _field_name(loc: tuple) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if not isinstance(part, int):
+            part = str(part)
+            part = part if len(part) <= 60 else part[:57] + "..."  # a hostile 100 KB key stays one short line
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
@@ -112,35 +148,31 @@ def parse(text: str, path: str | Path = "<text>") -> LoadedProcedure:
     """Validate one procedure's text; raise ProcedureError listing every problem."""
     name = str(path)
     try:
-        loader = _SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ProcedureError([Problem(name, line, "", f"YAML syntax: {problem}")]) from None
+        root, data = safe_yaml.parse(text)
+    except safe_yaml.YamlRefused as exc:
+        raise ProcedureError([Problem(name, exc.line, "", exc.message)]) from None
     duplicates = list(_duplicate_keys(root))
     if duplicates:
-        raise ProcedureError([Problem(name, line, field, "duplicate key (the later one would win silently)") for line, field in duplicates])
+        raise ProcedureError(_capped([Problem(name, line, field, "duplicate key (the later one would win silently)") for line, field in duplicates], name))
     if not isinstance(data, dict):
         raise ProcedureError([Problem(name, 1, "", "a procedure file is a mapping (id, title, steps, ...)")])
+    lines = _Lines(root)
+    steps = data.get("steps")
+    if isinstance(steps, list) and len(steps) > MAX_STEPS:
+        raise ProcedureError([Problem(name, lines(("steps",)), "steps", f"too many steps ({len(steps)}; the limit is {MAX_STEPS})")])
     try:
         proc = Procedure.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(name, _loc_to_line(root, e["loc"]), _field_name(e["loc"]), _pydantic_message(e))
+            Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e))
             for e in exc.errors()
         ]
-        raise ProcedureError(problems) from None
+        raise ProcedureError(_capped(problems, name)) from None
     problems = [
-        Problem(name, _loc_to_line(root, loc), _field_name(loc), msg) for loc, msg in _semantic_problems(proc)
+        Problem(name, lines(loc), _field_name(loc), msg) for loc, msg in _semantic_problems(proc)
     ]
     if problems:
-        raise ProcedureError(problems)
+        raise ProcedureError(_capped(problems, name))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return LoadedProcedure(proc, Path(path), digest)
 
@@ -258,11 +290,11 @@ def _reference_problems(proc: Procedure) -> list[tuple[tuple, str]]:
 def load_file(path: str | Path) -> LoadedProcedure:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(p)
     except FileNotFoundError:
         raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ProcedureError([Problem(str(p), None, "", f"not UTF-8 text ({exc.reason})")]) from None
+    except safe_yaml.YamlRefused as exc:
+        raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
     return parse(text, p)
 
 
@@ -271,15 +303,35 @@ def procedure_files(folder: str | Path) -> list[Path]:
 
 
 def load_folder(folder: str | Path) -> tuple[list[LoadedProcedure], list[Problem]]:
-    """Every good procedure of a folder, and every problem of the bad ones (never all-or-nothing)."""
+    """Every good procedure of a folder, and every problem of the bad ones (never all-or-nothing).
+
+    Bounded: at most MAX_FILES files and MAX_FOLDER_BYTES in all are read (each file within
+    safe_yaml's limits), so a crowded or hostile folder cannot hold the log-in screen.
+    """
     good: list[LoadedProcedure] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
-    for path in procedure_files(folder):
+    budget = MAX_FOLDER_BYTES
+    for count, path in enumerate(procedure_files(folder), 1):
+        if count > MAX_FILES:
+            problems.append(Problem(str(path), None, "", f"not loaded: the folder holds more than {MAX_FILES} procedure files"))
+            continue
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # load_file reports it
+        if size <= safe_yaml.LIMITS.max_bytes:  # a larger file is refused unread (load_file says so)
+            if size > budget:
+                problems.append(Problem(str(path), None, "", f"not loaded: the folder's procedure files exceed {MAX_FOLDER_BYTES:,} bytes in all"))
+                continue
+            budget -= size
         try:
             loaded = load_file(path)
         except ProcedureError as exc:
             problems.extend(exc.problems)
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file never keeps the others (or the log-in) from loading
+            problems.append(Problem(str(path), None, "", f"unexpected error reading this file ({type(exc).__name__}: {str(exc)[:120]})"))
             continue
         if loaded.id in seen:
             problems.append(Problem(str(path), 1, "id", f"id {loaded.id!r} is also used by {seen[loaded.id].name}"))
