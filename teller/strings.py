@@ -835,6 +835,50 @@ EN.update(
     }
 )
 
+# ---- the printer's state and papers printing in the background -------------------------------------
+ZH.update(
+    {
+        "print.offline": "打印机脱机（{target}）：请检查电源和指示灯",
+        "print.cover_open": "打印机脱机：纸仓盖未关（{target}）",
+        "print.paper_out": "打印机缺纸（{target}）：请装纸",
+        "print.silent": "打印机不回应状态查询（{target}）",
+        "print.unconfirmed": "打印机未确认打完（{target}）",
+        "print.reset": "打印中连接被打印机断开（{target}）",
+        "print.maybe_on_paper": "；票据可能已打出，重打将标“补打”",
+        "print.unrecorded": "打印结果未能记入数据库：{error}；重打将标“补打”",
+        "print.needs_supervisor_retry": "收费凭证可能已打出，重打须值班长授权（F6 补打）",
+        "run.recorded_printing": "交易已保存，受理单号 {receipt_no}；票据打印中…",
+        "run.print_pending": "票据打印中…",
+        "void.recorded": "已冲正 {receipt_no}，退还现金 {refund}",
+        "void.slip_printed": "冲正单已打印",
+        "void.slip_failed": "冲正单未打印：{error}。冲正已保存，按 F5 重打",
+        "settle.slip_printed": "日结单已打印",
+        "settle.slip_failed": "日结单未打印：{error}。交班已保存，按 F5 重打",
+        "key.print_slip": "重打",
+    }
+)
+EN.update(
+    {
+        "print.offline": "Printer offline ({target}): check its power and lights",
+        "print.cover_open": "Printer offline: cover open ({target})",
+        "print.paper_out": "Printer out of paper ({target}): load paper",
+        "print.silent": "Printer does not answer status requests ({target})",
+        "print.unconfirmed": "Printer did not confirm the job ({target})",
+        "print.reset": "Printer dropped the connection while printing ({target})",
+        "print.maybe_on_paper": "; the paper may be out already, a new copy is marked 补打",
+        "print.unrecorded": "The print could not be recorded: {error}; a new copy is marked 补打",
+        "print.needs_supervisor_retry": "The receipt may be on paper already; a new copy needs a supervisor (F6 reprint)",
+        "run.recorded_printing": "Saved, receipt {receipt_no}; papers printing…",
+        "run.print_pending": "Papers printing…",
+        "void.recorded": "{receipt_no} voided, {refund} paid back",
+        "void.slip_printed": "Void slip printed",
+        "void.slip_failed": "Void slip not printed: {error}. The void is saved; F5 prints again",
+        "settle.slip_printed": "Settlement slip printed",
+        "settle.slip_failed": "Settlement slip not printed: {error}. The shift is saved; F5 prints again",
+        "key.print_slip": "Print again",
+    }
+)
+
 _TABLES = {"zh": ZH, "en": EN}
 
 

@@ -30,9 +30,33 @@ def upgrade(engine) -> list[str]:
                 continue
             conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}'))
             added.append(f"{table}.{column}")
+    if "receipt_job" in tables and _rebuild_receipt_job(engine):
+        added.append("receipt_job.void_id/shift_id/bytes_sent")
     if "audit.hash" in added:
         from teller.store.audit import seal_unchained
 
         with session_scope(engine) as session:
             seal_unchained(session=session)
     return added
+
+
+def _rebuild_receipt_job(engine) -> bool:
+    """The print journal before voids and shifts had papers in it: `tx_id` was NOT NULL and
+    `void_id`, `shift_id`, `bytes_sent` did not exist. SQLite cannot relax a column, so the
+    table is rebuilt in one transaction (nothing references it) and its rows copied over."""
+    from teller.store.models import ReceiptJobRecord
+
+    with engine.begin() as conn:
+        cols = {c["name"]: c for c in inspect(conn).get_columns("receipt_job")}
+        if cols["tx_id"]["nullable"] and "bytes_sent" in cols:
+            return False
+        for ix in inspect(conn).get_indexes("receipt_job"):
+            conn.execute(text(f'DROP INDEX IF EXISTS "{ix["name"]}"'))
+        conn.execute(text('ALTER TABLE "receipt_job" RENAME TO "receipt_job_old"'))
+        ReceiptJobRecord.__table__.create(conn)
+        common = ", ".join(f'"{c.name}"' for c in ReceiptJobRecord.__table__.columns if c.name in cols)
+        conn.execute(text(f'INSERT INTO "receipt_job" ({common}) SELECT {common} FROM "receipt_job_old"'))
+        # a job printed before this column existed was on paper: its next copy is a 补打
+        conn.execute(text('UPDATE "receipt_job" SET bytes_sent = 1 WHERE status = \'printed\' OR attempts > 0'))
+        conn.execute(text('DROP TABLE "receipt_job_old"'))
+    return True
