@@ -87,3 +87,43 @@ async def test_a_stalling_printer_fails_later_and_f5_needs_a_supervisor_for_a_ma
                 again = decode(back.jobs[0])
     assert any("补打 #1" in ln for ln in again.lines)
     assert rows(ui_home, "select status, reprints, bytes_sent from receipt_job") == [("printed", 1, 1)]
+
+
+# ---- item 7: the void slip through the print journal, on screen ----------------------------------
+async def test_a_void_slip_that_did_not_print_says_so_is_pending_and_f5_prints_it(ui_home: Path) -> None:
+    import dataclasses
+
+    from sqlmodel import Session
+
+    from teller.store.queries import unprinted
+    from tests.test_ui_books import pay_on_screen
+
+    with FakePrinter("offline") as fp:
+        app = make_app(ui_home, printer={"backend": "network", "host": fp.host, "port": fp.port, "timeout": 0.5})
+        async with app.run_test(size=(100, 32)) as pilot:
+            await login(app, pilot)
+            receipt_no = await pay_on_screen(app, pilot, "100", "100")
+            await pilot.press("f7")
+            await until(pilot, lambda: type(app.screen).__name__ == "VoidScreen")
+            app.screen.query_one("#void-receipt").value = receipt_no
+            await pilot.press("enter")
+            await pilot.press("down", "enter")
+            await pilot.press(*"9001", "enter")
+            await pilot.press(*"9999", "enter")
+            await until(pilot, lambda: "已冲正" in text_of(app, "#void-result"), tries=400)
+            shown = text_of(app, "#void-result")
+            assert "冲正单未打印" in shown and "脱机" in shown and "已打印" not in shown.replace("未打印", "")
+            with Session(app.desk.engine) as s:
+                pending = [(subject.receipt_no, subject.procedure_id, job.layout) for subject, job in unprinted(s)]
+            assert (receipt_no, "void", "void") in pending  # listed by `receipts pending`
+            with FakePrinter("accept") as back:
+                app.desk.settings = dataclasses.replace(
+                    app.desk.settings, printer=dataclasses.replace(app.desk.settings.printer, port=back.port))
+                await pilot.press("f5")
+                await until(pilot, lambda: "冲正单已打印" in text_of(app, "#void-result"), tries=400)
+                back.wait_closed(2)
+                slips = [decode(job) for job in back.jobs]
+    assert all(receipt_no in " ".join(d.lines) for d in slips) and len(slips) == 2  # customer and hall copies
+    assert not any("补打" in ln for d in slips for ln in d.lines)  # offline: nothing had reached the printer
+    assert rows(ui_home, "select status from receipt_job where void_id is not null") == [("printed",), ("printed",)]
+    assert rows(ui_home, "select slip_status from void") == [("printed",)]
