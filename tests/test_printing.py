@@ -445,3 +445,61 @@ def test_a_job_whose_outcome_could_not_be_recorded_still_counts_as_on_paper(desk
     (job,) = jobs_of(desk, committed.tx_id)
     assert (job.status, job.bytes_sent) == ("sending", True)
     assert desk.reprint_needs_supervisor(committed.receipt_no)
+
+
+# ---- item 7: void and settlement slips are journal jobs ---------------------------------------------
+def test_void_and_settlement_slips_fail_into_the_journal_and_reprint_by_reference(desk, settings):
+    from tests.conftest import FLOAT
+    from teller.store.queries import unprinted
+
+    committed = commit_payment(desk, "100", "100")
+    desk.print_transaction(committed.tx_id)
+    with FakePrinter("paper_out") as fp:
+        desk.settings = network_settings(settings, fp, timeout=0.5)
+        void = desk.void(committed.receipt_no, reason="wrong_amount", supervisor="9001", pin="9999")
+        closing = desk.count_drawer(FLOAT | {10000: FLOAT[10000]})  # the float and the 100 paid back: no sale left
+    assert closing.closed
+    assert desk.slip_problems(void_id=void.id) and "缺纸" in desk.slip_problems(void_id=void.id)[0]
+    assert "缺纸" in desk.slip_problems(shift_id=closing.shift.id)[0]
+    with Session(desk.engine) as s:
+        pending = sorted((subject.receipt_no, job.layout, job.copy_no) for subject, job in unprinted(s))
+    ref = getattr(void, "void_no", None) or committed.receipt_no
+    assert pending == sorted([(ref, "void", 1), (ref, "void", 2), (f"shift-{closing.shift.id}", "settlement", 1)])
+    with FakePrinter("accept") as fp:
+        desk.settings = network_settings(settings, fp)
+        slips = desk.reprint(committed.receipt_no, layout="void")  # the voided receipt's void slip
+        (settle,) = desk.reprint(f"shift-{closing.shift.id}")
+        assert all(o.ok for o in slips) and settle.ok and len(slips) == 2
+        fp.wait_closed(3)
+        copies = [decode(job) for job in fp.jobs]
+    assert all(committed.receipt_no in " ".join(d.lines) for d in copies[:2])  # the original as reference
+    assert not any("补打" in ln for d in copies for ln in d.lines)  # paper out before the job: no byte had gone
+    with Session(desk.engine) as s:
+        assert unprinted(s) == []
+    with pytest.raises(Exception):
+        desk.reprint("shift-999")
+
+
+def test_an_old_print_journal_is_rebuilt_and_its_printed_jobs_count_as_on_paper(desk, settings, clock):
+    import sqlite3
+
+    committed = commit_payment(desk)
+    desk.print_transaction(committed.tx_id)
+    desk.close()
+    db = settings.home / "db" / "teller.db"
+    with sqlite3.connect(db) as con:  # the journal as it was: tx_id NOT NULL, no void/shift/bytes_sent
+        con.executescript("""
+            CREATE TABLE rj AS SELECT id, tx_id, layout, copy_no, status, attempts, reprints, error, updated_at FROM receipt_job;
+            DROP TABLE receipt_job;
+            CREATE TABLE receipt_job (id INTEGER PRIMARY KEY, tx_id INTEGER NOT NULL REFERENCES "transaction"(id),
+                layout VARCHAR NOT NULL, copy_no INTEGER NOT NULL, status VARCHAR NOT NULL, attempts INTEGER NOT NULL,
+                reprints INTEGER NOT NULL, error VARCHAR NOT NULL, updated_at DATETIME);
+            INSERT INTO receipt_job SELECT * FROM rj; DROP TABLE rj;
+        """)
+    again = open_desk(settings, clock)
+    try:
+        (job,) = jobs_of(again, committed.tx_id)
+        assert (job.status, job.bytes_sent, job.void_id) == ("printed", True, None)
+        assert again.reprint_needs_supervisor(committed.receipt_no)
+    finally:
+        again.close()

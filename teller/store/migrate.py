@@ -54,9 +54,9 @@ def _rebuild_receipt_job(engine) -> bool:
             conn.execute(text(f'DROP INDEX IF EXISTS "{ix["name"]}"'))
         conn.execute(text('ALTER TABLE "receipt_job" RENAME TO "receipt_job_old"'))
         ReceiptJobRecord.__table__.create(conn)
-        common = ", ".join(f'"{c.name}"' for c in ReceiptJobRecord.__table__.columns if c.name in cols)
-        conn.execute(text(f'INSERT INTO "receipt_job" ({common}) SELECT {common} FROM "receipt_job_old"'))
-        # a job printed before this column existed was on paper: its next copy is a 补打
-        conn.execute(text('UPDATE "receipt_job" SET bytes_sent = 1 WHERE status = \'printed\' OR attempts > 0'))
+        common = ", ".join(f'"{c.name}"' for c in ReceiptJobRecord.__table__.columns if c.name in cols and c.name != "bytes_sent")
+        # a job tried before this column existed may be on paper: its next copy is a 补打
+        sent = '"bytes_sent"' if "bytes_sent" in cols else "CASE WHEN status = 'printed' OR attempts > 0 THEN 1 ELSE 0 END"
+        conn.execute(text(f'INSERT INTO "receipt_job" ({common}, "bytes_sent") SELECT {common}, {sent} FROM "receipt_job_old"'))
         conn.execute(text('DROP TABLE "receipt_job_old"'))
     return True
