@@ -152,7 +152,7 @@ class ReceiptJobRecord(SQLModel, table=True):
     layout: str
     copy_no: int = 1
     status: str = "pending"  # pending | sending | printed | failed
-    bytes_sent: bool = False
+    bytes_sent: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     attempts: int = 0
     reprints: int = 0
     error: str = ""
