@@ -659,7 +659,7 @@ ZH.update(
         "settle.opened": "已开班，备用金 {total}",
         "settle.title": "交班：盲点现金",
         "settle.blind_hint": "请先清点钱箱并按面额输入张（枚）数；提交后才显示系统应有金额",
-        "settle.closed": "已交班：应有 {expected}，实点 {counted}，长短款 {variance}。日结单已打印",
+        "settle.closed": "已交班：应有 {expected}，实点 {counted}，长短款 {variance}",
         "settle.needs_signoff": "应有 {expected}，实点 {counted}，长短款 {variance}，超出允许范围，须值班长审核签字",
         "settle.supervisor": "值班长工号",
         "settle.pin": "值班长密码",
@@ -685,7 +685,7 @@ ZH.update(
         "void.title": "冲正（须值班长授权）",
         "void.receipt": "原票据号",
         "void.reason": "冲正原因",
-        "void.done": "已冲正 {receipt_no}，退还现金 {refund}，冲正单已打印",
+        "void.done": "已冲正 {receipt_no}，退还现金 {refund}",
         "key.settle": "交班",
         "key.void": "冲正",
         "key.reports": "报表",
@@ -768,7 +768,7 @@ EN.update(
         "settle.opened": "Shift open, float {total}",
         "settle.title": "Close the shift: blind count",
         "settle.blind_hint": "Count the drawer and enter the pieces of each denomination; the expected figure shows after",
-        "settle.closed": "Shift closed: expected {expected}, counted {counted}, variance {variance}. Slip printed",
+        "settle.closed": "Shift closed: expected {expected}, counted {counted}, variance {variance}",
         "settle.needs_signoff": "Expected {expected}, counted {counted}, variance {variance}: beyond the limit, a supervisor must sign off",
         "settle.supervisor": "Supervisor staff no",
         "settle.pin": "Supervisor PIN",
@@ -794,7 +794,7 @@ EN.update(
         "void.title": "Void (supervisor's PIN needed)",
         "void.receipt": "Receipt no",
         "void.reason": "Reason",
-        "void.done": "{receipt_no} voided, {refund} paid back, void slip printed",
+        "void.done": "{receipt_no} voided, {refund} paid back",
         "key.settle": "Close shift",
         "key.void": "Void",
         "key.reports": "Reports",
@@ -896,6 +896,50 @@ EN.update(
         "cash.reason": "Reason (required)",
         "cash.hint": "Choose in or out, Enter; amount, reason, Enter records it. Esc cancels",
         "cash.done": "Recorded: {kind} {amount}",
+    }
+)
+
+# ---- the printer's state and papers printing in the background -------------------------------------
+ZH.update(
+    {
+        "print.offline": "打印机脱机（{target}）：请检查电源和指示灯",
+        "print.cover_open": "打印机脱机：纸仓盖未关（{target}）",
+        "print.paper_out": "打印机缺纸（{target}）：请装纸",
+        "print.silent": "打印机不回应状态查询（{target}）",
+        "print.unconfirmed": "打印机未确认打完（{target}）",
+        "print.reset": "打印中连接被打印机断开（{target}）",
+        "print.maybe_on_paper": "；票据可能已打出，重打将标“补打”",
+        "print.unrecorded": "打印结果未能记入数据库：{error}；重打将标“补打”",
+        "print.needs_supervisor_retry": "收费凭证可能已打出，重打须值班长授权（F6 补打）",
+        "run.recorded_printing": "交易已保存，受理单号 {receipt_no}；票据打印中…",
+        "run.print_pending": "票据打印中…",
+        "run.print_failed_later": "{receipt_no} 的票据打印失败：{error}。交易已保存，可在 F6 补打或 teller-admin receipts reprint 重打",
+        "void.slip_printed": "冲正单已打印",
+        "void.slip_failed": "冲正单未打印：{error}。冲正已保存，按 F5 重打",
+        "settle.slip_printed": "日结单已打印",
+        "settle.slip_failed": "日结单未打印：{error}。交班已保存，按 F5 重打",
+        "key.print_slip": "重打",
+    }
+)
+EN.update(
+    {
+        "print.offline": "Printer offline ({target}): check its power and lights",
+        "print.cover_open": "Printer offline: cover open ({target})",
+        "print.paper_out": "Printer out of paper ({target}): load paper",
+        "print.silent": "Printer does not answer status requests ({target})",
+        "print.unconfirmed": "Printer did not confirm the job ({target})",
+        "print.reset": "Printer dropped the connection while printing ({target})",
+        "print.maybe_on_paper": "; the paper may be out already, a new copy is marked 补打",
+        "print.unrecorded": "The print could not be recorded: {error}; a new copy is marked 补打",
+        "print.needs_supervisor_retry": "The receipt may be on paper already; a new copy needs a supervisor (F6 reprint)",
+        "run.recorded_printing": "Saved, receipt {receipt_no}; papers printing…",
+        "run.print_pending": "Papers printing…",
+        "run.print_failed_later": "Papers of {receipt_no} did not print: {error}. The sale is saved; F6 or teller-admin receipts reprint prints them again",
+        "void.slip_printed": "Void slip printed",
+        "void.slip_failed": "Void slip not printed: {error}. The void is saved; F5 prints again",
+        "settle.slip_printed": "Settlement slip printed",
+        "settle.slip_failed": "Settlement slip not printed: {error}. The shift is saved; F5 prints again",
+        "key.print_slip": "Print again",
     }
 )
 

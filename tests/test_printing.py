@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from sqlmodel import Session, select
 
 from teller.domain import catalog
+from teller.errors import AuthError
 from teller.printing import escpos
 from teller.printing.layouts import Cut, Line, Qr, load_layout, pair, preview_text, render, wrap
 from teller.store.models import ReceiptJobRecord, TransactionRecord
@@ -280,18 +281,23 @@ def test_training_banner_fits_narrow_paper(columns):
 
 def test_network_printer_receives_the_same_lines(desk, settings):
     committed = commit_payment(desk)
-    preview = printed(desk, committed, 48)[("invoice", 1)][0]
     with FakePrinter("accept") as fp:
         desk.settings = network_settings(settings, fp)
-        (outcome,) = desk.print_transaction(committed.tx_id, only_unprinted=False)
+        (outcome,) = desk.print_transaction(committed.tx_id)
         assert outcome.ok and outcome.error == "" and outcome.spooled is None
         fp.wait_closed(1)
         (job_bytes,) = fp.jobs
+        # real-time status first (nothing of the job sent to a printer that is not ready),
+        # then the job, then GS r: answered in order, after the job went through
+        assert fp.status_asked == [b"\x10\x04\x01", b"\x1dr\x01"]
+    desk.settings = paper(settings, 80)
+    (copy,) = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999")
+    preview = decode(copy.spooled.with_suffix(".bin").read_bytes())
     got = decode(job_bytes)
-    assert got.lines == preview.lines
+    assert [ln for ln in preview.lines if "补打" not in ln] == got.lines
     assert got.qr_data == [committed.receipt_no]
     assert "chinese_on" in got.commands
-    assert got.commands[-2:] == ["cut", "status_request"]  # the job, then the status check
+    assert got.commands[0] == "status_request" and got.commands[-2:] == ["cut", "status"]
 
 
 def test_refused_printer_fails_the_job_not_the_transaction(desk, settings):
@@ -347,3 +353,153 @@ def test_printer_dropping_the_job_fails_it(desk, settings, mode):
     assert job.status == "failed" and job.error
     with Session(desk.engine) as s:
         assert s.get(TransactionRecord, committed.tx_id) is not None
+
+
+# ---- item 6: a job that may be on paper is never printed again unmarked ---------------------------
+@pytest.mark.parametrize("mode", ["slow", "reset_after_data", "close_mid_job"])
+def test_a_job_that_may_be_on_paper_comes_back_as_a_supervised_reprint(desk, settings, mode):
+    """The printer got the bytes but the job failed (too slow to confirm, reset after the data or
+    in the middle): the invoice may be in the customer's hand. The next copy is 补打, and an
+    invoice needs a supervisor: F5's retry (print_transaction) refuses it, reprint asks."""
+    committed = commit_payment(desk)
+    with FakePrinter(mode, close_after=64, delay=3.0) as fp:
+        desk.settings = network_settings(settings, fp, timeout=0.5)
+        (outcome,) = desk.print_transaction(committed.tx_id)
+        fp.wait_connections(1)
+    assert not outcome.ok and "补打" in outcome.error  # the clerk is told the paper may be out
+    (job,) = jobs_of(desk, committed.tx_id)
+    assert job.status == "failed" and job.bytes_sent
+    assert desk.reprint_needs_supervisor(committed.receipt_no)
+    with FakePrinter("accept") as fp:
+        desk.settings = network_settings(settings, fp)
+        (retry,) = desk.print_transaction(committed.tx_id)  # F5: not without a supervisor
+        assert not retry.ok and "值班长" in retry.error and fp.connections == 0
+        with pytest.raises(AuthError):
+            desk.reprint(committed.receipt_no)
+        (again,) = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999")
+        assert again.ok
+        fp.wait_closed(1)
+        d = decode(fp.jobs[0])
+    assert any("补打 #1" in ln for ln in d.lines) and d.qr_data == [committed.receipt_no]
+    (job,) = jobs_of(desk, committed.tx_id)
+    assert (job.status, job.reprints, job.bytes_sent) == ("printed", 1, True)
+
+
+@pytest.mark.parametrize("mode, reason", [("refuse", "拒绝连接"), ("offline", "脱机"), ("paper_out", "缺纸"), ("silent", "不回应")])
+def test_a_printer_not_ready_gets_no_byte_and_the_retry_is_the_original(desk, settings, mode, reason):
+    """Refused, offline, out of paper or silent before the job: nothing of it was sent, so the
+    retry is the first paper (no 补打, no supervisor); offline and paper-out are told apart."""
+    committed = commit_payment(desk)
+    with FakePrinter(mode) as fp:
+        desk.settings = network_settings(settings, fp, timeout=0.5)
+        (outcome,) = desk.print_transaction(committed.tx_id)
+        if mode != "refuse":
+            fp.wait_connections(1)
+            assert b"\x1b@" not in fp.received  # not a byte of the job
+    assert not outcome.ok and reason in outcome.error and "补打" not in outcome.error
+    (job,) = jobs_of(desk, committed.tx_id)
+    assert job.status == "failed" and not job.bytes_sent
+    assert not desk.reprint_needs_supervisor(committed.receipt_no)
+    with FakePrinter("accept") as fp:
+        desk.settings = network_settings(settings, fp)
+        (retry,) = desk.print_transaction(committed.tx_id)
+        assert retry.ok
+        fp.wait_closed(1)
+        assert not any("补打" in ln for ln in decode(fp.jobs[0]).lines)
+
+
+def test_paper_running_out_during_the_job_says_paper_out_and_may_be_on_paper(desk, settings):
+    committed = commit_payment(desk)
+    with FakePrinter("paper_out", fault_after=200) as fp:
+        desk.settings = network_settings(settings, fp, timeout=0.5)
+        (outcome,) = desk.print_transaction(committed.tx_id)
+    assert not outcome.ok and "缺纸" in outcome.error and "补打" in outcome.error
+    assert jobs_of(desk, committed.tx_id)[0].bytes_sent
+
+
+def test_a_job_whose_outcome_could_not_be_recorded_still_counts_as_on_paper(desk, settings, monkeypatch):
+    """A locked database at the job's update after the bytes went out: the job stays `sending`
+    with bytes_sent (written before sending), so the next copy is a supervised 补打."""
+    from teller.printing import jobs as jobs_module
+
+    committed = commit_payment(desk)
+    real_session = jobs_module.Session
+    calls = {"n": 0}
+
+    class LockedAfterSend(real_session):
+        def commit(self):
+            calls["n"] += 1
+            if calls["n"] == 2:  # 1: bytes_sent before sending; 2: the outcome
+                from sqlalchemy.exc import OperationalError
+
+                raise OperationalError("UPDATE receipt_job", {}, Exception("database is locked"))
+            return super().commit()
+
+    with FakePrinter("accept") as fp:
+        desk.settings = network_settings(settings, fp)
+        monkeypatch.setattr(jobs_module, "Session", LockedAfterSend)
+        (outcome,) = desk.print_transaction(committed.tx_id)
+        monkeypatch.setattr(jobs_module, "Session", real_session)
+        fp.wait_closed(1)
+    assert not outcome.ok and "database is locked" in outcome.error
+    (job,) = jobs_of(desk, committed.tx_id)
+    assert (job.status, job.bytes_sent) == ("sending", True)
+    assert desk.reprint_needs_supervisor(committed.receipt_no)
+
+
+# ---- item 7: void and settlement slips are journal jobs ---------------------------------------------
+def test_void_and_settlement_slips_fail_into_the_journal_and_reprint_by_reference(desk, settings):
+    from tests.conftest import FLOAT
+    from teller.store.queries import unprinted
+
+    committed = commit_payment(desk, "100", "100")
+    desk.print_transaction(committed.tx_id)
+    with FakePrinter("paper_out") as fp:
+        desk.settings = network_settings(settings, fp, timeout=0.5)
+        void = desk.void(committed.receipt_no, reason="wrong_amount", supervisor="9001", pin="9999")
+        closing = desk.count_drawer(FLOAT | {10000: FLOAT[10000]})  # the float and the 100 paid back: no sale left
+    assert closing.closed
+    assert desk.slip_problems(void_id=void.id) and "缺纸" in desk.slip_problems(void_id=void.id)[0]
+    assert "缺纸" in desk.slip_problems(shift_id=closing.shift.id)[0]
+    with Session(desk.engine) as s:
+        pending = sorted((subject.receipt_no, job.layout, job.copy_no) for subject, job in unprinted(s))
+    ref = getattr(void, "void_no", None) or committed.receipt_no
+    assert pending == sorted([(ref, "void", 1), (ref, "void", 2), (f"shift-{closing.shift.id}", "settlement", 1)])
+    with FakePrinter("accept") as fp:
+        desk.settings = network_settings(settings, fp)
+        slips = desk.reprint(committed.receipt_no, layout="void")  # the voided receipt's void slip
+        (settle,) = desk.reprint(f"shift-{closing.shift.id}")
+        assert all(o.ok for o in slips) and settle.ok and len(slips) == 2
+        fp.wait_closed(3)
+        copies = [decode(job) for job in fp.jobs]
+    assert all(committed.receipt_no in " ".join(d.lines) for d in copies[:2])  # the original as reference
+    assert not any("补打" in ln for d in copies for ln in d.lines)  # paper out before the job: no byte had gone
+    with Session(desk.engine) as s:
+        assert unprinted(s) == []
+    with pytest.raises(Exception):
+        desk.reprint("shift-999")
+
+
+def test_an_old_print_journal_is_rebuilt_and_its_printed_jobs_count_as_on_paper(desk, settings, clock):
+    import sqlite3
+
+    committed = commit_payment(desk)
+    desk.print_transaction(committed.tx_id)
+    desk.close()
+    db = settings.home / "db" / "teller.db"
+    with sqlite3.connect(db) as con:  # the journal as it was: tx_id NOT NULL, no void/shift/bytes_sent
+        con.executescript("""
+            CREATE TABLE rj AS SELECT id, tx_id, layout, copy_no, status, attempts, reprints, error, updated_at FROM receipt_job;
+            DROP TABLE receipt_job;
+            CREATE TABLE receipt_job (id INTEGER PRIMARY KEY, tx_id INTEGER NOT NULL REFERENCES "transaction"(id),
+                layout VARCHAR NOT NULL, copy_no INTEGER NOT NULL, status VARCHAR NOT NULL, attempts INTEGER NOT NULL,
+                reprints INTEGER NOT NULL, error VARCHAR NOT NULL, updated_at DATETIME);
+            INSERT INTO receipt_job SELECT * FROM rj; DROP TABLE rj;
+        """)
+    again = open_desk(settings, clock)
+    try:
+        (job,) = jobs_of(again, committed.tx_id)
+        assert (job.status, job.bytes_sent, job.void_id) == ("printed", True, None)
+        assert again.reprint_needs_supervisor(committed.receipt_no)
+    finally:
+        again.close()

@@ -100,8 +100,10 @@ async def answer(pilot, app, value: str | None = None) -> None:
 
 
 async def commit(pilot, app) -> None:
+    """Enter on the commit step; then wait for the papers too (they print in the background)."""
     await pilot.press("enter")
     await until(pilot, lambda: not app.screen.busy and app.screen.run.committed is not None)
+    await until(pilot, lambda: not app.papers.busy, tries=500)
     await pilot.pause()
 
 
@@ -329,7 +331,7 @@ async def test_printer_off_keeps_the_sale_and_f5_prints_again(ui_home: Path) -> 
                 app.desk.settings, printer=dataclasses.replace(app.desk.settings.printer, port=printer.port)
             )
             await pilot.press("f5")
-            await until(pilot, lambda: not app.screen.busy and not app.screen.print_failed)
+            await until(pilot, lambda: not app.papers.busy and not app.screen.print_failed, tries=400)
             printer.wait_closed(1)
             from tests.support.escpos_decoder import decode
 

@@ -226,49 +226,146 @@ def _open(cfg: PrinterSettings):
     raise PrintFailed(f"unknown printer backend {kind!r}")
 
 
-DLE_EOT_PRINTER_STATUS = b"\x10\x04\x01"
+#: real-time status (DLE EOT n): answered at once, ahead of any job still in the buffer, so it
+#: tells the printer's state now (offline, cover open, paper out) but never that a job printed
+DLE_EOT = b"\x10\x04"
+RT_PRINTER, RT_OFFLINE_CAUSE, RT_PAPER = 1, 2, 4
+#: GS r 1 (transmit paper sensor status): processed in order, after the job ahead of it,
+#: so its answer means the printer has worked through the job's bytes
+GS_R_PAPER = b"\x1d\x72\x01"
 
 
-def _confirm_online(sock) -> None:
-    """Ask the printer for its real-time status after the job and wait for the answer.
+class PrinterFault(PrintFailed):
+    """A printer failure, with whether any of the job's bytes may have reached the printer
+    (then the paper may be out even though the job failed: a copy after it is a 补打)."""
 
-    Bytes accepted by the operating system are not bytes printed: a printer that stalls or
-    drops the connection mid-job only shows up here, as a timeout or a closed connection.
-    The printer answers DLE EOT 1 when it reaches it in its input, after the job's data.
+    def __init__(self, message: str, *, maybe_delivered: bool) -> None:
+        super().__init__(message)
+        self.maybe_delivered = maybe_delivered
+
+
+def _status_byte(sock, *, realtime: bool) -> int | None:
+    """The next status byte of the asked kind, or None on timeout. A real-time answer has
+    bits 1 and 4 set (0x12 pattern); a GS r answer has bits 4 and 7 clear."""
+    while True:
+        try:
+            got = sock.recv(1)
+        except (socket.timeout, TimeoutError):
+            return None
+        if not got:
+            raise ConnectionResetError("printer closed the connection")
+        b = got[0]
+        if realtime and b & 0x93 == 0x12:
+            return b
+        if not realtime and b & 0x90 == 0:
+            return b
+
+
+def _realtime_state(sock) -> str:
+    """`online`, `offline`, `cover_open`, `paper_out`, or `silent` (no answer)."""
+    sock.sendall(DLE_EOT + bytes([RT_PRINTER]))
+    b = _status_byte(sock, realtime=True)
+    if b is None:
+        return "silent"
+    if not b & 0x08:
+        return "online"
+    sock.sendall(DLE_EOT + bytes([RT_PAPER]))
+    paper = _status_byte(sock, realtime=True)
+    if paper is not None and paper & 0x60:
+        return "paper_out"
+    sock.sendall(DLE_EOT + bytes([RT_OFFLINE_CAUSE]))
+    cause = _status_byte(sock, realtime=True)
+    if cause is not None and cause & 0x20:
+        return "paper_out"
+    if cause is not None and cause & 0x04:
+        return "cover_open"
+    return "offline"
+
+
+def _fault(state: str, target: str, *, maybe_delivered: bool) -> PrinterFault:
+    key = {
+        "offline": "print.offline", "cover_open": "print.cover_open", "paper_out": "print.paper_out",
+        "silent": "print.silent", "online": "print.unconfirmed",
+    }.get(state, "print.unconfirmed")
+    message = t(key, target=target)
+    if maybe_delivered:
+        message += t("print.maybe_on_paper")
+    return PrinterFault(message, maybe_delivered=maybe_delivered)
+
+
+def _send_network(cfg: PrinterSettings, data: bytes) -> None:
+    """Deliver a job to a raw TCP (9100) printer and wait until the printer has worked through it.
+
+    1. Real-time status before the job (DLE EOT): an offline, open or empty printer, or one
+       that does not answer, fails the job before a single byte of it is sent.
+    2. The job, then GS r 1: the printer answers it in order, after the job's data, so the
+       answer is the proof that the job went through; paper end in it fails the job.
+    3. No answer in time: real-time status again, to tell the clerk why (offline, paper out,
+       or simply not confirming); the job may be on paper.
     """
-    sock.sendall(DLE_EOT_PRINTER_STATUS)
-    status = sock.recv(1)
-    if not status:
-        raise ConnectionResetError("printer closed the connection before confirming the job")
-    if status[0] & 0x08:  # bit 3: offline (cover open, paper out, error)
-        raise OSError("printer reports it is offline (cover open or out of paper)")
+    target = _target(cfg)
+    try:
+        sock = socket.create_connection((cfg.host, cfg.port), timeout=cfg.timeout)
+    except ConnectionRefusedError:
+        raise PrinterFault(t("print.refused", target=target), maybe_delivered=False) from None
+    except (socket.timeout, TimeoutError):
+        raise PrinterFault(t("print.timeout", target=target), maybe_delivered=False) from None
+    except OSError as exc:
+        raise PrinterFault(t("print.io", error=f"{target}: {exc.strerror or exc}"), maybe_delivered=False) from None
+    with sock:
+        try:
+            state = _realtime_state(sock)
+        except OSError as exc:  # reset while asking: no byte of the job was sent
+            raise PrinterFault(t("print.io", error=f"{target}: {exc.strerror or exc}"), maybe_delivered=False) from None
+        if state != "online":
+            raise _fault(state, target, maybe_delivered=False)
+        try:
+            sock.sendall(data + GS_R_PAPER)
+            answer = _status_byte(sock, realtime=False)
+        except (socket.timeout, TimeoutError):
+            answer = None
+        except OSError as exc:
+            raise PrinterFault(t("print.reset", target=target) + t("print.maybe_on_paper"), maybe_delivered=True) from None
+        if answer is None:  # not worked through in time: ask why, in real time
+            try:
+                sock.settimeout(min(cfg.timeout, 1.0))
+                state = _realtime_state(sock)
+            except OSError:
+                state = "silent"
+            raise _fault("online" if state == "silent" else state, target, maybe_delivered=True)
+        if answer & 0x60:  # paper end detected while the job printed
+            raise _fault("paper_out", target, maybe_delivered=True)
 
 
 def send(cfg: PrinterSettings, data: bytes) -> None:
-    """Deliver bytes to the configured printer, or raise PrintFailed with a reason for the clerk."""
+    """Deliver bytes to the configured printer, or raise PrinterFault with a reason for the clerk
+    and whether the job may be on paper all the same."""
+    if cfg.backend == "network":
+        _send_network(cfg, data)
+        return
     target = _target(cfg)
+    opened = False
     try:
         dev = _open(cfg)
         dev.open()
+        opened = True
         try:
             dev._raw(data)
-            if cfg.backend == "network":
-                _confirm_online(dev.device)
         finally:
             dev.close()
-    except PrintFailed:
-        raise
+    except PrintFailed as exc:
+        raise PrinterFault(exc.message, maybe_delivered=opened) from None
     except (socket.timeout, TimeoutError):
-        raise PrintFailed(t("print.timeout", target=target)) from None
+        raise PrinterFault(t("print.timeout", target=target), maybe_delivered=opened) from None
     except ConnectionRefusedError:
-        raise PrintFailed(t("print.refused", target=target)) from None
+        raise PrinterFault(t("print.refused", target=target), maybe_delivered=False) from None
     except Exception as exc:  # the library raises its own types and bare OSErrors
         text = str(exc).strip().splitlines()
         reason = text[-1] if text else type(exc).__name__
         if "refused" in reason.lower():
-            raise PrintFailed(t("print.refused", target=target)) from None
+            raise PrinterFault(t("print.refused", target=target), maybe_delivered=False) from None
         if "timed out" in reason.lower():
-            raise PrintFailed(t("print.timeout", target=target)) from None
+            raise PrinterFault(t("print.timeout", target=target), maybe_delivered=opened) from None
         # the clerk reads it in the UI language; the library's own words go to the log
         logging.getLogger("teller.printing").warning("print to %s failed: %s: %s", target, type(exc).__name__, reason)
-        raise PrintFailed(t("print.io", error=target)) from None
+        raise PrinterFault(t("print.io", error=target), maybe_delivered=opened) from None

@@ -55,6 +55,14 @@ def copies_of(settings: Settings, layout: str) -> int:
         return 1
 
 
+def paper_title(settings: Settings, layout: str, copy_no: int = 1) -> str:
+    """The paper's name for the clerk (业务受理单（营业厅联）); the layout id if it cannot be read."""
+    try:
+        return load_layout(str(settings.layouts_dir), layout).copy_title(copy_no)
+    except TellerError:
+        return layout
+
+
 def add_jobs(session: Session, tx_id: int, layouts: list[str], settings: Settings, *, now: datetime) -> None:
     """One journal entry per copy of each paper, in the transaction being committed."""
     for layout in layouts:
@@ -108,53 +116,149 @@ def _zone(settings: Settings):
 
 
 def spool_path(settings: Settings, tx: TransactionRecord, layout: str, reprints: int, copy_no: int = 1) -> Path:
+    return _spool_at(settings, tx.business_day.strftime("%Y%m%d"), tx.receipt_no, layout, reprints, copy_no)
+
+
+def _spool_at(settings: Settings, day_folder: str, name: str, layout: str, reprints: int, copy_no: int) -> Path:
     copy = f"-{copy_no}" if copy_no > 1 else ""
     suffix = f"-reprint{reprints}" if reprints else ""
-    return Path(settings.spool_dir) / tx.business_day.strftime("%Y%m%d") / f"{tx.receipt_no}-{layout}{copy}{suffix}"
+    return Path(settings.spool_dir) / day_folder / f"{name}-{layout}{copy}{suffix}"
+
+
+def possibly_printed(job: ReceiptJobRecord) -> bool:
+    """Whether the job's paper may exist: printed, or some of its bytes may have reached a printer."""
+    return job.status == "printed" or bool(job.bytes_sent)
+
+
+def add_subject_jobs(session: Session, layout: str, settings: Settings, *, now: datetime, void_id: int | None = None, shift_id: int | None = None) -> list[ReceiptJobRecord]:
+    """The journal entries of a void slip or a settlement slip (one per copy), unless already there."""
+    column = ReceiptJobRecord.void_id if void_id is not None else ReceiptJobRecord.shift_id
+    key = void_id if void_id is not None else shift_id
+    have = session.exec(select(ReceiptJobRecord).where(column == key).order_by(ReceiptJobRecord.id)).all()
+    if have:
+        return list(have)
+    made = [
+        ReceiptJobRecord(void_id=void_id, shift_id=shift_id, layout=layout, copy_no=n, updated_at=now)
+        for n in range(1, copies_of(settings, layout) + 1)
+    ]
+    session.add_all(made)
+    session.flush()
+    return made
+
+
+@dataclass(frozen=True)
+class _Paper:
+    data: ReceiptData
+    day_folder: str
+    name: str
+    cash_sale: bool = False  # the sale took cash: its first paper may open the drawer
+
+
+def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, procedure_title: str, reprints: int) -> _Paper:
+    """What one job prints: a transaction's receipt, a void slip or a settlement slip."""
+    banner = [f"{t('print.reprint')} #{reprints}"] if reprints else []
+    if job.void_id is not None:
+        from teller.printing.papers import void_data
+        from teller.store.shifts import VoidRecord
+
+        void = session.get(VoidRecord, job.void_id)
+        tx = session.get(TransactionRecord, void.tx_id)
+        data = void_data(void, tx, settings, procedure_title=procedure_title)
+        data.banners.extend(banner)
+        return _Paper(data, void.business_day.strftime("%Y%m%d"), data.values["receipt_no"])
+    if job.shift_id is not None:
+        from teller.printing.papers import settlement_data
+        from teller.store import shifts
+
+        shift = shifts.find_shift(session, shift_id=job.shift_id)
+        closing = shifts.closing_of(session, shift=shift, threshold_fen=settings.settle_variance_fen)
+        data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift.id), settings)
+        data.banners.extend(banner)
+        return _Paper(data, shift.business_day.strftime("%Y%m%d"), f"shift{shift.id}-{shift.counter}")
+    tx = session.get(TransactionRecord, job.tx_id)
+    data = receipt_data(session, tx, settings, procedure_title=procedure_title, reprints=reprints)
+    return _Paper(data, tx.business_day.strftime("%Y%m%d"), tx.receipt_no, cash_sale=tx.tendered_fen > 0)
+
+
+def _first_of_subject(session: Session, job: ReceiptJobRecord) -> bool:
+    if job.tx_id is None:
+        return False
+    return job.id == session.exec(
+        select(ReceiptJobRecord.id).where(ReceiptJobRecord.tx_id == job.tx_id).order_by(ReceiptJobRecord.id)
+    ).first()
 
 
 def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, now: datetime, reprint: bool = False) -> JobOutcome:
-    """Render and send one job; record the attempt and its outcome. Never raises for a printer fault."""
+    """Render and send one job; record the attempt and its outcome. Never raises for a printer fault.
+
+    A job whose paper may exist already (printed, or bytes sent in an earlier attempt) prints
+    as a 补打 whatever the caller asked. Before the first byte goes out, `bytes_sent` is
+    committed: if the outcome cannot be written afterwards (a locked database, a kill), the
+    job still counts as possibly printed. If that first write fails, nothing is sent.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ReceiptJobRecord, job_id)
-        tx = session.get(TransactionRecord, job.tx_id)
+        was_sent = bool(job.bytes_sent)
+        reprint = reprint or possibly_printed(job)
         reprints = job.reprints + 1 if reprint else 0
-        first_job = job.id == session.exec(
-            select(ReceiptJobRecord.id).where(ReceiptJobRecord.tx_id == job.tx_id).order_by(ReceiptJobRecord.id)
-        ).first()
-        data = receipt_data(session, tx, settings, procedure_title=procedure_title, reprints=reprints)
+        first_job = _first_of_subject(session, job)
+        paper = _paper_of(session, job, settings, procedure_title=procedure_title, reprints=reprints)
     cfg = settings.printer
-    # once per sale: with the sale's first paper, until it has printed (a job that failed
-    # delivered no confirmed bytes, so its retry opens the drawer); never on a reprint
-    drawer = cfg.cash_drawer and tx.tendered_fen > 0 and not reprint and first_job
-    error, spooled, title = "", None, job.layout
+    # once per sale, with its first paper, only while no copy of it may have printed
+    drawer = cfg.cash_drawer and paper.cash_sale and not reprint and first_job
+    error, spooled, title, delivered = "", None, job.layout, False
+    layout_name, copy_no = job.layout, job.copy_no
     try:
         layout = load_layout(str(settings.layouts_dir), job.layout)
         title = layout.copy_title(job.copy_no)
-        ops = render(layout, data, cfg.columns, copy_no=job.copy_no)
+        ops = render(layout, paper.data, cfg.columns, copy_no=job.copy_no)
         raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=drawer)
+        _mark_sending(engine, job_id, now)  # committed before the first byte leaves
+        delivered = True
         if settings.practice or cfg.backend == "preview":
-            spooled = spool_path(settings, tx, job.layout, reprints, job.copy_no)
+            spooled = _spool_at(settings, paper.day_folder, paper.name, job.layout, reprints, job.copy_no)
             spool(spooled, preview_text(ops, cfg.columns), raw)
         else:
             escpos.send(cfg, raw)
-    except TellerError as exc:  # the printer failed, or the layout cannot print (it says why)
+    except escpos.PrinterFault as exc:
+        error, delivered = exc.message, exc.maybe_delivered
+    except TellerError as exc:  # the layout cannot print (it says why)
         error = exc.message
+    except SQLAlchemyError as exc:  # could not mark the job: nothing was sent
+        error = t("print.io", error=str(exc).splitlines()[0])
     except OSError as exc:  # the spool folder itself failed (disk full, permissions)
         error = spool_failed(exc)
-    layout_name, copy_no = job.layout, job.copy_no
+    try:
+        with Session(engine) as session:
+            job = session.get(ReceiptJobRecord, job_id)
+            job.attempts += 1
+            job.bytes_sent = was_sent or delivered
+            if reprint and not error:
+                job.reprints = reprints
+            if not error:
+                job.status = "printed"
+            elif job.status != "printed":
+                job.status = "failed"
+            job.error = error
+            job.updated_at = now
+            session.add(job)
+            session.commit()
+    except SQLAlchemyError as exc:  # the job stays `sending` with bytes_sent: a later copy is a 补打
+        error = error or t("print.unrecorded", error=str(exc).splitlines()[0])
+    return JobOutcome(job_id, layout_name, not error, error, spooled, copy_no, title)
+
+
+def _mark_sending(engine, job_id: int, now: datetime) -> None:
     with Session(engine) as session:
         job = session.get(ReceiptJobRecord, job_id)
-        job.attempts += 1
-        if reprint and not error:
-            job.reprints = reprints
-        if not reprint or not error:
-            job.status = "failed" if error else "printed"
-        job.error = error
+        job.bytes_sent = True
+        if job.status != "printed":
+            job.status = "sending"
         job.updated_at = now
         session.add(job)
         session.commit()
-    return JobOutcome(job_id, layout_name, not error, error, spooled, copy_no, title)
 
 
 def spool(path: Path, preview: str, raw: bytes) -> None:

@@ -1,21 +1,18 @@
 """Papers that are not a transaction's receipt: the settlement slip (日结单) and the void slip
-(冲正单). Same layouts language, same backends and preview spool as receipts; a printer fault
-is returned, never raised (the settlement or void is already stored)."""
+(冲正单). Same layouts language, and printed through the same print journal as receipts
+(teller.printing.jobs: a job per copy with `void_id` / `shift_id`), so a failure is recorded,
+listed by `receipts pending` and printed again like any receipt."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 
 from teller.clock import local_text
 from teller.config import Settings
 from teller.domain import books
 from teller.domain.money import money
-from teller.errors import PrintFailed
-from teller.printing import escpos
-from teller.printing.jobs import JobOutcome
-from teller.printing.layouts import ReceiptData, load_layout, preview_text, render
+from teller.printing.layouts import ReceiptData
 from teller.strings import t
 
 
@@ -62,7 +59,8 @@ def void_data(void, tx, settings: Settings, *, procedure_title: str) -> ReceiptD
         "counter": void.counter,
         "clerk": void.clerk,
         "time": _local(void.at, settings),
-        "receipt_no": void.receipt_no,
+        # the void's own number when voids are numbered (VoidRecord.void_no), else the receipt's
+        "receipt_no": getattr(void, "void_no", None) or void.receipt_no,
         "procedure": procedure_title,
         "customer_number": tx.customer_number or "",
         "tx_clerk": void.tx_clerk,
@@ -77,24 +75,3 @@ def void_data(void, tx, settings: Settings, *, procedure_title: str) -> ReceiptD
     }
     banners = [t("print.training")] if tx.mode == "practice" else []
     return ReceiptData(values=values, banners=banners)
-
-
-def print_paper(settings: Settings, layout_name: str, data: ReceiptData, *, day_folder: str, name: str) -> JobOutcome:
-    """Render a layout and send it (or spool its preview); the outcome says whether it printed."""
-    cfg = settings.printer
-    ops = render(load_layout(str(settings.layouts_dir), layout_name), data, cfg.columns)
-    error, spooled = "", None
-    try:
-        raw = escpos.to_bytes(ops, profile=cfg.profile)
-        if settings.practice or cfg.backend == "preview":
-            spooled = Path(settings.spool_dir) / day_folder / f"{name}-{layout_name}"
-            spooled.parent.mkdir(parents=True, exist_ok=True)
-            spooled.with_suffix(".txt").write_text(preview_text(ops, cfg.columns), encoding="utf-8")
-            spooled.with_suffix(".bin").write_bytes(raw)
-        else:
-            escpos.send(cfg, raw)
-    except PrintFailed as exc:
-        error = exc.message
-    except OSError as exc:
-        error = t("print.io", error=str(exc))
-    return JobOutcome(0, layout_name, not error, error, spooled)

@@ -31,6 +31,8 @@ def upgrade(engine) -> list[str]:
                 continue
             conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}'))
             added.append(f"{table}.{column}")
+    if "receipt_job" in tables and _rebuild_receipt_job(engine):
+        added.append("receipt_job.void_id/shift_id/bytes_sent")
     if "audit.hash" in added:
         from sqlmodel import Session
 
@@ -40,3 +42,25 @@ def upgrade(engine) -> list[str]:
             seal_unchained(session=session)
             session.commit()
     return added
+
+
+def _rebuild_receipt_job(engine) -> bool:
+    """The print journal before voids and shifts had papers in it: `tx_id` was NOT NULL and
+    `void_id`, `shift_id`, `bytes_sent` did not exist. SQLite cannot relax a column, so the
+    table is rebuilt in one transaction (nothing references it) and its rows copied over."""
+    from teller.store.models import ReceiptJobRecord
+
+    with engine.begin() as conn:
+        cols = {c["name"]: c for c in inspect(conn).get_columns("receipt_job")}
+        if cols["tx_id"]["nullable"] and "bytes_sent" in cols:
+            return False
+        for ix in inspect(conn).get_indexes("receipt_job"):
+            conn.execute(text(f'DROP INDEX IF EXISTS "{ix["name"]}"'))
+        conn.execute(text('ALTER TABLE "receipt_job" RENAME TO "receipt_job_old"'))
+        ReceiptJobRecord.__table__.create(conn)
+        common = ", ".join(f'"{c.name}"' for c in ReceiptJobRecord.__table__.columns if c.name in cols and c.name != "bytes_sent")
+        # a job tried before this column existed may be on paper: its next copy is a 补打
+        sent = '"bytes_sent"' if "bytes_sent" in cols else "CASE WHEN status = 'printed' OR attempts > 0 THEN 1 ELSE 0 END"
+        conn.execute(text(f'INSERT INTO "receipt_job" ({common}, "bytes_sent") SELECT {common}, {sent} FROM "receipt_job_old"'))
+        conn.execute(text('DROP TABLE "receipt_job_old"'))
+    return True

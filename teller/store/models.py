@@ -138,14 +138,23 @@ class AuditRecord(SQLModel, table=True):
 
 
 class ReceiptJobRecord(SQLModel, table=True):
-    """One paper to print for a transaction: the print journal."""
+    """One paper to print: the print journal. A job belongs to one subject: a transaction
+    (`tx_id`), a void (`void_id`, its void slip) or a shift (`shift_id`, its settlement slip).
+
+    `bytes_sent` is written (and committed) before any byte goes to the printer and is never
+    cleared once a byte may have reached it: such a job may be on paper even when it is
+    marked failed, so every later copy of it is a 补打 (and an invoice needs a supervisor).
+    """
 
     __tablename__ = "receipt_job"
     id: int | None = Field(default=None, primary_key=True)
-    tx_id: int = Field(foreign_key="transaction.id", index=True)
+    tx_id: int | None = Field(default=None, foreign_key="transaction.id", index=True)
+    void_id: int | None = Field(default=None, index=True)
+    shift_id: int | None = Field(default=None, index=True)
     layout: str
     copy_no: int = 1
-    status: str = "pending"  # pending | printed | failed
+    status: str = "pending"  # pending | sending | printed | failed
+    bytes_sent: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     attempts: int = 0
     reprints: int = 0
     error: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from datetime import date
 
 from sqlmodel import Session, select
@@ -86,14 +88,35 @@ def transactions(session: Session, *, day: date | None = None) -> list[Transacti
     return list(session.exec(stmt))
 
 
-def unprinted(session: Session) -> list[tuple[TransactionRecord, ReceiptJobRecord]]:
-    stmt = (
-        select(TransactionRecord, ReceiptJobRecord)
-        .join(ReceiptJobRecord, ReceiptJobRecord.tx_id == TransactionRecord.id)
-        .where(ReceiptJobRecord.status != "printed")
-        .order_by(TransactionRecord.id, ReceiptJobRecord.id)
-    )
-    return list(session.exec(stmt))
+@dataclass(frozen=True)
+class PaperSubject:
+    """What an unprinted job belongs to, as `receipts pending` lists it: a transaction's receipt
+    number, a void's number (the receipt's, before voids were numbered) or `shift-<id>`."""
+
+    receipt_no: str
+    created_at: object
+    procedure_id: str
+
+
+def unprinted(session: Session) -> list[tuple[PaperSubject, ReceiptJobRecord]]:
+    """Every job of the print journal not printed (pending, sending, failed), oldest first."""
+    from teller.store.shifts import ShiftRecord, VoidRecord
+
+    jobs = session.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.status != "printed").order_by(ReceiptJobRecord.id)).all()
+    rows = []
+    for job in jobs:
+        if job.void_id is not None:
+            void = session.get(VoidRecord, job.void_id)
+            ref = getattr(void, "void_no", None) or void.receipt_no
+            subject = PaperSubject(ref, void.at, "void")
+        elif job.shift_id is not None:
+            shift = session.get(ShiftRecord, job.shift_id)
+            subject = PaperSubject(f"shift-{shift.id}", shift.closed_at or shift.counted_at or shift.opened_at, "settlement")
+        else:
+            tx = session.get(TransactionRecord, job.tx_id)
+            subject = PaperSubject(tx.receipt_no, tx.created_at, tx.procedure_id)
+        rows.append((subject, job))
+    return rows
 
 
 def count_numbers_held(session: Session, id_number: str) -> int:

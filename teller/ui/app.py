@@ -13,6 +13,7 @@ from textual.binding import Binding
 from teller.clock import Clock
 from teller.config import Settings
 from teller.strings import set_locale, t
+from teller.ui.print_queue import PapersPrinted, PrintQueue
 from teller.ui.screens.login import LoginScreen
 
 
@@ -36,6 +37,7 @@ class TellerApp(App):
         self.crash_ref: str = ""  # the reference of the unexpected error that closed the app
         self.idle_clock = time.monotonic  # tests put a clock they move by hand here
         self._last_activity = self.idle_clock()
+        self.papers = PrintQueue(self)  # papers print here, after the commit, in order
 
     def title_line(self) -> str:
         parts = [self.settings.hall_name, f"台席 {self.settings.counter}"]
@@ -208,6 +210,16 @@ class TellerApp(App):
         self.pop_screen()
         if message:
             self.notify(message, timeout=6)
+
+    def on_papers_printed(self, message: PapersPrinted) -> None:
+        """To the visit's screen if it is still open; otherwise a failure is shown here."""
+        for screen in reversed(self.screen_stack):
+            shown = getattr(screen, "papers_printed", None)
+            if shown is not None and shown(message):
+                return
+        if message.failures:
+            text = t("run.print_failed_later", receipt_no=message.request.receipt_no, error=message.failures[0])
+            self.notify(text, severity="error", timeout=15)
 
     # ---- the idle lock --------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

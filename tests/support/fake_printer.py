@@ -11,6 +11,18 @@ Modes:
                  open until stop, so a large enough write blocks / times out.
   close_mid_job  read ``close_after`` bytes, then close with SO_LINGER 0 (reset).
   refuse         no listener at all: ``port`` is a free port, connecting is refused.
+  slow           like accept, but the in-order status (GS r) is answered ``delay`` seconds
+                 after the job's bytes arrived: a printer still printing when the client
+                 gives up. Real-time status (DLE EOT) is answered at once, as real printers do.
+  reset_after_data  read the whole job up to its GS r, then reset without answering.
+  offline        real-time status says offline (cover open); GS r is never answered (a real
+                 printer holds the job until it is back online). ``fault_after`` bytes first.
+  paper_out      as offline, with the paper-end sensor set (DLE EOT 4 and GS r say so).
+  silent         read everything, answer nothing (no status support, or a wedged printer).
+
+Status answers (Epson ESC/POS): DLE EOT 1 -> 0x12 online / 0x1A offline; DLE EOT 2 -> 0x12,
++0x04 cover open, +0x20 stopped at paper end; DLE EOT 4 -> 0x12, +0x60 paper end;
+GS r 1 -> 0x00 paper present, 0x60 paper end (answered in order, after the bytes before it).
 """
 from __future__ import annotations
 
@@ -21,7 +33,7 @@ import threading
 import time
 from typing import Callable, Union
 
-MODES = ("accept", "stall", "close_mid_job", "refuse")
+MODES = ("accept", "stall", "close_mid_job", "refuse", "slow", "reset_after_data", "offline", "paper_out", "silent")
 _TICK = 0.05
 _HOST = "127.0.0.1"
 
@@ -30,13 +42,18 @@ Target = Union[int, Callable[[bytes], bool]]
 
 class FakePrinter:
     def __init__(self, mode: str = "accept", close_after: int = 64, *,
-                 stall_rcvbuf: int = 4096, lifetime: float = 120.0) -> None:
+                 stall_rcvbuf: int = 4096, lifetime: float = 120.0,
+                 delay: float = 3.0, fault_after: int = 0) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         self.mode = mode
         self.close_after = close_after
         self.stall_rcvbuf = stall_rcvbuf
         self.lifetime = lifetime
+        self.delay = delay
+        self.fault_after = fault_after
+        self.status_asked: list[bytes] = []  # every status command seen, in order (b"\x10\x04\x01", b"\x1dr\x01")
+        self._due: list[tuple[float, socket.socket, bytes]] = []  # slow mode: answers to send later
         self.host: str = _HOST
         self.port: int = 0
         self.connections = 0  # connections accepted so far
@@ -49,6 +66,7 @@ class FakePrinter:
         self._listener: socket.socket | None = None
         self._held: list[socket.socket] = []  # stall mode: never read
         self._thread: threading.Thread | None = None
+        self._reset_later: list[socket.socket] = []  # reset_after_data: reset once the job is in
 
     # ----------------------------------------------------------- lifecycle
     def start(self) -> "FakePrinter":
@@ -140,6 +158,7 @@ class FakePrinter:
                         self._accept(sel)
                     else:
                         self._read(sel, key.fileobj, key.data)  # type: ignore[arg-type]
+                self._send_due()
         except BaseException as exc:  # surfaced via .error
             self.error = exc
         finally:
@@ -185,14 +204,8 @@ class FakePrinter:
             job += chunk
             self._buf += chunk
             self._cond.notify_all()
-        if chunk and self.mode == "accept":
-            # a real printer answers DLE EOT n (real-time status) with one status byte: 0x12 = online
-            asks = (before + chunk).count(b"\x10\x04") - before.count(b"\x10\x04")
-            if asks:
-                try:
-                    conn.sendall(b"\x12" * asks)
-                except OSError:
-                    pass
+        if chunk:
+            self._answer(conn, job, len(job) - len(chunk))
         if not chunk:
             sel.unregister(conn)
             conn.close()
@@ -200,6 +213,72 @@ class FakePrinter:
         elif self.mode == "close_mid_job" and len(job) >= self.close_after:
             sel.unregister(conn)
             self._reset(conn)
+        elif conn in self._reset_later:
+            self._reset_later.remove(conn)
+            sel.unregister(conn)
+            self._reset(conn)
+
+    # -------------------------------------------------------- status answers
+    def _faulted(self, job: bytearray, at: int) -> bool:
+        return self.mode in ("offline", "paper_out") and at >= self.fault_after
+
+    def _answer(self, conn: socket.socket, job: bytearray, start: int) -> None:
+        """Answer the status commands that arrived in ``job[start:]`` (commands split across
+        reads are found: the scan starts two bytes early)."""
+        i = max(0, start - 2)
+        data = bytes(job)
+        while i + 3 <= len(data):
+            cmd = data[i:i + 3]
+            if cmd[:2] == b"\x10\x04" and i + 2 >= start:
+                self.status_asked.append(cmd)
+                self._realtime(conn, job, cmd[2], i)
+                i += 3
+            elif cmd[:2] == b"\x1dr" and i + 2 >= start:
+                self.status_asked.append(cmd)
+                self._in_order(conn, job, i)
+                i += 3
+            else:
+                i += 1
+
+    def _realtime(self, conn: socket.socket, job: bytearray, n: int, at: int) -> None:
+        if self.mode in ("silent", "stall"):
+            return
+        faulted = self._faulted(job, at)
+        byte = 0x12
+        if n == 1 and faulted:
+            byte |= 0x08
+        elif n == 2 and faulted:
+            byte |= 0x20 if self.mode == "paper_out" else 0x04
+        elif n == 4 and faulted and self.mode == "paper_out":
+            byte |= 0x60
+        self._send(conn, bytes([byte]))
+
+    def _in_order(self, conn: socket.socket, job: bytearray, at: int) -> None:
+        if self.mode == "reset_after_data":
+            self._reset_later.append(conn)
+            return
+        if self.mode in ("silent", "offline", "paper_out") or self._faulted(job, at):
+            return  # held until the printer is back: never, here
+        if self.mode == "slow":
+            with self._cond:
+                self._due.append((time.monotonic() + self.delay, conn, b"\x00"))
+            return
+        self._send(conn, b"\x00")
+
+    def _send(self, conn: socket.socket, answer: bytes) -> None:
+        try:
+            conn.sendall(answer)
+        except OSError:
+            pass
+
+    def _send_due(self) -> None:
+        now = time.monotonic()
+        due = [d for d in self._due if d[0] <= now]
+        if due:
+            self._due = [d for d in self._due if d[0] > now]
+            for _, conn, answer in due:
+                if conn.fileno() >= 0:
+                    self._send(conn, answer)
 
     def _reset(self, conn: socket.socket) -> None:
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -247,9 +247,7 @@ class RunScreen(Screen):
             return
         finally:
             desk.on_busy = None
-        committed = self.run.committed
-        outcomes = self.app.desk.print_transaction(committed.tx_id)
-        self.app.call_from_thread(self._after_commit, committed.receipt_no, outcomes)
+        self.app.call_from_thread(self._committed, self.run.committed)
 
     def _commit_busy(self, attempt: int) -> None:
         self.query_one("#result", Static).update(t("db.busy_retrying", n=attempt))
@@ -259,31 +257,72 @@ class RunScreen(Screen):
         self.query_one("#result", Static).update("")
         self.show_error(message)
 
-    def _after_commit(self, receipt_no: str, outcomes) -> None:
-        self.busy = False
-        self.refresh_view()
-        self._show_print(receipt_no, outcomes)
+    def _committed(self, committed) -> None:
+        """The sale is in the books: the clerk goes on while its papers print in the background."""
+        from teller.ui.print_queue import PaperRequest
 
-    def _show_print(self, receipt_no: str, outcomes) -> None:
-        failed = [o for o in outcomes if not o.ok]
-        self.print_failed = bool(failed)
+        self.busy = False
+        self.print_failed = False
+        self.refresh_view()
+        self.query_one("#result", Static).update(t("run.recorded_printing", receipt_no=committed.receipt_no))
+        self.show_error("")
+        self.app.papers.put(PaperRequest(committed.receipt_no, tx_id=committed.tx_id))
+
+    def papers_printed(self, message) -> bool:
+        """The printer is done with a visit of this run (PapersPrinted, through the app)."""
+        receipt_no = message.request.receipt_no
+        if receipt_no not in [v.receipt_no for v in self.run.visits]:
+            return False
+        if receipt_no != self.run.visits[-1].receipt_no:  # an earlier visit of the loop
+            if message.failures:
+                self.app.notify(t("run.print_failed_later", receipt_no=receipt_no, error=message.failures[0]), severity="error", timeout=15)
+            return True
+        self._show_print(receipt_no, message.outcomes, message.error)
+        return True
+
+    def _show_print(self, receipt_no: str, outcomes, error: str = "") -> None:
+        failures = ([error] if error else []) + [f"{o.title or o.layout}：{o.error}" for o in outcomes if not o.ok]
+        self.print_failed = bool(failures)
         text = t("run.committed", receipt_no=receipt_no)
         printed = [o.title or o.layout for o in outcomes if o.ok]
         if printed:
             text += "  " + t("run.printed", layouts="、".join(printed))
         self.query_one("#result", Static).update(text)
-        self.show_error(t("run.print_failed", error=f"{failed[0].title or failed[0].layout}：{failed[0].error}") if failed else "")
+        self.show_error(t("run.print_failed", error=failures[0]) if failures else "")
         self.refresh_bindings()
 
     def action_retry_print(self) -> None:
-        if self.print_failed and self.run.visits and not self.busy:
-            self.busy = True
-            self._print_again(self.run.visits[-1])
+        """F5: what did not print, again. A paper that may be out already comes out as 补打,
+        and an invoice in that state asks a supervisor first (the Desk checks it)."""
+        if not (self.print_failed and self.run.visits and not self.busy):
+            return
+        from teller.ui.print_queue import PaperRequest
 
-    @work(thread=True, exclusive=True, group="print")
-    def _print_again(self, committed) -> None:
-        outcomes = self.app.desk.print_transaction(committed.tx_id)
-        self.app.call_from_thread(self._after_commit, committed.receipt_no, outcomes)
+        receipt_no = self.run.visits[-1].receipt_no
+        try:
+            needs = self.app.desk.reprint_needs_supervisor(receipt_no, only_unprinted=True)
+        except TellerError as exc:
+            self.show_error(exc.message)
+            return
+
+        def go(supervisor: str = "", pin: str = "") -> None:
+            self.print_failed = False
+            self.show_error("")
+            self.query_one("#result", Static).update(t("run.print_pending"))
+            self.refresh_bindings()
+            self.app.papers.put(PaperRequest(receipt_no, retry=True, supervisor=supervisor, pin=pin))
+
+        if not needs:
+            go()
+            return
+
+        def answered(result: tuple[str, str] | None) -> None:
+            if result:
+                go(*result)
+
+        from teller.ui.screens.supervisor_modal import SupervisorModal
+
+        self.app.push_screen(SupervisorModal(t("reprint.title", receipt_no=receipt_no), t("reprint.why")), answered)
 
     def action_reprint_last(self) -> None:
         from teller.ui.reprint import reprint_last

@@ -22,12 +22,16 @@ def figures(key: str, expected: int, counted: int, variance: int) -> str:
 
 
 class SettleScreen(EnterMovesOn, Screen):
-    BINDINGS = [ENTER, Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout"))]
+    BINDINGS = [
+        ENTER, Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout")),
+        Binding("f5", "print_slip", t("key.print_slip")),
+    ]
 
     def __init__(self, shift=None) -> None:
         super().__init__()
         self.shift = shift  # the counter's unclosed shift when the screen opened
         self.closed = False
+        self.unprinted_shift: int | None = None  # the closed shift whose slip did not print
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -61,7 +65,14 @@ class SettleScreen(EnterMovesOn, Screen):
         self.query_one("#signoff").display = True
         self.query_one("#sup-staff", Input).focus()
 
-    def _done(self, text: str) -> None:
+    def _done(self, text: str, shift_id: int | None = None, problems: list[str] | None = None) -> None:
+        """Closed. What the journal says of the settlement slip: printed, or why not (F5)."""
+        problems = problems or []
+        self.unprinted_shift = shift_id if problems else None
+        slip = t("settle.slip_failed", error=problems[0]) if problems else t("settle.slip_printed")
+        text = f"{text}\n{slip}"
+        self._closed_text = text.split("\n")[0]
+        self.refresh_bindings()
         self.closed = True
         self.query_one(DenominationCount).display = False
         self.query_one("#settle-hint").display = False
@@ -83,7 +94,8 @@ class SettleScreen(EnterMovesOn, Screen):
             return
         s = closing.settlement
         if closing.closed:
-            self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen))
+            problems = self.app.desk.slip_problems(shift_id=closing.shift.id)
+            self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen), closing.shift.id, problems)
         else:
             self.app.call_from_thread(self._ask_signoff, figures("settle.needs_signoff", s.expected_fen, s.counted_fen, s.variance_fen))
 
@@ -112,7 +124,23 @@ class SettleScreen(EnterMovesOn, Screen):
             self.app.call_from_thread(self._error, exc.message)
             return
         s = closing.settlement
-        self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen))
+        problems = self.app.desk.slip_problems(shift_id=closing.shift.id)
+        self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen), closing.shift.id, problems)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "print_slip":
+            return True if self.unprinted_shift is not None else None
+        return True
+
+    def action_print_slip(self) -> None:
+        if self.unprinted_shift is not None:
+            self._print_slip(self.unprinted_shift, self._closed_text)
+
+    @work(thread=True, exclusive=True, group="settle")
+    def _print_slip(self, shift_id: int, text: str) -> None:
+        desk = self.app.desk
+        desk.print_settlement(shift_id)
+        self.app.call_from_thread(self._done, text, shift_id, desk.slip_problems(shift_id=shift_id))
 
     def action_leave(self) -> None:
         self.app.pop_screen()

@@ -17,7 +17,11 @@ from teller.ui.forms import ENTER, EnterMovesOn
 
 
 class VoidScreen(EnterMovesOn, Screen):
-    BINDINGS = [ENTER, Binding("escape", "leave", t("key.back"))]
+    BINDINGS = [ENTER, Binding("escape", "leave", t("key.back")), Binding("f5", "print_slip", t("key.print_slip"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.void_id: int | None = None  # the void done here, while its slip is not printed
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -89,7 +93,30 @@ class VoidScreen(EnterMovesOn, Screen):
             self.app.call_from_thread(self.query_one("#void-error", Static).update, exc.message)
             return
         text = t("void.done", receipt_no=void.receipt_no, refund=money(void.amount_fen))
-        self.app.call_from_thread(self.query_one("#void-result", Static).update, text)
+        self.app.call_from_thread(self._slip_state, void.id, text, self.app.desk.slip_problems(void_id=void.id))
+
+    def _slip_state(self, void_id: int, text: str, problems: list[str]) -> None:
+        """What the journal says of the void slip: printed, or why not (F5 prints it again)."""
+        self.void_id = void_id if problems else None
+        self._void_text = text
+        slip = t("void.slip_failed", error=problems[0]) if problems else t("void.slip_printed")
+        self.query_one("#void-result", Static).update(f"{text}\n{slip}")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "print_slip":
+            return True if self.void_id is not None else None
+        return True
+
+    def action_print_slip(self) -> None:
+        if self.void_id is not None:
+            self._print_slip(self.void_id, self._void_text)
+
+    @work(thread=True, exclusive=True, group="void")
+    def _print_slip(self, void_id: int, text: str) -> None:
+        desk = self.app.desk
+        desk.print_void(void_id)
+        self.app.call_from_thread(self._slip_state, void_id, text, desk.slip_problems(void_id=void_id))
 
     def action_leave(self) -> None:
         self.app.pop_screen()
