@@ -88,6 +88,6 @@ def test_a_printer_failure_reads_in_chinese_with_the_detail_in_the_log(desk, set
         committed = commit_payment(desk)
         with caplog.at_level("WARNING", logger="teller.printing"):
             (outcome,) = desk.print_transaction(committed.tx_id)
-    assert not outcome.ok and "打印中断" in outcome.error
+    assert not outcome.ok and "断开" in outcome.error and "补打" in outcome.error
     assert not re.search(r"[A-Za-z]{4,}", outcome.error.replace("127.0.0.1", "")), outcome.error  # no English words
     assert any("Connection" in r.getMessage() or "Broken" in r.getMessage() or "reset" in r.getMessage() for r in caplog.records)

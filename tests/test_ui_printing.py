@@ -115,7 +115,9 @@ async def test_a_void_slip_that_did_not_print_says_so_is_pending_and_f5_prints_i
             assert "冲正单未打印" in shown and "脱机" in shown and "已打印" not in shown.replace("未打印", "")
             with Session(app.desk.engine) as s:
                 pending = [(subject.receipt_no, subject.procedure_id, job.layout) for subject, job in unprinted(s)]
-            assert (receipt_no, "void", "void") in pending  # listed by `receipts pending`
+            void_no = rows(ui_home, "select void_no from void")[0][0]
+            assert void_no.startswith("V") and void_no != receipt_no  # the void's own number
+            assert (void_no, "void", "void") in pending  # listed by `receipts pending` under it
             with FakePrinter("accept") as back:
                 app.desk.settings = dataclasses.replace(
                     app.desk.settings, printer=dataclasses.replace(app.desk.settings.printer, port=back.port))
@@ -123,7 +125,8 @@ async def test_a_void_slip_that_did_not_print_says_so_is_pending_and_f5_prints_i
                 await until(pilot, lambda: "冲正单已打印" in text_of(app, "#void-result"), tries=400)
                 back.wait_closed(2)
                 slips = [decode(job) for job in back.jobs]
-    assert all(receipt_no in " ".join(d.lines) for d in slips) and len(slips) == 2  # customer and hall copies
+    # customer and hall copies: the void's own number, the original as reference
+    assert all(receipt_no in " ".join(d.lines) and void_no in " ".join(d.lines) for d in slips) and len(slips) == 2
     assert not any("补打" in ln for d in slips for ln in d.lines)  # offline: nothing had reached the printer
     assert rows(ui_home, "select status from receipt_job where void_id is not null") == [("printed",), ("printed",)]
     assert rows(ui_home, "select slip_status from void") == [("printed",)]

@@ -43,7 +43,7 @@ def test_voiding_a_payment_restores_balance_and_status_and_pays_the_cash_back(de
     # the cash owed back is in the settlement: 595 + 100 − 50 − 50
     closing = desk.count_drawer(FLOAT)
     assert closing.expected.void_refund_fen == 5000 and closing.expected.total_fen == FLOAT_FEN and closing.closed
-    slip = decode(next(settings.spool_dir.rglob(f"{committed.receipt_no}-void.bin")).read_bytes()).text
+    slip = decode(next(settings.spool_dir.rglob(f"{void.void_no}-void*.bin")).read_bytes()).text
     assert "冲正单" in slip and "金额错误" in slip and "￥50.00" in slip and "9001" in slip
 
 

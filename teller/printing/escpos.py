@@ -311,12 +311,12 @@ def _send_network(cfg: PrinterSettings, data: bytes) -> None:
     except (socket.timeout, TimeoutError):
         raise PrinterFault(t("print.timeout", target=target), maybe_delivered=False) from None
     except OSError as exc:
-        raise PrinterFault(t("print.io", error=f"{target}: {exc.strerror or exc}"), maybe_delivered=False) from None
+        raise _io_fault(target, exc, maybe_delivered=False) from None
     with sock:
         try:
             state = _realtime_state(sock)
         except OSError as exc:  # reset while asking: no byte of the job was sent
-            raise PrinterFault(t("print.io", error=f"{target}: {exc.strerror or exc}"), maybe_delivered=False) from None
+            raise _io_fault(target, exc, maybe_delivered=False) from None
         if state != "online":
             raise _fault(state, target, maybe_delivered=False)
         try:
@@ -325,6 +325,7 @@ def _send_network(cfg: PrinterSettings, data: bytes) -> None:
         except (socket.timeout, TimeoutError):
             answer = None
         except OSError as exc:
+            _log_fault(target, exc)
             raise PrinterFault(t("print.reset", target=target) + t("print.maybe_on_paper"), maybe_delivered=True) from None
         if answer is None:  # not worked through in time: ask why, in real time
             try:
@@ -335,6 +336,16 @@ def _send_network(cfg: PrinterSettings, data: bytes) -> None:
             raise _fault("online" if state == "silent" else state, target, maybe_delivered=True)
         if answer & 0x60:  # paper end detected while the job printed
             raise _fault("paper_out", target, maybe_delivered=True)
+
+
+def _log_fault(target: str, exc: BaseException) -> None:
+    """The library's or the OS's own words go to the log; the clerk reads the strings module's."""
+    logging.getLogger("teller.printing").warning("print to %s failed: %s: %s", target, type(exc).__name__, exc)
+
+
+def _io_fault(target: str, exc: OSError, *, maybe_delivered: bool) -> PrinterFault:
+    _log_fault(target, exc)
+    return PrinterFault(t("print.io", error=target), maybe_delivered=maybe_delivered)
 
 
 def send(cfg: PrinterSettings, data: bytes) -> None:
