@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from teller.cli.common import Format, FormatOption, emit, fail, local_time, noun, open_desk
-from teller.cli.params import parse_day
+from teller.cli.params import DayOption
 
 audit_app = noun("审计日志 / The audit trail (hash-chained)")
+SinceOption = DayOption("--since", "起始营业日 / From this business day on, YYYY-MM-DD")
 
 
 @audit_app.command("verify")
@@ -33,7 +34,7 @@ AUDIT_COLUMNS = {"id": "序号 Id", "time": "时间 Time", "actor": "工号 Staf
 @audit_app.command("show")
 def audit_show(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option("--since", help="起始营业日 / From this business day on, YYYY-MM-DD", show_default=False)] = None,
+    since: SinceOption = None,
     clerk: Annotated[str | None, typer.Option("--clerk", help="只看该工号 / Only this staff number", show_default=False)] = None,
     action: Annotated[str | None, typer.Option("--action", help="只看该动作 / Only this action (login, commit, lock, ...)", show_default=False)] = None,
     fmt: FormatOption = Format.table,
@@ -44,7 +45,7 @@ def audit_show(
     from teller.clock import hall_zone
     from teller.store import audit
 
-    day = parse_day(since)
+    day = since
     with open_desk(ctx, seed_demo=False) as desk, Session(desk.engine) as session:
         start = audit.day_start(day, hall_zone(desk.settings.timezone)) if day else None
         rows = [

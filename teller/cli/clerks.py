@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
-from teller.cli.common import ByOption, Format, FormatOption, PinOption, ask_pin, emit, fail, noun, open_desk
+from teller.cli.common import (
+    SUPERVISOR_PIN_ENV, ByOption, Format, FormatOption, PinOption, PinStdinOption, SupervisorPinOption, ask_pin, emit, fail, noun,
+    open_desk,
+)
 
 clerks_app = noun("营业员与角色 / Clerks, roles and PINs")
 
@@ -40,13 +43,14 @@ def clerks_add(
     name: Annotated[str, typer.Argument(help="姓名 / Name", show_default=False)],
     role: Annotated[str, typer.Option("--role", help="clerk | trainer | supervisor | ops")] = "clerk",
     pin: PinOption = None,
+    pin_stdin: PinStdinOption = False,
     by: ByOption = "admin",
 ) -> None:
     """新增员工 / Add a staff number with a role and a PIN (4–8 digits, not one digit repeated)."""
     from teller.domain import staff
     from teller.store.db import session_scope
 
-    pin = ask_pin(pin, "PIN", confirm=True)
+    pin = ask_pin(pin, "PIN", stdin=pin_stdin, confirm=True)
     with open_desk(ctx) as desk, session_scope(desk.engine) as session:
         rec = staff.add_clerk(session=session, staff_no=staff_no, name=name, role=role, pin=pin, actor=by, counter=desk.counter, now=desk.now())
         typer.echo(f"✓ 已新增 / Added {rec.staff_no} {rec.name} ({rec.role})")
@@ -87,13 +91,14 @@ def clerks_set_pin(
     ctx: typer.Context,
     staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
     pin: PinOption = None,
+    pin_stdin: PinStdinOption = False,
     by: ByOption = "admin",
 ) -> None:
     """重设 PIN / Set a new PIN (a locked number stays locked until a supervisor unlocks it)."""
     from teller.domain import staff
     from teller.store.db import session_scope
 
-    pin = ask_pin(pin, "新 PIN / New PIN", confirm=True)
+    pin = ask_pin(pin, "新 PIN / New PIN", stdin=pin_stdin, confirm=True)
     with open_desk(ctx) as desk, session_scope(desk.engine) as session:
         rec = staff.set_pin(session=session, staff_no=staff_no, pin=pin, actor=by, counter=desk.counter, now=desk.now())
         typer.echo(f"✓ 已重设 PIN / New PIN set for {rec.staff_no}")
@@ -120,13 +125,14 @@ def clerks_unlock(
     ctx: typer.Context,
     staff_no: Annotated[str, typer.Argument(help="被锁定的工号 / The locked staff number", show_default=False)],
     supervisor: Annotated[str, typer.Option("--supervisor", help="值班长工号 / Supervisor's staff number", show_default=False)],
-    pin: Annotated[str | None, typer.Option("--pin", help="值班长 PIN / The supervisor's PIN (prompted hidden at a terminal)", show_default=False)] = None,
+    pin: SupervisorPinOption = None,
+    pin_stdin: PinStdinOption = False,
 ) -> None:
     """解锁工号 / Unlock a staff number after five wrong PINs: a supervisor's number and PIN."""
     from teller.domain import staff
     from teller.store.db import session_scope
 
-    pin = ask_pin(pin, "值班长 PIN / Supervisor PIN")
+    pin = ask_pin(pin, "值班长 PIN / Supervisor PIN", stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)
     with open_desk(ctx) as desk:
         if supervisor.strip() == staff_no.strip():
             from teller.strings import t

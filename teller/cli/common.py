@@ -10,6 +10,8 @@ import csv
 import dataclasses
 import io
 import json
+import os
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from teller.errors import TellerError
 
@@ -27,9 +30,55 @@ if TYPE_CHECKING:
     from teller.desk import Desk
 
 
-def noun(help_text: str) -> typer.Typer:
+def one_line(message: str) -> str:
+    """A message fit for one line of a terminal: control characters escaped, lines joined."""
+    text = " ".join(str(message).splitlines())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class AdminGroup(TyperGroup):
+    """The root command: every usage error is one line on stderr (exit 2), naming the option;
+    a TellerError is its message (exit 1); Ctrl-C / end of input at a prompt is one line (exit 1).
+
+    Typer would draw a boxed panel that wraps long reasons over several lines.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from typer._click import exceptions as click_exc
+
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exc.NoArgsIsHelpError as exc:  # the help is already printed
+            if not standalone_mode:
+                raise
+            sys.exit(exc.exit_code)
+        except click_exc.ClickException as exc:
+            if not standalone_mode:
+                raise
+            where = ""
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                where = f" ({ctx.command_path} --help)"
+            typer.echo(f"错误 / Error: {one_line(exc.format_message())}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click_exc.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("已取消 / Aborted", err=True)
+            sys.exit(1)
+        except TellerError as exc:
+            if not standalone_mode:
+                raise
+            typer.echo(one_line(exc.message), err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+def noun(help_text: str, **kwargs) -> typer.Typer:
     """A sub-app (or the root app): help on no arguments, never tracebacks with locals."""
-    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, **kwargs)
 
 
 class Format(str, Enum):
@@ -40,9 +89,11 @@ class Format(str, Enum):
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式 / Output format")]
 ByOption = Annotated[str, typer.Option("--by", help="操作人，记入审计 / Who does it, for the audit log")]
-PinOption = Annotated[str | None, typer.Option("--pin", help="PIN（脚本用；终端中不给则隐藏输入）/ PIN for scripts; prompted hidden at a terminal when left out", show_default=False)]
+PinOption = Annotated[str | None, typer.Option("--pin", help="新 PIN；不给时隐藏输入两次，或读 --pin-stdin / The new PIN; asked twice, hidden, when left out, or from --pin-stdin", show_default=False)]
 ClerkOption = Annotated[str, typer.Option("--clerk", help="营业员工号 / Clerk's staff no", show_default=False)]
-ClerkPinOption = Annotated[str, typer.Option("--pin", help="营业员密码 / Clerk's PIN", show_default=False)]
+ClerkPinOption = Annotated[str | None, typer.Option("--pin", help="营业员密码；不给时隐藏输入，或读 --pin-stdin / $TELLER_PIN / Clerk's PIN; asked hidden when left out, or from --pin-stdin / $TELLER_PIN", show_default=False)]
+SupervisorPinOption = Annotated[str | None, typer.Option("--pin", help="值班长密码；不给时隐藏输入，或读 --pin-stdin / $TELLER_SUPERVISOR_PIN / Supervisor's PIN; asked hidden when left out, or from --pin-stdin / $TELLER_SUPERVISOR_PIN", show_default=False)]
+PinStdinOption = Annotated[bool, typer.Option("--pin-stdin", help="从标准输入读取 PIN（第一行）/ Read the PIN from the first line of stdin")]
 CounterOption = Annotated[str | None, typer.Option("--counter", help="台席 / Counter (default: from the settings)", show_default=False)]
 
 
@@ -56,7 +107,7 @@ class Options:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(message, err=True)
+    typer.echo(one_line(message), err=True)
     raise typer.Exit(code)
 
 
@@ -106,19 +157,50 @@ def clerk_desk(ctx: typer.Context, clerk: str, pin: str, counter: str | None) ->
             desk.logout()
 
 
-def ask_pin(value: str | None, prompt: str, *, confirm: bool = False) -> str:
-    """The PIN from --pin, else typed hidden at a terminal; never echoed, never in the audit."""
+# Where a PIN comes from. The environment holds a PIN that proves who is acting (never a new
+# PIN being set): the clerk's own for `settle`, a supervisor's for voids, reprints, unlocks.
+CLERK_PIN_ENV = "TELLER_PIN"
+SUPERVISOR_PIN_ENV = "TELLER_SUPERVISOR_PIN"
+
+
+def ask_pin(
+    value: str | None, prompt: str, *, option: str = "--pin", stdin: bool = False, env: str | None = None, confirm: bool = False,
+) -> str:
+    """The PIN from `option`, else the next line of stdin (`--pin-stdin`), else `$env`, else typed
+    hidden at a terminal. Without any of them, exit 2 naming the ways to give it. Never echoed."""
     if value is not None:
+        if stdin:
+            fail(f"错误 / Error: {option} 与 {option}-stdin 只能选一个 / give {option} or {option}-stdin, not both", 2)
         return value
-    if not sys.stdin.isatty():
-        fail("需要 PIN：请用 --pin 给出，或在终端中运行 / A PIN is needed: give --pin, or run at a terminal", 2)
-    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    if stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            fail(f"错误 / Error: {option}-stdin: 标准输入中没有 PIN / no PIN on stdin", 2)
+        return line
+    if env and os.environ.get(env):
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    ways = f"{option}, {option}-stdin" + (f", ${env}" if env else "")
+    fail(f"错误 / Error: {option}: 需要 PIN（{ways}，或在终端中运行）/ a PIN is needed: {ways}, or run at a terminal", 2)
 
 
 def local_time(at: datetime, settings: "Settings") -> str:
     from teller.clock import hall_zone
 
     return at.astimezone(hall_zone(settings.timezone)).isoformat(sep=" ", timespec="seconds")
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading
+    apostrophe; plain numbers (-2.00, -1200) and non-text values stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def emit(rows: list[dict], columns: dict[str, str], fmt: Format, *, fields: list[str], empty: str = "") -> None:
@@ -129,7 +211,7 @@ def emit(rows: list[dict], columns: dict[str, str], fmt: Format, *, fields: list
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
         typer.echo(buf.getvalue(), nl=False)
     elif not rows and empty:
         typer.echo(empty)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from teller.cli.common import ByOption, fail, noun, open_desk
+from teller.errors import InputRefused, TellerError
 
 customers_app = noun("客户资料 / Subscribers")
 
@@ -36,8 +38,15 @@ def customers_import(
                     tasks[stage] = progress.add_task(stage, total=total)
                 progress.update(tasks[stage], completed=done)
 
-            result = import_customers(engine=desk.engine, path=file, skip_invalid=skip_invalid, actor=by,
-                                      counter=desk.counter, now=desk.now(), progress=advance)
+            try:
+                result = import_customers(engine=desk.engine, path=file, skip_invalid=skip_invalid, actor=by,
+                                          counter=desk.counter, now=desk.now(), progress=advance)
+            except csv.Error as exc:  # a field beyond the csv module's limit, a NUL byte, ...
+                fail(f"{file}: 不是可读的 CSV，未导入任何数据 / not a readable CSV ({exc}); nothing imported", 2)
+            except OverflowError:  # a figure too large for the database; the transaction rolled back
+                fail(f"{file}: 数值超出范围（余额？），未导入任何数据 / a figure is out of range (a balance?); nothing imported", 2)
+            except TellerError as exc:  # the file itself (its encoding) is bad: a usage error; others (a busy database) are not
+                fail(f"{file}: {exc.message}", 2 if type(exc) in (TellerError, InputRefused) else 1)
     for err in result.errors:
         typer.echo(f"第 {err.row} 行 / row {err.row}: {err.field}: {err.reason}", err=True)
     if result.errors and not skip_invalid:

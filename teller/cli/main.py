@@ -7,6 +7,7 @@ fast. Errors go to stderr with a non-zero exit; tracebacks never show locals (cu
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,7 @@ import typer
 
 from teller.cli.audit import audit_app
 from teller.cli.clerks import clerks_app
-from teller.cli.common import Options, noun
+from teller.cli.common import AdminGroup, Options, noun, one_line
 from teller.cli.customers import customers_app
 from teller.cli.db import db_app
 from teller.cli.procedures import procedures_app
@@ -23,8 +24,9 @@ from teller.cli.report import report_cmd
 from teller.cli.seed import seed_app
 from teller.cli.settle import settle_app
 from teller.cli.tx import tx_app
+from teller.errors import TellerError
 
-app = noun("营业厅柜台系统运维工具 / Operator tools for the teller counter console")
+app = noun("营业厅柜台系统运维工具 / Operator tools for the teller counter console", cls=AdminGroup)
 for _sub, _name in (
     (db_app, "db"), (seed_app, "seed"), (procedures_app, "procedures"), (tx_app, "tx"), (receipts_app, "receipts"),
     (clerks_app, "clerks"), (audit_app, "audit"), (customers_app, "customers"), (settle_app, "settle"),
@@ -44,9 +46,29 @@ def main(
     ctx.obj = Options(config, home, practice)
 
 
+def _install_crash_handler():
+    """The process-wide handler for unexpected errors (teller.crash), when it is installed."""
+    try:
+        from teller.crash import install_cli  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    install_cli()
+    return sys.excepthook
+
+
 def run() -> None:
-    """Entry point of the `teller-admin` script."""
-    app(prog_name="teller-admin")
+    """Entry point of the `teller-admin` script (and `python -m teller.cli.main`): the one place
+    where the crash handler is installed and a stray TellerError becomes a message (exit 1)."""
+    hook = _install_crash_handler()
+    try:
+        app(prog_name="teller-admin")
+    except TellerError as exc:
+        typer.echo(one_line(exc.message), err=True)
+        sys.exit(1)
+    except Exception:
+        if hook is not None:
+            sys.excepthook = hook  # Typer puts its own hook back on every call; the crash handler reports it
+        raise
 
 
 if __name__ == "__main__":  # python -m teller.cli.main

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from teller.cli.common import Format, FormatOption, emit, fail, local_time, noun, open_desk, open_settings
+from teller.cli.common import (
+    SUPERVISOR_PIN_ENV, Format, FormatOption, PinStdinOption, SupervisorPinOption, ask_pin, emit, fail, local_time, noun, open_desk,
+    open_settings,
+)
 
 if TYPE_CHECKING:
     from teller.config import Settings
@@ -22,7 +25,8 @@ def receipts_reprint(
     receipt_no: Annotated[str, typer.Argument(help="受理单号 / Receipt number, e.g. 01-20261123-0001", show_default=False)],
     by: Annotated[str, typer.Option("--by", help="操作人，记入审计 / Who asks, for the audit log")] = "admin",
     supervisor: Annotated[str, typer.Option("--supervisor", help="值班长工号（补打收费凭证须授权）/ Supervisor staff no (an invoice reprint needs one)")] = "",
-    pin: Annotated[str, typer.Option("--pin", help="值班长密码；不给时在终端上隐藏输入 / Supervisor PIN; asked hidden on a terminal when not given")] = "",
+    pin: SupervisorPinOption = None,
+    pin_stdin: PinStdinOption = False,
     layout: Annotated[str | None, typer.Option("--layout", help="只补打这种票据 / Only this paper, e.g. slip", show_default=False)] = None,
     copy_no: Annotated[int | None, typer.Option("--copy", min=1, help="只补打第几联 / Only this copy (1 customer, 2 hall)", show_default=False)] = None,
 ) -> None:
@@ -31,11 +35,10 @@ def receipts_reprint(
         if desk.reprint_needs_supervisor(receipt_no, layout=layout, copy_no=copy_no):
             if not supervisor and sys.stdin.isatty():
                 supervisor = typer.prompt("值班长工号 / Supervisor staff no")
-            if supervisor and not pin and sys.stdin.isatty():
-                pin = typer.prompt("值班长密码 / Supervisor PIN", hide_input=True)
-            if not supervisor or not pin:
+            if not supervisor:
                 fail("补打收费凭证须值班长授权：--supervisor STAFF --pin PIN / An invoice reprint needs --supervisor STAFF --pin PIN")
-        outcomes = desk.reprint(receipt_no.strip(), actor=by, supervisor=supervisor, pin=pin, layout=layout, copy_no=copy_no)
+            pin = ask_pin(pin, "值班长密码 / Supervisor PIN", stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)
+        outcomes = desk.reprint(receipt_no.strip(), actor=by, supervisor=supervisor, pin=pin or "", layout=layout, copy_no=copy_no)
     if not outcomes:
         typer.echo("该交易没有票据 / This transaction has no papers to print")
     for o in outcomes:

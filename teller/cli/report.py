@@ -8,14 +8,17 @@ from typing import Annotated
 import typer
 
 from teller.cli.common import Format, FormatOption, emit, open_desk
-from teller.cli.params import parse_day
+from teller.cli.params import DayOption, check_range
+
+FromOption = DayOption("--from", "起始营业日 / First business day (default: today)")
+ToOption = DayOption("--to", "截止营业日 / Last business day (default: --from)")
 
 
 def report_cmd(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="daily | period | prepay-arrears | procedures | bands | retention | complaints | exceptions", show_default=False)],
-    start: Annotated[str | None, typer.Option("--from", help="起始营业日 / First business day (default: today)", show_default=False)] = None,
-    end: Annotated[str | None, typer.Option("--to", help="截止营业日 / Last business day (default: --from)", show_default=False)] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """报表 / A report over business days: table, JSON or CSV (money in fen and yuan)."""
@@ -24,8 +27,9 @@ def report_cmd(
     if name not in REPORTS:
         raise typer.BadParameter(f"one of: {', '.join(REPORTS)}", param_hint="NAME")
     with open_desk(ctx) as desk:
-        first = parse_day(start) or desk.now().date()
-        last = parse_day(end) or first
+        first = start or desk.now().date()
+        last = end or first
+        check_range(first, last)
         report = desk.report(name, start=first, end=last)
     if report.note and fmt is Format.table:
         typer.echo(report.note)

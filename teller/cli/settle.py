@@ -6,10 +6,21 @@ from typing import Annotated
 
 import typer
 
-from teller.cli.common import ClerkPinOption, ClerkOption, CounterOption, Format, FormatOption, clerk_desk, emit, fail, noun, open_desk
-from teller.cli.params import parse_counts_option, parse_day, yuan_amount
+from teller.cli.common import (
+    CLERK_PIN_ENV, SUPERVISOR_PIN_ENV, ClerkOption, ClerkPinOption, CounterOption, Format, FormatOption, PinStdinOption,
+    ask_pin, clerk_desk, emit, fail, noun, open_desk,
+)
+from teller.cli.params import DayOption, not_after, parse_amount, parse_counts
 
 settle_app = noun("交班日结 / Shifts and daily settlement")
+DateOption = DayOption("--date", "营业日 / Business day (default: today)")
+
+
+def _clerk_pin(pin: str | None, pin_stdin: bool) -> str:
+    return ask_pin(pin, "营业员密码 / Clerk's PIN", stdin=pin_stdin, env=CLERK_PIN_ENV)
+
+
+AmountArgument = Annotated[int, typer.Argument(help="金额（元） / Amount in yuan", parser=parse_amount, metavar="AMOUNT", show_default=False)]
 
 
 def _figures(closing) -> str:
@@ -23,23 +34,22 @@ def _figures(closing) -> str:
 def settle_open(
     ctx: typer.Context,
     clerk: ClerkOption,
-    pin: ClerkPinOption,
-    float_counts: Annotated[str, typer.Option("--float", help="备用金，面额=张数 / Float as yuan=pieces, e.g. 100=2,10=5,0.5=4", show_default=False)],
+    float_counts: Annotated[dict, typer.Option("--float", parser=parse_counts, metavar="YUAN=PIECES,...", help="备用金，面额=张数 / Float as yuan=pieces, e.g. 100=2,10=5,0.5=4", show_default=False)],
+    pin: ClerkPinOption = None,
+    pin_stdin: PinStdinOption = False,
     counter: CounterOption = None,
 ) -> None:
     """开班 / Open a shift with the float counted by denomination."""
     from teller.domain.money import money
 
-    counts = parse_counts_option(float_counts, "--float")
-    with clerk_desk(ctx, clerk, pin, counter) as desk:
-        shift = desk.open_shift(counts)
+    with clerk_desk(ctx, clerk, _clerk_pin(pin, pin_stdin), counter) as desk:
+        shift = desk.open_shift(float_counts)
         typer.echo(f"已开班 / Shift {shift.id} open at counter {shift.counter}: float {money(shift.float_fen)}")
 
 
-def _cash(ctx, kind: str, amount: str, reason: str, clerk: str, pin: str, counter: str | None) -> None:
+def _cash(ctx, kind: str, fen: int, reason: str, clerk: str, pin: str, counter: str | None) -> None:
     from teller.domain.money import money
 
-    fen = yuan_amount(amount)
     with clerk_desk(ctx, clerk, pin, counter) as desk:
         move = desk.cash_move(kind, fen, reason)
         typer.echo(f"{kind} {money(move.amount_fen)}: {move.reason} (shift {move.shift_id})")
@@ -49,31 +59,39 @@ ReasonOption = Annotated[str, typer.Option("--reason", help="原因 / Reason (re
 
 
 @settle_app.command("cash-in")
-def settle_cash_in(ctx: typer.Context, amount: Annotated[str, typer.Argument(help="金额（元） / Amount in yuan")], reason: ReasonOption, clerk: ClerkOption, pin: ClerkPinOption, counter: CounterOption = None) -> None:
+def settle_cash_in(
+    ctx: typer.Context, amount: AmountArgument, reason: ReasonOption, clerk: ClerkOption,
+    pin: ClerkPinOption = None, pin_stdin: PinStdinOption = False, counter: CounterOption = None,
+) -> None:
     """存入现金 / Put cash into the drawer during the shift, with a reason."""
-    _cash(ctx, "cash_in", amount, reason, clerk, pin, counter)
+    _cash(ctx, "cash_in", amount, reason, clerk, _clerk_pin(pin, pin_stdin), counter)
 
 
 @settle_app.command("cash-out")
-def settle_cash_out(ctx: typer.Context, amount: Annotated[str, typer.Argument(help="金额（元） / Amount in yuan")], reason: ReasonOption, clerk: ClerkOption, pin: ClerkPinOption, counter: CounterOption = None) -> None:
+def settle_cash_out(
+    ctx: typer.Context, amount: AmountArgument, reason: ReasonOption, clerk: ClerkOption,
+    pin: ClerkPinOption = None, pin_stdin: PinStdinOption = False, counter: CounterOption = None,
+) -> None:
     """取出现金 / Take cash out of the drawer during the shift, with a reason."""
-    _cash(ctx, "cash_out", amount, reason, clerk, pin, counter)
+    _cash(ctx, "cash_out", amount, reason, clerk, _clerk_pin(pin, pin_stdin), counter)
 
 
 @settle_app.command("close")
 def settle_close(
     ctx: typer.Context,
     clerk: ClerkOption,
-    pin: ClerkPinOption,
-    count: Annotated[str | None, typer.Option("--count", help="盲点现金，面额=张数 / Blind count as yuan=pieces", show_default=False)] = None,
+    pin: ClerkPinOption = None,
+    pin_stdin: PinStdinOption = False,
+    count: Annotated[dict | None, typer.Option("--count", parser=parse_counts, metavar="YUAN=PIECES,...", help="盲点现金，面额=张数 / Blind count as yuan=pieces", show_default=False)] = None,
     supervisor: Annotated[str | None, typer.Option("--supervisor", help="值班长工号 / Supervisor signing off a variance", show_default=False)] = None,
-    supervisor_pin: Annotated[str | None, typer.Option("--supervisor-pin", help="值班长密码 / Supervisor's PIN", show_default=False)] = None,
+    supervisor_pin: Annotated[str | None, typer.Option("--supervisor-pin", help="值班长密码；不给时隐藏输入，或读 --supervisor-pin-stdin / $TELLER_SUPERVISOR_PIN / Supervisor's PIN; asked hidden when left out", show_default=False)] = None,
+    supervisor_pin_stdin: Annotated[bool, typer.Option("--supervisor-pin-stdin", help="从标准输入读取值班长密码（在 --pin-stdin 之后一行）/ Read the supervisor's PIN from stdin (the line after --pin-stdin's)")] = False,
     note: Annotated[str, typer.Option("--note", help="长短款说明 / Note on the variance")] = "",
     counter: CounterOption = None,
 ) -> None:
     """交班 / Close the shift: the blind count first; a variance beyond the limit needs a supervisor."""
-    counts = parse_counts_option(count, "--count") if count is not None else None
-    with clerk_desk(ctx, clerk, pin, counter) as desk:
+    counts = count
+    with clerk_desk(ctx, clerk, _clerk_pin(pin, pin_stdin), counter) as desk:
         shift = desk.current_shift()
         if shift is None:
             fail("本台席没有未交班的班次 / No shift to close at this counter")
@@ -86,9 +104,11 @@ def settle_close(
             if closing.closed:
                 typer.echo(f"已交班，日结单已打印 / Shift {closing.shift.id} closed; settlement slip printed")
                 return
-        if not (supervisor and supervisor_pin):
+        if not supervisor:
             fail("长短款超出允许范围，须值班长审核：--supervisor S --supervisor-pin P --note N / "
                   "Variance beyond the limit: a supervisor must sign off")
+        supervisor_pin = ask_pin(supervisor_pin, "值班长密码 / Supervisor PIN", option="--supervisor-pin",
+                                 stdin=supervisor_pin_stdin, env=SUPERVISOR_PIN_ENV)
         closing = desk.sign_off_shift(supervisor, supervisor_pin, note)
         typer.echo(_figures(closing))
         typer.echo(f"已交班（{closing.shift.supervisor} 审核）/ Shift {closing.shift.id} closed, signed off by {closing.shift.supervisor}")
@@ -98,22 +118,25 @@ def settle_close(
 def settle_day_cmd(
     ctx: typer.Context,
     clerk: ClerkOption,
-    pin: ClerkPinOption,
-    day: Annotated[str | None, typer.Option("--date", help="营业日 / Business day (default: today)", show_default=False)] = None,
+    pin: ClerkPinOption = None,
+    pin_stdin: PinStdinOption = False,
+    day: DateOption = None,
     counter: CounterOption = None,
 ) -> None:
     """日结 / Close the counter's business day (all shifts closed first): no more transactions on it."""
     from teller.domain.money import money
 
-    with clerk_desk(ctx, clerk, pin, counter) as desk:
-        rec = desk.settle_day(parse_day(day))
+    with clerk_desk(ctx, clerk, _clerk_pin(pin, pin_stdin), counter) as desk:
+        if day is not None:
+            not_after(day, desk.now().date())
+        rec = desk.settle_day(day)
         typer.echo(f"已日结 / Day {rec.business_day} closed at counter {rec.counter}: {rec.shifts} shift(s), cash {money(rec.cash_fen)}")
 
 
 @settle_app.command("show")
 def settle_show(
     ctx: typer.Context,
-    day: Annotated[str | None, typer.Option("--date", help="营业日 / Business day (default: today)", show_default=False)] = None,
+    day: DateOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """班次与日结 / The shifts of a business day: float, expected, counted, variance, sign-off."""
@@ -123,7 +146,7 @@ def settle_show(
     from teller.store import shifts
 
     with open_desk(ctx) as desk, Session(desk.engine) as session:
-        business_day = parse_day(day) or desk.now().date()
+        business_day = day or desk.now().date()
         rows = []
         for s in shifts.shifts_of_day(session, day=business_day):
             closed = shifts.day_is_closed(session, counter=s.counter, mode=s.mode, day=business_day)
