@@ -146,10 +146,13 @@ def open_desk(ctx: typer.Context, **changes) -> Iterator["Desk"]:
 
 
 @contextmanager
-def clerk_desk(ctx: typer.Context, clerk: str, pin: str, counter: str | None) -> Iterator["Desk"]:
-    """A desk with the clerk logged in (logged out again at the end)."""
+def clerk_desk(ctx: typer.Context, clerk: str, pin: str, counter: str | None, *, check=None) -> Iterator["Desk"]:
+    """A desk with the clerk logged in (logged out again at the end); `check(desk)` runs first,
+    so a usage error it raises leaves not even a log-in in the audit."""
     changes = {"counter": counter} if counter else {}
     with open_desk(ctx, **changes) as desk:
+        if check is not None:
+            check(desk)
         desk.login(clerk, pin)
         try:
             yield desk

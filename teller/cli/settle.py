@@ -126,9 +126,11 @@ def settle_day_cmd(
     """日结 / Close the counter's business day (all shifts closed first): no more transactions on it."""
     from teller.domain.money import money
 
-    with clerk_desk(ctx, clerk, _clerk_pin(pin, pin_stdin), counter) as desk:
+    def not_future(desk) -> None:
         if day is not None:
             not_after(day, desk.now().date())
+
+    with clerk_desk(ctx, clerk, _clerk_pin(pin, pin_stdin), counter, check=not_future) as desk:
         rec = desk.settle_day(day)
         typer.echo(f"已日结 / Day {rec.business_day} closed at counter {rec.counter}: {rec.shifts} shift(s), cash {money(rec.cash_fen)}")
 
