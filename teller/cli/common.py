@@ -38,7 +38,8 @@ def one_line(message: str) -> str:
 
 class AdminGroup(TyperGroup):
     """The root command: every usage error is one line on stderr (exit 2), naming the option;
-    a TellerError is its message (exit 1); Ctrl-C / end of input at a prompt is one line (exit 1).
+    a TellerError is its message (exit 1), so is an OSError with its file name; Ctrl-C / end of
+    input at a prompt is one line (exit 1).
 
     Typer would draw a boxed panel that wraps long reasons over several lines.
     """
@@ -61,7 +62,7 @@ class AdminGroup(TyperGroup):
                 where = f" ({ctx.command_path} --help)"
             typer.echo(f"错误 / Error: {one_line(exc.format_message())}{where}", err=True)
             sys.exit(exc.exit_code)
-        except click_exc.Abort:
+        except typer.Abort:
             if not standalone_mode:
                 raise
             typer.echo("已取消 / Aborted", err=True)
@@ -70,6 +71,12 @@ class AdminGroup(TyperGroup):
             if not standalone_mode:
                 raise
             typer.echo(one_line(exc.message), err=True)
+            sys.exit(1)
+        except OSError as exc:  # a file the command could not read or write (a name too long, no room, no right)
+            if not standalone_mode:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(one_line(f"{where}{exc.strerror or exc}"), err=True)
             sys.exit(1)
         if standalone_mode:
             sys.exit(rv if isinstance(rv, int) else 0)

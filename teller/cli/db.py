@@ -31,10 +31,14 @@ def db_backup(
     from teller.store.backup import backup
 
     settings = open_settings(ctx)
+    import sqlite3
+
     try:
         report = backup(settings.database_url, path, overwrite=force)
     except TellerError as exc:
         fail(exc.message)
+    except (OSError, sqlite3.Error) as exc:  # the folder is missing or read-only, the name too long, ...
+        fail(f"{path}: 无法写入备份 / cannot write the backup there ({getattr(exc, 'strerror', None) or exc})", 2)
     typer.echo(f"✓ 已备份 / Backed up to {report.path}: {report.size_bytes:,} bytes, integrity {report.integrity}")
     rows = [{"table": name, "rows": n} for name, n in report.row_counts.items()]
     emit(rows, {"table": "表 Table", "rows": "行数 Rows"}, Format.table, fields=["table", "rows"])

@@ -122,5 +122,8 @@ def procedures_schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"--output {output}: 无法写入 / cannot write ({exc.strerror or exc})", 2)
         typer.echo(f"已写入 / Written: {output}")
