@@ -1,0 +1,238 @@
+"""What every teller-admin command shares: the sub-app factory, global options, opening the
+desk, the output formats, and the options several nouns take (--by, --clerk, --pin, --counter).
+
+The database layer is imported inside the functions, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+import re
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Iterator, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from teller.errors import TellerError
+
+if TYPE_CHECKING:
+    from teller.config import Settings
+    from teller.desk import Desk
+
+
+def one_line(message: str) -> str:
+    """A message fit for one line of a terminal: control characters escaped, lines joined."""
+    text = " ".join(str(message).splitlines())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class AdminGroup(TyperGroup):
+    """The root command: every usage error is one line on stderr (exit 2), naming the option;
+    a TellerError is its message (exit 1), so is an OSError with its file name; Ctrl-C / end of
+    input at a prompt is one line (exit 1).
+
+    Typer would draw a boxed panel that wraps long reasons over several lines.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from typer._click import exceptions as click_exc
+
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exc.NoArgsIsHelpError as exc:  # the help is already printed
+            if not standalone_mode:
+                raise
+            sys.exit(exc.exit_code)
+        except click_exc.ClickException as exc:
+            if not standalone_mode:
+                raise
+            where = ""
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                where = f" ({ctx.command_path} --help)"
+            typer.echo(f"错误 / Error: {one_line(exc.format_message())}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("已取消 / Aborted", err=True)
+            sys.exit(1)
+        except TellerError as exc:
+            if not standalone_mode:
+                raise
+            typer.echo(one_line(exc.message), err=True)
+            sys.exit(1)
+        except OSError as exc:  # a file the command could not read or write (a name too long, no room, no right)
+            if not standalone_mode:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(one_line(f"{where}{exc.strerror or exc}"), err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+def noun(help_text: str, **kwargs) -> typer.Typer:
+    """A sub-app (or the root app): help on no arguments, never tracebacks with locals."""
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, **kwargs)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式 / Output format")]
+ByOption = Annotated[str, typer.Option("--by", help="操作人，记入审计 / Who does it, for the audit log")]
+PinOption = Annotated[str | None, typer.Option("--pin", help="新 PIN；不给时隐藏输入两次，或读 --pin-stdin / The new PIN; asked twice, hidden, when left out, or from --pin-stdin", show_default=False)]
+ClerkOption = Annotated[str, typer.Option("--clerk", help="营业员工号 / Clerk's staff no", show_default=False)]
+ClerkPinOption = Annotated[str | None, typer.Option("--pin", help="营业员密码；不给时隐藏输入，或读 --pin-stdin / $TELLER_PIN / Clerk's PIN; asked hidden when left out, or from --pin-stdin / $TELLER_PIN", show_default=False)]
+SupervisorPinOption = Annotated[str | None, typer.Option("--pin", help="值班长密码；不给时隐藏输入，或读 --pin-stdin / $TELLER_SUPERVISOR_PIN / Supervisor's PIN; asked hidden when left out, or from --pin-stdin / $TELLER_SUPERVISOR_PIN", show_default=False)]
+PinStdinOption = Annotated[bool, typer.Option("--pin-stdin", help="从标准输入读取 PIN（第一行）/ Read the PIN from the first line of stdin")]
+CounterOption = Annotated[str | None, typer.Option("--counter", help="台席 / Counter (default: from the settings)", show_default=False)]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The root app's options, kept on the Typer context for every command."""
+
+    config: Path | None = None
+    home: Path | None = None
+    practice: bool = False
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(one_line(message), err=True)
+    raise typer.Exit(code)
+
+
+def open_settings(ctx: typer.Context, **changes) -> "Settings":
+    from teller.config import load_settings
+    from teller.strings import set_locale
+
+    opts: Options = ctx.obj or Options()
+    try:
+        settings = load_settings(opts.config, home=opts.home)
+        if opts.practice:
+            settings = settings.for_practice()
+        if changes:
+            settings = dataclasses.replace(settings, **changes)
+    except TellerError as exc:
+        fail(f"设置错误 / Settings: {exc.message}", 2)
+    set_locale(settings.locale)
+    return settings
+
+
+@contextmanager
+def open_desk(ctx: typer.Context, **changes) -> Iterator["Desk"]:
+    """An opened Desk (database created if missing); TellerErrors become a message and exit 1."""
+    from teller.desk import Desk
+
+    settings = open_settings(ctx, **changes)
+    desk = None
+    try:
+        desk = Desk(settings).open()
+        yield desk
+    except TellerError as exc:
+        fail(exc.message)
+    finally:
+        if desk is not None:
+            desk.close()
+
+
+@contextmanager
+def clerk_desk(ctx: typer.Context, clerk: str, pin: str, counter: str | None, *, check=None) -> Iterator["Desk"]:
+    """A desk with the clerk logged in (logged out again at the end); `check(desk)` runs first,
+    so a usage error it raises leaves not even a log-in in the audit."""
+    changes = {"counter": counter} if counter else {}
+    with open_desk(ctx, **changes) as desk:
+        if check is not None:
+            check(desk)
+        desk.login(clerk, pin)
+        try:
+            yield desk
+        finally:
+            desk.logout()
+
+
+# Where a PIN comes from. The environment holds a PIN that proves who is acting (never a new
+# PIN being set): the clerk's own for `settle`, a supervisor's for voids, reprints, unlocks.
+CLERK_PIN_ENV = "TELLER_PIN"
+SUPERVISOR_PIN_ENV = "TELLER_SUPERVISOR_PIN"
+
+
+def ask_pin(
+    value: str | None, prompt: str, *, option: str = "--pin", stdin: bool = False, env: str | None = None, confirm: bool = False,
+) -> str:
+    """The PIN from `option`, else the next line of stdin (`--pin-stdin`), else `$env`, else typed
+    hidden at a terminal. Without any of them, exit 2 naming the ways to give it. Never echoed."""
+    if value is not None:
+        if stdin:
+            fail(f"错误 / Error: {option} 与 {option}-stdin 只能选一个 / give {option} or {option}-stdin, not both", 2)
+        return value
+    if stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            fail(f"错误 / Error: {option}-stdin: 标准输入中没有 PIN / no PIN on stdin", 2)
+        return line
+    if env and os.environ.get(env):
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    ways = f"{option}, {option}-stdin" + (f", ${env}" if env else "")
+    fail(f"错误 / Error: {option}: 需要 PIN（{ways}，或在终端中运行）/ a PIN is needed: {ways}, or run at a terminal", 2)
+
+
+def local_time(at: datetime, settings: "Settings") -> str:
+    from teller.clock import hall_zone
+
+    return at.astimezone(hall_zone(settings.timezone)).isoformat(sep=" ", timespec="seconds")
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading
+    apostrophe; plain numbers (-2.00, -1200) and non-text values stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def emit(rows: list[dict], columns: dict[str, str], fmt: Format, *, fields: list[str], empty: str = "") -> None:
+    """Rows out as a rich table (`columns`: key -> header), a JSON list, or CSV with a header (`fields`)."""
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt is Format.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
+        typer.echo(buf.getvalue(), nl=False)
+    elif not rows and empty:
+        typer.echo(empty)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table()
+        for key, header in columns.items():
+            numeric = key.endswith(("_yuan", "_fen", "attempts", "version"))
+            table.add_column(header, justify="right" if numeric else "left", no_wrap=key in ("receipt_no", "time"))
+        for row in rows:
+            table.add_row(*(str(row.get(key, "")) for key in columns))
+        Console(width=None if sys.stdout.isatty() else 240).print(table)
