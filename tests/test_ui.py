@@ -38,7 +38,7 @@ def make_app(home: Path, *, practice: bool = False, **overrides) -> TellerApp:
     return TellerApp(settings, clock=FixedClock())
 
 
-async def until(pilot, predicate, tries: int = 200) -> None:
+async def until(pilot, predicate, tries: int = 500) -> None:
     for _ in range(tries):
         if predicate():
             return
