@@ -30,7 +30,7 @@ from teller.printing.layouts import (
 )
 from teller.store.models import ReceiptJobRecord, TransactionRecord
 from teller.store.queries import unprinted
-from teller.strings import EN, ZH, set_locale
+from teller.strings import set_locale, table
 from tests.conftest import network_settings, open_desk, start, walk
 from tests.support.escpos_decoder import decode
 from tests.support.escpos_decoder import cells as decoded_cells
@@ -186,8 +186,8 @@ def test_a_failed_hall_copy_is_printed_again_alone(desk, settings):
 
 # ---- characters and widths -----------------------------------------------------------------------
 def paper_strings() -> list[str]:
-    keys = ["print.training", "print.reprint", "print.test_amount"] + [k for k in ZH if k.startswith("paper.")]
-    out = [table[k] for table in (ZH, EN) for k in keys if k in table]
+    keys = ["print.training", "print.reprint", "print.test_amount"] + [k for k in table("zh") if k.startswith("paper.")]
+    out = [texts[k] for texts in (table("zh"), table("en")) for k in keys if k in texts]
     out += [plan[1] for plan in catalog.PLANS] if hasattr(catalog, "PLANS") else []
     return out
 
