@@ -79,8 +79,13 @@ async def open_shift(app: TellerApp, pilot, counts: dict[int, int] | None = None
     await until(pilot, lambda: bool(app.screen.query(f"#d{DENOMINATIONS[-1]}")) and app.screen.focused is not None)
     for denom in DENOMINATIONS:
         app.screen.query_one(f"#d{denom}").value = str(counts.get(denom, 0))
-    app.screen.set_focus(app.screen.query_one(f"#d{DENOMINATIONS[-1]}"))
-    await pilot.pause()
+    last = app.screen.query_one(f"#d{DENOMINATIONS[-1]}")
+    # the screen's own first focus can arrive after ours (mount): wait until the last box holds it
+    for _ in range(100):
+        app.screen.set_focus(last)
+        await pilot.pause(0.02)
+        if app.screen.focused is last:
+            break
     await pilot.press("enter")
 
 
