@@ -532,9 +532,9 @@ def _answer_problem(spec, value: str, *, refused: bool) -> str:
             return ""
         if refused:
             return ""  # the point is that the engine refuses it
+        if not value.strip() and spec.optional:
+            return ""  # the customer gives nothing for an optional field
         if kind == "phone":
-            if not value.strip() and spec.optional:
-                return ""
             rules.check_phone(value)
         elif kind in ("money", "cash"):
             parse_yuan(value, what="answer")
