@@ -73,7 +73,7 @@ def check(desk, loaded: "LoadedScenario") -> Verdict:
     if not problems:
         for c in b.checks:
             if not c.ok:
-                what = t(f"drill.check.{c.name.split('.')[0]}", key=c.name.partition(".")[2], expected=c.expected, actual=c.actual)
+                what = t(f"drill.check.{c.name.split('.')[0]}", field=c.name.partition(".")[2], expected=c.expected, actual=c.actual)
                 problems.append(Problem(name, loaded.line_of(), "expect", what))
         for m in b.mistakes:
             problems.append(Problem(name, loaded.line_of(m.step) or loaded.line_of(), _field(sc, m.step),

@@ -504,6 +504,8 @@ def _answer_problem(spec, value: str, *, refused: bool) -> str:
     from teller.errors import InputRefused
 
     kind = spec.kind
+    if bad_tokens(value):
+        return ""  # said once, as an unknown token
     text = value if not _TOKEN.search(value) else resolve(value, datetime(2026, 1, 15, 10, 0))
     try:
         if kind == "choice":

@@ -217,7 +217,7 @@ def lines(b: Breakdown, *, step_title=lambda step: step) -> list[str]:
     out.append(t("drill.part.outcome", points=b.outcome_points, max=OUTCOME_POINTS))
     for c in b.checks:
         mark = "✓" if c.ok else "✗"
-        out.append(f"  {mark} " + t(f"drill.check.{c.name.split('.')[0]}", key=c.name.partition('.')[2], expected=c.expected, actual=c.actual))
+        out.append(f"  {mark} " + t(f"drill.check.{c.name.split('.')[0]}", field=c.name.partition('.')[2], expected=c.expected, actual=c.actual))
     verdict = t("drill.within") if b.within else t("drill.over", over=clock(b.elapsed_s - b.limit_s))
     out.append(t("drill.part.time", points=b.time_points, max=TIME_POINTS, elapsed=clock(b.elapsed_s), limit=clock(b.limit_s), verdict=verdict))
     if not b.ending_ok:

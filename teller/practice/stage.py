@@ -17,6 +17,7 @@ Refuses anything but a practice database (it rewrites subscribers).
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,10 @@ def stage(engine, scenario: "Scenario", *, now: datetime) -> dict[str, str]:
     return staged
 
 
+@functools.lru_cache(maxsize=64)
 def _password_hash(pw: str) -> str:
+    """The scripted customer's service password, hashed once per process (scrypt costs ~50 ms and
+    16 MiB each time; these are the practice data's made-up passwords, the same on every drill)."""
     from teller.domain.secrets import hash_secret
 
     return hash_secret(pw)
