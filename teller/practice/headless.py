@@ -54,6 +54,7 @@ def run_all(scenarios: list["LoadedScenario"], procedures_dir: Path, *, now: dat
 def check(desk, loaded: "LoadedScenario") -> Verdict:
     from teller.practice.drill import Divergence, play
     from teller.practice.records import score_drill, start_drill
+    from teller.practice.scoring import check_text
 
     sc = loaded.scenario
     name = str(loaded.path)
@@ -73,8 +74,7 @@ def check(desk, loaded: "LoadedScenario") -> Verdict:
     if not problems:
         for c in b.checks:
             if not c.ok:
-                what = t(f"drill.check.{c.name.split('.')[0]}", field=c.name.partition(".")[2], expected=c.expected, actual=c.actual)
-                problems.append(Problem(name, loaded.line_of(), "expect", what))
+                problems.append(Problem(name, loaded.line_of(), "expect", check_text(c)))
         for m in b.mistakes:
             problems.append(Problem(name, loaded.line_of(m.step) or loaded.line_of(), _field(sc, m.step),
                                     t("drill.diverge.mistake", kind=t(f"drill.mistake.{m.kind}"), detail=m.detail)))

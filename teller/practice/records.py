@@ -5,6 +5,7 @@ call these; the tables are teller.store.drills. Heavy imports stay inside the fu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -85,10 +86,24 @@ def score_drill(desk, run: DrillRun) -> DrillResult:
             papers = tuple(dict.fromkeys(layouts))
             number = _subject_number(run)
             facts = account_facts(session, number) if number else {}
-    actual = ending_of(run, tx=tx, papers=papers, facts=facts)
+    actual = ending_of(run, tx=tx, papers=tuple(_paper_title(desk, p) for p in papers), facts=facts)
     expected = expected_of(drill.scenario, drill.now)
+    if expected.papers is not None:
+        expected = dataclasses.replace(expected, papers=tuple(_paper_title(desk, p) for p in expected.papers))
     breakdown = scoring.score(expected, actual, drill.mistakes, elapsed_s=drill.elapsed(), limit_s=run.procedure.time_limit_s)
     return DrillResult(breakdown, expected, actual, breakdown.passed(desk.settings.practice_pass_mark))
+
+
+def _paper_title(desk, layout: str) -> str:
+    """收费凭证, 业务受理单: a paper by the name its layout gives it (the layout id if unreadable)."""
+    from teller.errors import TellerError as _Error
+    from teller.printing.layouts import load_layout
+    from teller.strings import pick
+
+    try:
+        return pick(load_layout(str(desk.settings.layouts_dir), layout).title)
+    except _Error:
+        return layout
 
 
 def finish_drill(desk, run: DrillRun) -> DrillResult:

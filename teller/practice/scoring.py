@@ -138,6 +138,29 @@ def _yuan(fen: int | None) -> str:
     return "—" if fen is None else money(fen)
 
 
+def shown_value(key: str, value) -> str:
+    """An account fact as a trainer reads it: 正常, ￥19.50, 家园卡, 彩铃、手机报."""
+    from teller.domain import catalog
+    from teller.strings import t
+
+    if value is None:
+        return "—"
+    if key == "balance":
+        return _yuan(value)
+    if key == "status":
+        return t(f"status.{value}")
+    if key in ("plan", "pending_plan"):
+        return next((p[1] for p in catalog.PLANS if p[0] == value), str(value))
+    if key == "services":
+        names = {code: name for code, name, _fee in catalog.VALUE_ADDED}
+        return "、".join(names.get(v, v) for v in value) or "—"
+    if key == "bill_printed":
+        return "、".join(value) if isinstance(value, (list, tuple)) else str(value)
+    if key in ("family_role", "new_sim"):
+        return t(f"drill.value.{key}.{str(value).lower()}")
+    return str(value)
+
+
 def ending_matches(expected: Expected, actual: Actual) -> bool:
     if expected.kind == COMMITTED:
         return actual.kind in (COMMITTED,)
@@ -170,14 +193,13 @@ def compare(expected: Expected, actual: Actual) -> tuple[bool, list[Check]]:
             checks.append(Check("papers", tuple(actual.papers) == tuple(expected.papers), "、".join(expected.papers), "、".join(actual.papers) or "—"))
         for key, want in expected.changes.items():
             got = actual.facts.get(key)
-            if key == "balance":
-                checks.append(Check(f"changes.{key}", got == want, _yuan(want), _yuan(got)))
-            elif key == "services":
-                checks.append(Check(f"changes.{key}", sorted(got or []) == sorted(want), "、".join(want) or "—", "、".join(got or []) or "—"))
+            if key == "services":
+                ok = sorted(got or []) == sorted(want)
             elif key == "bill_printed":
-                checks.append(Check(f"changes.{key}", want in (got or ()), str(want), "、".join(got or ()) or "—"))
+                ok = want in (got or ())
             else:
-                checks.append(Check(f"changes.{key}", got == want, str(want), "—" if got is None else str(got)))
+                ok = got == want
+            checks.append(Check(f"changes.{key}", ok, shown_value(key, want), shown_value(key, got)))
     elif expected.words:
         checks.append(Check("words", expected.words in actual.line, expected.words, actual.line))
     return True, checks
@@ -217,7 +239,7 @@ def lines(b: Breakdown, *, step_title=lambda step: step) -> list[str]:
     out.append(t("drill.part.outcome", points=b.outcome_points, max=OUTCOME_POINTS))
     for c in b.checks:
         mark = "✓" if c.ok else "✗"
-        out.append(f"  {mark} " + t(f"drill.check.{c.name.split('.')[0]}", field=c.name.partition('.')[2], expected=c.expected, actual=c.actual))
+        out.append(f"  {mark} " + check_text(c))
     verdict = t("drill.within") if b.within else t("drill.over", over=clock(b.elapsed_s - b.limit_s))
     out.append(t("drill.part.time", points=b.time_points, max=TIME_POINTS, elapsed=clock(b.elapsed_s), limit=clock(b.limit_s), verdict=verdict))
     if not b.ending_ok:
@@ -227,3 +249,10 @@ def lines(b: Breakdown, *, step_title=lambda step: step) -> list[str]:
         detail = f"：{m.detail}" if m.detail else ""
         out.append(f"  −{m.penalty} {t(f'drill.mistake.{m.kind}')} · {step_title(m.step)}{detail}")
     return out
+
+
+def check_text(c: Check) -> str:
+    from teller.strings import t
+
+    head, _, field = c.name.partition(".")
+    return t(f"drill.check.{head}", field=t(f"drill.field.{field}") if field else "", expected=c.expected, actual=c.actual)

@@ -266,7 +266,7 @@ class TellerApp(App):
         if action == "drills":  # shown on the free-practice picker, over the drills
             from teller.ui.screens.home import HomeScreen
 
-            return True if self.settings.practice and isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2 else None
+            return True if self.settings.practice and isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2 else False
         if action == "lock":
             return True if self._lockable() else (False if self.locked else None)
         return True

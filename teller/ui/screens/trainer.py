@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, SelectionList, Static
@@ -104,9 +104,8 @@ class TraineeScreen(Screen):
         Binding("f3", "assign('exam')", t("key.assign_exam")),
     ]
     DEFAULT_CSS = """
-    #trainee-body { height: 1fr; }
-    #attempts { width: 1fr; height: 1fr; }
-    #trainee-report { width: 40; height: 1fr; border: round $secondary; padding: 0 1; }
+    #attempts { height: 9; }
+    #trainee-report { height: 1fr; border: round $secondary; padding: 0 1; }
     """
 
     def __init__(self, staff_no: str, name: str) -> None:
@@ -116,10 +115,9 @@ class TraineeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
         yield Static(t("trainee.head", name=self.name_text, staff_no=self.staff_no), classes="books-title", id="trainee-head")
-        with Horizontal(id="trainee-body"):
-            yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="trainee-report"):
-                yield Static("", id="trainee-summary")
+        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="trainee-report"):
+            yield Static("", id="trainee-summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -163,7 +161,8 @@ class TraineeScreen(Screen):
                 f"{clock(r['elapsed_s'])}/{clock(r['limit_s'])}", f"{r['score']} {mark}", t(f"drill.ending.{r['ending']}", step=""),
                 str(r["mistakes"]), key=str(r["id"]),
             )
-        self.query_one("#trainee-summary", Static).update(Group(*renderables(built, width=36)))
+        width = max(40, self.query_one("#trainee-report").size.width - 4)
+        self.query_one("#trainee-summary", Static).update(Group(*renderables(built, width=width)))
 
     def action_leave(self) -> None:
         self.app.pop_screen()
