@@ -239,3 +239,29 @@ async def test_free_practice_is_timed_but_not_scored_and_f11_returns_to_the_dril
         await pilot.press("f11")
         await until(pilot, lambda: type(app.screen).__name__ == "DrillsScreen")
     assert rows(ui_home, "select count(*) from practice_attempt") == [(0,)]
+
+
+async def test_two_trainees_drill_one_after_another_on_one_practice_pc(ui_home: Path) -> None:
+    app = practice_app(ui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        for staff, pin in (("1001", "1234"), ("1002", "2345")):
+            await log_in(app, pilot, staff, pin, "DrillsScreen")
+            await pick(app, pilot, "sc:replace_sim_routine")
+            await until(pilot, lambda: type(app.screen).__name__ == "DrillScreen")
+            for value in ("13700001111", "440306197511203618", None, "20"):
+                await reply(app, pilot, value)
+            await pilot.press("enter")  # commit: in this trainee's own practice shift
+            await until(pilot, lambda: app.screen.run.committed is not None and not app.screen.busy)
+            assert not text_of(app, "#error").strip()  # not "本台席的班次由工号 1001 开立…"
+            await until(pilot, lambda: not app.papers.busy)
+            await reply(app, pilot)
+            await reply(app, pilot)
+            await until(pilot, lambda: type(app.screen).__name__ == "BreakdownScreen")
+            await pilot.press("enter")
+            await until(pilot, lambda: type(app.screen).__name__ == "DrillsScreen")
+            await pilot.press("f10")
+            await until(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+            assert len(app.screen_stack) == 2
+    assert rows(ui_home, "select trainee, score from practice_attempt order by id") == [("1001", 100), ("1002", 100)]
+    assert rows(ui_home, "select clerk, mode from shift order by id") == [("1001", "practice"), ("1002", "practice")]
+    assert rows(ui_home, 'select clerk from "transaction" order by id') == [("1001",), ("1002",)]
