@@ -265,3 +265,20 @@ async def test_two_trainees_drill_one_after_another_on_one_practice_pc(ui_home: 
     assert rows(ui_home, "select trainee, score from practice_attempt order by id") == [("1001", 100), ("1002", 100)]
     assert rows(ui_home, "select clerk, mode from shift order by id") == [("1001", "practice"), ("1002", "practice")]
     assert rows(ui_home, 'select clerk from "transaction" order by id') == [("1001",), ("1002",)]
+
+
+async def test_a_trainer_drills_too_and_esc_comes_back_to_the_trainees(ui_home: Path) -> None:
+    app = practice_app(ui_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "8001", "8888", "TrainerScreen")
+        await pilot.press("f5")
+        await until(pilot, lambda: type(app.screen).__name__ == "DrillsScreen")
+        await until(pilot, lambda: app.screen.query_one("#drill-list").option_count >= 24)
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "TrainerScreen")
+        await pilot.press("f10")
+        await until(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+        await log_in(app, pilot, "1001", "1234", "DrillsScreen")
+        await pilot.press("escape")  # the trainee's own drills are the first screen: Esc stays
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DrillsScreen" and len(app.screen_stack) == 2

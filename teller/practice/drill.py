@@ -193,11 +193,7 @@ class DrillRun(Run):
         self.drill = drill
         self.on_end: Callable[[str], None] | None = None  # the console's hook: the drill is over
         super().__init__(loaded, desk)
-
-    def _arrive(self, index: int) -> None:
-        super()._arrive(index)
-        if hasattr(self, "drill"):
-            self.drill.reached(self)
+        drill.reached(self)  # the first step may be a gate already
 
     def submit(self, value: str | None = None) -> None:
         if self.state != ACTIVE:
@@ -208,6 +204,8 @@ class DrillRun(Run):
         except InputRefused as exc:
             self.drill.refused(self, step, value, exc.message)
             raise
+        finally:
+            self.drill.reached(self)  # the step the run moved to, or stopped at
         if step.kind == "input":
             self.drill.accepted(self, step, value)
 

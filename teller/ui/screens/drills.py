@@ -44,6 +44,7 @@ def clock_text(seconds: float) -> str:
 class DrillsScreen(Screen):
     BINDINGS = [
         Binding("f2", "free", t("key.free_practice")),
+        Binding("escape", "leave", t("key.back")),  # a trainer's F5 opened the drills: back to the trainees
         Binding("f10", "logout", t("key.logout")),
         Binding("ctrl+q", "app.quit", t("key.quit")),
     ]
@@ -293,6 +294,15 @@ class DrillsScreen(Screen):
 
     def action_logout(self) -> None:
         self.app.logout()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "leave":
+            return len(self.app.screen_stack) > 2 and self.app.screen is self
+        return True
+
+    def action_leave(self) -> None:
+        if len(self.app.screen_stack) > 2 and self.app.screen is self:
+            self.app.pop_screen()
 
 
 def t_trap(code: str) -> str:
