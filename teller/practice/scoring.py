@@ -246,7 +246,7 @@ def lines(b: Breakdown, *, step_title=lambda step: step) -> list[str]:
         out.append("  " + t("drill.time_void"))
     out.append(t("drill.part.mistakes", points=b.mistake_points, max=MISTAKE_POINTS, n=len(b.mistakes)))
     for m in b.mistakes:
-        detail = f"：{m.detail}" if m.detail else ""
+        detail = t("drill.mistake_detail", detail=m.detail) if m.detail else ""
         out.append(f"  −{m.penalty} {t(f'drill.mistake.{m.kind}')} · {step_title(m.step)}{detail}")
     return out
 
