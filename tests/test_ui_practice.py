@@ -160,7 +160,12 @@ async def test_the_trainer_sees_attempts_and_assigns_a_drill_set_the_trainee_the
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "TraineeScreen" and app.screen.query_one("#attempts").row_count == 1)
         summary = text_of(app, "#trainee-summary")
-        assert "周丽" in summary
+        assert "周丽（1001）：练习 1 次，通过 1 次（100%）" in summary and "缴费" in summary
+        await pilot.press("enter")  # the attempt's breakdown, as the trainee saw it
+        await until(pilot, lambda: type(app.screen).__name__ == "BreakdownScreen")
+        assert "得分 100 / 100" in text_of(app, "#breakdown-lines") and "按时缴费" in str(app.screen.query_one("#breakdown-title").render())
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "TraineeScreen")
         await pilot.press("f2")
         await until(pilot, lambda: type(app.screen).__name__ == "AssignScreen" and app.screen.query_one("#set-scenarios").option_count >= 24)
         box = app.screen.query_one("#set-scenarios")

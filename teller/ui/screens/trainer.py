@@ -111,6 +111,8 @@ class TraineeScreen(Screen):
     def __init__(self, staff_no: str, name: str) -> None:
         super().__init__()
         self.staff_no, self.name_text = staff_no, name
+        self.rows: list[dict] = []
+        self.titles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -152,6 +154,7 @@ class TraineeScreen(Screen):
         from teller.practice.report import renderables
         from teller.practice.scoring import clock
 
+        self.rows, self.titles = rows, titles
         table = self.query_one("#attempts", DataTable)
         table.clear()
         for r in reversed(rows):  # the latest first
@@ -163,6 +166,30 @@ class TraineeScreen(Screen):
             )
         width = max(40, self.query_one("#trainee-report").size.width - 4)
         self.query_one("#trainee-summary", Static).update(Group(*renderables(built, width=width)))
+
+    @on(DataTable.RowSelected, "#attempts")
+    def _attempt(self, event: DataTable.RowSelected) -> None:
+        """Enter on an attempt: its breakdown as the trainee saw it."""
+        row = next((r for r in self.rows if str(r["id"]) == event.row_key.value), None)
+        if row is not None:
+            self._show_attempt(row)
+
+    @work(thread=True, exclusive=True, group="trainee")
+    def _show_attempt(self, row: dict) -> None:
+        from teller.practice.records import DrillResult, breakdown_of
+
+        b = breakdown_of(self.app.desk.engine, row["id"])
+        if b is not None:
+            self.app.call_from_thread(self._push_breakdown, row, DrillResult(b, None, None, row["passed"], row["id"], row["attempt"]))
+
+    def _push_breakdown(self, row: dict, result) -> None:
+        from teller.ui.screens.drill import BreakdownScreen
+
+        desk = self.app.desk
+        loaded = desk.procedures.get(row["procedure"])
+        steps = {s.id: pick(s.title.as_dict()) if s.title else s.id for s in loaded.procedure.steps} if loaded else {}
+        title = f"{self.name_text} · {desk.procedure_title(row['procedure'])} · {self.titles.get(row['scenario'], row['scenario'])}"
+        self.app.push_screen(BreakdownScreen(title, result, step_title=lambda s: steps.get(s, s)))
 
     def action_leave(self) -> None:
         self.app.pop_screen()
