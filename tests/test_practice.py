@@ -446,3 +446,18 @@ def test_the_report_gives_best_and_last_times_mistakes_and_progress_within_80_co
 
     assert max(cell_len(line) for line in text.splitlines()) <= 80
     assert "缴费" in text and "输入被拒" in text and "█" in text
+
+
+def test_free_text_is_right_in_the_clerks_words_and_a_name_must_be_exact(pdesk, procedures):
+    from teller.practice.drill import play
+    from teller.practice.records import score_drill, start_drill
+
+    run = start_drill(pdesk, scenario(procedures, "complaint_ticket"))
+    run.submit("13800138000")
+    run.submit("王小明")
+    run.submit(None)
+    run.submit("客户反映本月话费比平时高四十元左右")  # the complaint in the clerk's words: fine
+    play(run)
+    assert score_drill(pdesk, run).breakdown.mistakes == ()
+    assert "free" in problems_of(GOOD.replace("    answer: 王小明", "    answer: 王小明\n    free: true").replace(
+        '    answer: "13800138000"', '    answer: "13800138000"\n    free: true'), procedures)[0]

@@ -108,8 +108,8 @@ class Drill:
             return
         self.answered.add(step.id)
         line = self.line(step.id)
-        if line is None or line.choose == "any":
-            return  # off the script (counted where the run left it) or left to the clerk
+        if line is None or line.choose == "any" or line.free:
+            return  # off the script (counted where the run left it), left to the clerk, or in their words
         kind = step.input.kind
         said = self.answer(line)
         if said is not None and not line.refused and same(kind, raw, said):

@@ -130,6 +130,7 @@ class Line(Strict):
     choose: Literal["any"] | None = None  # the customer leaves the choice to the clerk
     first: Answer | None = None  # what the customer offers first; the engine refuses it, then `answer`
     refused: bool = False  # the engine refuses `answer` and the visit ends here (expect: declined)
+    free: bool = False  # free text (a complaint, a reason): anything the step accepts is right, in the clerk's words
     document: Ident | None = None  # a document checked at this step: a run that skips the step missed it
     hint: Line_ | None = None  # shown after a mistake at this step (never in an exam)
 
@@ -385,6 +386,8 @@ def semantic_problems(sc: Scenario, procedures: dict[str, "LoadedProcedure"]) ->
         if not gives:
             out.append(((*base, "answer"), f"step {ln.step!r} takes input ({step.input.kind}): give `answer` (or `choose: any` for a choice)"))
             continue
+        if ln.free and step.input.kind != "text":
+            out.append(((*base, "free"), f"`free` goes with a text input; step {ln.step!r} takes {step.input.kind}"))
         if ln.choose is not None and step.input.kind != "choice":
             out.append(((*base, "choose"), f"`choose: any` goes with a choice; step {ln.step!r} takes {step.input.kind}"))
         for attr in ("answer", "first"):
