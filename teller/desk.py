@@ -513,9 +513,14 @@ class Desk:
 
         from teller.counter.void import check_void
 
-        with Session(self.engine, expire_on_commit=False) as session:
-            return check_void(session, receipt_no=receipt_no, today=self.now().date(),
-                              counter=self.counter if self.clerk_view else None)
+        from teller.store.busy import retry_locked
+
+        def attempt():
+            with Session(self.engine, expire_on_commit=False) as session:
+                return check_void(session, receipt_no=receipt_no, today=self.now().date(),
+                                  counter=self.counter if self.clerk_view else None)
+
+        return retry_locked(attempt)  # its trial reversal writes (rolled back): wait out another writer
 
     def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
         """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip.
@@ -531,11 +536,21 @@ class Desk:
         self.check_void(receipt_no)
         maker = by or self.clerk
         granted = self.authorize(supervisor, pin, action="void", detail=receipt_no.strip())
-        with session_scope(self.engine) as session:
-            void = void_transaction(
-                session, receipt_no=receipt_no, reason=reason, maker=maker or "", supervisor=granted.staff_no,
-                today=self.now().date(), now=self.now(), counter=self.counter if self.clerk_view else None,
-            )
+        from teller.printing.jobs import add_subject_jobs
+        from teller.store.busy import retry_locked
+
+        def attempt():
+            with session_scope(self.engine) as session:
+                void = void_transaction(
+                    session, receipt_no=receipt_no, reason=reason, maker=maker or "", supervisor=granted.staff_no,
+                    today=self.now().date(), now=self.now(), counter=self.counter if self.clerk_view else None,
+                )
+                # the slip's journal entries in the void's own transaction: a kill right after the
+                # commit leaves a pending slip (receipts pending, F5), never a void without paper
+                add_subject_jobs(session, "void", self.settings, now=self.now(), void_id=void.id)
+                return void
+
+        void = retry_locked(attempt)
         self.print_void(void.id)
         return void
 
