@@ -32,6 +32,21 @@ def json_schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+def effect_lines(proc: Procedure) -> list:
+    """An effect list's operations (with params and conditions) and the procedure's paper lines."""
+    from rich.text import Text
+
+    out = []
+    if isinstance(proc.effect, list):
+        for n, call in enumerate(proc.effect, 1):
+            params = ", ".join(f"{k}: {v}" for k, v in (call.params or {}).items())
+            when = f" when {condition_text(call.when)}" if call.when else ""
+            out.append(Text(f"  {n}. {call.op}" + (f" ({params})" if params else "") + when))
+    for line in proc.paper:
+        out.append(Text(f"paper: {pick(line.label.as_dict())} = {line.field}"))
+    return out
+
+
 def condition_text(cond: Condition) -> str:
     """A condition as a person reads it: `customer.status = suspended_arrears`."""
     f = cond.field
@@ -165,7 +180,8 @@ def show_lines(proc: Procedure, *, path: str = "") -> list:
         source = f"¥{yuan(fee.amount)}" if fee.amount is not None else ("input" if fee.input else f"price of {fee.price_of}")
         when = f" when {condition_text(fee.when)}" if fee.when else ""
         out.append(Text(f"fee {fee.code}: {pick(fee.label.as_dict())} = {source}{when}"))
-    out.append(Text(f"effect: {proc.effect or '-'}   print: {', '.join(proc.print) or '-'}"))
+    out.append(Text(f"effect: {', '.join(proc.effect_names) or '-'}   print: {', '.join(proc.print) or '-'}"))
+    out += effect_lines(proc)
     for i, step in enumerate(proc.steps):
         out.append(Text(""))
         line = Text()
