@@ -16,6 +16,7 @@ SCHEMA_ID = "https://teller.example/scripts_yaml/procedure.schema.json"
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a procedure file, exported from the pydantic models (aliases as written)."""
     schema = Procedure.model_json_schema(by_alias=True, mode="validation")
+    _add_operation_params(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -26,6 +27,24 @@ def json_schema() -> dict[str, Any]:
         ),
         **schema,
     }
+
+
+def _add_operation_params(schema: dict[str, Any]) -> None:
+    """Each generic operation's `params` model in the schema: `EffectCall` gets one if/then per
+    operation (`op: take_deposit` → its params), so an editor checks params as the loader does."""
+    from pydantic.json_schema import models_json_schema
+
+    from teller import operations
+
+    generic = sorted((name, op.params) for name, op in operations.registry().items() if op.params is not None and not op.internal)
+    refs, extra = models_json_schema([(model, "validation") for _, model in generic], ref_template="#/$defs/{model}")
+    schema.setdefault("$defs", {}).update(extra.get("$defs", {}))
+    call = schema["$defs"]["EffectCall"]
+    call["allOf"] = [
+        {"if": {"properties": {"op": {"const": name}}, "required": ["op"]},
+         "then": {"properties": {"params": refs[(model, "validation")]}, "required": ["params"]}}
+        for name, model in generic
+    ]
 
 
 def json_schema_text() -> str:
