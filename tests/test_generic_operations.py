@@ -333,3 +333,45 @@ def test_a_deposit_returned_as_a_refund_claim_cannot_be_voided_once_paid(close_d
         s.commit()
     with pytest.raises(VoidRefused, match="退款已支付"):
         desk.check_void(committed.receipt_no)
+
+
+def test_an_older_database_gets_the_deposit_columns_and_tables(settings, clock):
+    """A database from before deposits and orders: the summary's columns are added on open, the
+    tables created, and a roaming visit and its report work on it."""
+    import sqlite3
+
+    from tests.conftest import open_desk
+
+    path = settings.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as con:
+        for col in ("deposit_count", "deposit_fen", "deposit_back_count", "deposit_back_fen"):
+            con.execute(f"alter table daily_summary drop column {col}")
+        con.execute("drop table deposit")
+        con.execute("drop table order_request")
+    con.close()
+    desk = open_desk(settings, clock)
+    try:
+        roaming(desk)
+        got = {r["kind"]: r["amount_fen"] for r in report_rows(desk, "deposits").rows}
+        assert got["收取押金"] == 50000 and held(desk) == [50000]
+    finally:
+        desk.close()
+
+
+def test_paper_lines_on_a_classic_effect_by_name(settings, clock):
+    """`effect: pay` with `paper:` lines (and a second layout): the operation's own lines first."""
+    from tests.conftest import open_desk
+    from tests.support.flows import pay
+
+    path = settings.procedures_dir / "payment.yaml"
+    text = path.read_text(encoding="utf-8").replace("print: [invoice]", "print: [invoice, slip]").replace("effect: pay", "effect: pay\npaper:\n  - {label: {zh: 核对姓名}, field: holder_name}\n  - {label: {zh: 本次缴费}, field: amount}")
+    path.write_text(text, encoding="utf-8")
+    desk = open_desk(settings, clock)
+    try:
+        committed = pay(desk, amount="30")
+        slip = papers(desk, _ran(desk, committed))["slip"]  # the invoice has no details block
+        assert slip.index("缴费后余额") < slip.index("核对姓名") < slip.index("本次缴费")
+        assert "王小明" in slip and "￥30.00" in slip
+        assert json.loads(tx_of(desk, committed).answers_json)["_category"] == books.PREPAYMENT
+    finally:
+        desk.close()
