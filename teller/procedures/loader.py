@@ -403,6 +403,9 @@ def _generic_problems(proc: Procedure, layouts: Path | None) -> list[tuple[tuple
     fields, fee_codes = set(specs), {f.code for f in proc.fees}
     known = operations.registry()
     secret = {"password", "new_password"}
+    cond_fields = BUILTIN_FIELDS | fields
+    for name in {f for f, spec in specs.items() if spec.lookup == "account"}:
+        cond_fields |= account_names(name, BUILTIN_FIELDS)
     if isinstance(proc.effect, list):
         if not proc.effect:
             out.append((("effect",), "an empty list: name at least one operation"))
@@ -412,8 +415,10 @@ def _generic_problems(proc: Procedure, layouts: Path | None) -> list[tuple[tuple
             if op is None or op.internal:
                 out.append(((*loc, "op"), f"unknown operation {call.op!r} (known: {', '.join(_public_operations())})"))
                 continue
-            if call.when is not None and call.when.field not in (BUILTIN_FIELDS | fields) and not SERVICE_FIELD.match(call.when.field):
-                out.append(((*loc, "when", "field"), f"unknown field {call.when.field!r} in condition"))
+            for attr in ("field", "equals_field"):
+                name = getattr(call.when, attr, None) if call.when is not None else None
+                if name is not None and name not in cond_fields and not SERVICE_FIELD.match(name):
+                    out.append(((*loc, "when", attr), f"unknown field {name!r} in condition"))
             missing = op.fields - fields
             if missing:
                 out.append(((*loc, "op"), f"operation {call.op!r} needs input fields: {', '.join(sorted(missing))}"))
