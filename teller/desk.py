@@ -104,7 +104,7 @@ class Desk:
         return self
 
     def reload_procedures(self) -> None:
-        good, self.problems = load_folder(self.settings.procedures_dir)
+        good, self.problems = load_folder(self.settings.procedures_dir, layouts=self.settings.layouts_dir)
         self.procedures = {p.id: p for p in sorted(good, key=lambda p: (p.procedure.order, p.id))}
 
     def warm_printer(self) -> None:
