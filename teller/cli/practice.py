@@ -55,7 +55,7 @@ def _console():
 def _procedures(settings: "Settings") -> dict:
     from teller.procedures.loader import load_folder
 
-    good, _problems = load_folder(settings.procedures_dir)
+    good, _problems = load_folder(settings.procedures_dir, layouts=settings.layouts_dir)
     return {p.id: p for p in good}
 
 
@@ -205,7 +205,7 @@ def scenarios_validate(
             problems += exc.problems
     ran = 0
     if run and good:
-        for verdict in run_all(good, settings.procedures_dir):
+        for verdict in run_all(good, settings.procedures_dir, layouts_dir=settings.layouts_dir):
             ran += 1
             problems += verdict.problems
     for problem in problems:

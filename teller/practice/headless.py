@@ -31,8 +31,10 @@ class Verdict:
     problems: tuple[Problem, ...]
 
 
-def run_all(scenarios: list["LoadedScenario"], procedures_dir: Path, *, now: datetime | None = None) -> list[Verdict]:
-    """Drill every scenario headless on a fresh practice database; one Verdict each."""
+def run_all(scenarios: list["LoadedScenario"], procedures_dir: Path, *, layouts_dir: Path | None = None,
+            now: datetime | None = None) -> list[Verdict]:
+    """Drill every scenario headless on a fresh practice database; one Verdict each. The
+    procedures (and the receipt layouts their `print:` names) are read from where they are."""
     from teller.clock import FixedClock
     from teller.config import Settings
     from teller.desk import ClerkView, Desk
@@ -40,7 +42,8 @@ def run_all(scenarios: list["LoadedScenario"], procedures_dir: Path, *, now: dat
     with tempfile.TemporaryDirectory(prefix="teller-scenarios-") as tmp:
         home = Path(tmp)
         settings = Settings(
-            home=home, procedures_dir=procedures_dir, database_url=f"sqlite:///{home / 'db' / 'teller.db'}",
+            home=home, procedures_dir=procedures_dir, layouts_dir=layouts_dir or Path(procedures_dir).parent / "receipts",
+            database_url=f"sqlite:///{home / 'db' / 'teller.db'}",
             practice_database_url=f"sqlite:///{home / 'practice' / 'practice.db'}",
         ).for_practice()
         desk = Desk(settings, clock=FixedClock(now) if now else None).open()

@@ -415,10 +415,6 @@ def semantic_problems(sc: Scenario, procedures: dict[str, "LoadedProcedure"]) ->
                 code = getattr(c.changes, attr)
                 if code is not None and code not in plans:
                     out.append((("expect", "committed", "changes", attr), f"no plan {code!r} (known: {', '.join(sorted(plans))})"))
-            services = {v[0] for v in catalog.VALUE_ADDED}
-            for code in c.changes.services or []:
-                if code not in services:
-                    out.append((("expect", "committed", "changes", "services"), f"no service {code!r} (known: {', '.join(sorted(services))})"))
             month = c.changes.bill_printed
             if month is not None and not (re.fullmatch(r"\{month-[1-9]\}", month) or re.fullmatch(r"\d{4}-\d{2}", month)):
                 out.append((("expect", "committed", "changes", "bill_printed"), "a month: {month-1} (last month) or YYYY-MM"))

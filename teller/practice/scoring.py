@@ -138,7 +138,7 @@ def _yuan(fen: int | None) -> str:
     return "—" if fen is None else money(fen)
 
 
-def shown_value(key: str, value) -> str:
+def shown_value(key: str, value, service_names: dict | None = None) -> str:
     """An account fact as a trainer reads it: 正常, ￥19.50, 家园卡, 彩铃、手机报."""
     from teller.domain import catalog
     from teller.strings import t
@@ -152,7 +152,7 @@ def shown_value(key: str, value) -> str:
     if key in ("plan", "pending_plan"):
         return next((p[1] for p in catalog.PLANS if p[0] == value), str(value))
     if key == "services":
-        names = {code: name for code, name, _fee in catalog.VALUE_ADDED}
+        names = {**{code: name for code, name, _fee in catalog.VALUE_ADDED}, **(service_names or {})}
         return "、".join(names.get(v, v) for v in value) or "—"
     if key == "bill_printed":
         return "、".join(value) if isinstance(value, (list, tuple)) else str(value)
@@ -199,7 +199,8 @@ def compare(expected: Expected, actual: Actual) -> tuple[bool, list[Check]]:
                 ok = want in (got or ())
             else:
                 ok = got == want
-            checks.append(Check(f"changes.{key}", ok, shown_value(key, want), shown_value(key, got)))
+            names = actual.facts.get("service_names", {})
+            checks.append(Check(f"changes.{key}", ok, shown_value(key, want, names), shown_value(key, got, names)))
     elif expected.words:
         checks.append(Check("words", expected.words in actual.line, expected.words, actual.line))
     return True, checks

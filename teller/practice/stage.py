@@ -5,8 +5,8 @@ scenario describes, so a scenario plays the same however often it is drilled and
 earlier drills did to the same subscriber:
 
 - a subscriber of the practice data (`subscriber:`) goes back to its demo state (catalog):
-  balance, status, plan, owner, password, SIM, services; its family links, printed bills and
-  refund claims are removed;
+  balance, status, plan, owner, password, SIM, services; its family links, printed bills,
+  refund claims and deposits are removed;
 - a created subscriber (`creates:`) is written as given, with the other numbers its ID holds;
 - a person (`person:`) holds exactly `numbers_held` open numbers under their ID.
 Any other open number on a staged ID is closed, so an ID's quota is what the scenario says.
@@ -164,14 +164,15 @@ def _services(session, number: str, codes: list[str]) -> None:
 
 
 def _clear_links(session, number: str) -> None:
-    """Family links, printed bills and refund claims of a staged number are removed."""
+    """Family links, printed bills, refund claims and deposits of a staged number are removed."""
     from sqlmodel import delete, or_
 
-    from teller.store.models import BillPrintRecord, FamilyLinkRecord, RefundClaimRecord
+    from teller.store.models import BillPrintRecord, DepositRecord, FamilyLinkRecord, RefundClaimRecord
 
     session.exec(delete(FamilyLinkRecord).where(or_(FamilyLinkRecord.main_number == number, FamilyLinkRecord.secondary_number == number)))
     session.exec(delete(BillPrintRecord).where(BillPrintRecord.number == number))
     session.exec(delete(RefundClaimRecord).where(RefundClaimRecord.number == number))
+    session.exec(delete(DepositRecord).where(DepositRecord.number == number))
     session.flush()
 
 

@@ -147,13 +147,14 @@ def account_facts(session: Session, number: str) -> dict:
     rec = session.get(CustomerRecord, number)
     if rec is None:
         return {}
-    services = session.exec(
-        select(SubscriptionRecord.service_code).where(SubscriptionRecord.number == number, SubscriptionRecord.status == "active")
+    subs = session.exec(
+        select(SubscriptionRecord).where(SubscriptionRecord.number == number, SubscriptionRecord.status == "active")
     ).all()
     months = session.exec(select(BillPrintRecord.month).where(BillPrintRecord.number == number)).all()
     return {
         "number": rec.number, "status": rec.status, "balance": rec.balance_fen, "plan": rec.plan_code,
         "pending_plan": rec.pending_plan_code, "points": rec.points, "name": rec.name,
-        "family_role": family_role(session, number) or "none", "services": list(services),
+        "family_role": family_role(session, number) or "none", "services": [sub.service_code for sub in subs],
+        "service_names": {sub.service_code: sub.name for sub in subs},
         "sim_serial": rec.sim_serial, "bill_printed": list(months),
     }

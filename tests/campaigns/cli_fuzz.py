@@ -150,6 +150,9 @@ def catalogue(files: list[Path], tmp: Path) -> list[Command]:
         Command(["practice", "report"], [Slot(None, "1001", STAFF, "STAFF"), Slot("--format", "json", FORMATS)]),
         Command(["practice", "assign"], [Slot(None, "1001", STAFF, "STAFF"), Slot(None, "payment_routine", TEXT, "SCENARIO..."),
                                          Slot("--title", "x", TEXT), Slot("--by", "8001", STAFF)]),
+        Command(["orders", "list"], [Slot("--date", "2026-11-23", DATES), Slot("--kind", "billing_info", TEXT),
+                                     Slot("--number", "13800138000", TEXT), fmt]),
+        Command(["deposits", "list"], [Slot("--status", "held", TEXT), Slot("--number", "13800138000", TEXT), fmt]),
     ]
 
 
