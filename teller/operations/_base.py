@@ -30,6 +30,9 @@ class Outcome:
     reversal: dict[str, Any] = field(default_factory=dict)
     #: the part of a payment that cleared arrears (the rest is prepayment), for the reports
     arrears_fen: int = 0
+    #: values a layout shows by name (teller.printing.layouts.EXTRA_PLACEHOLDERS: the balance
+    #: after a payment, the goods and IMEI sold, the reservation or ticket number, ...), formatted
+    receipt: dict[str, str] = field(default_factory=dict)
 
 
 class VoidRefused(TellerError):
