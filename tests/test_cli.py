@@ -344,7 +344,7 @@ def test_reprint_of_one_copy_alone(home):
         desk.login("1001", "1234")
         desk.open_shift({10000: 2})
         run = Run(desk.procedures["replace_sim"], desk)
-        for value in ["13800138000", catalog.demo_id("11010519800101123"), None, "15"]:
+        for value in ["13800138000", "yes", catalog.demo_id("11010519800101123"), None, "15"]:
             run.submit(value)
         run.submit(None)
         desk.print_transaction(run.committed.tx_id)

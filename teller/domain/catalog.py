@@ -79,8 +79,7 @@ HANDSETS = [
     ("zte_blade", "中兴", "Blade A73", 69900, 0),  # out of stock: not offered
 ]
 
-# The 三包 (repair, replace, return) terms read out at a handset sale
-WARRANTY_TERMS = "自购机之日起7日内出现性能故障可退货，15日内可换货，1年内免费保修；人为损坏不在三包范围内。"
+# The 三包 (repair, replace, return) terms a handset sale prints: the strings `paper.warranty_terms`
 
 # Promised reply time of a complaint ticket, by brand (hours); other brands get the default
 REPLY_HOURS_BY_BRAND = {"全球通": 24, "动感地带": 48, "神州行": 48}
