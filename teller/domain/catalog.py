@@ -40,6 +40,9 @@ CUSTOMERS = [
     ("13600004444", "赵敏", "32010219851212122", False, "szx_fashion", "suspended_lost", 2200, 300, 2500, 0, 150, True, "374615"),
 ]
 
+# The demo subscribers joined this long before the seeding (their past months have bills to print)
+DEMO_TENURE_DAYS = 3 * 365
+
 FREE_NUMBERS = [f"1347777{n:04d}" for n in (1001, 1314, 1688, 2046, 2580, 3366, 5200, 6789, 8008, 8866, 9191, 9527)]
 
 

@@ -3,7 +3,6 @@ ID. Void: the handset goes back into stock and the sale record is removed."""
 
 from __future__ import annotations
 
-from teller.domain.money import money
 from teller.domain.rules import check_imei, mask_id, mask_name
 from teller.errors import InputRefused, NotFound
 from teller.operations._base import SALE, Outcome, VoidRefused, register
@@ -31,7 +30,6 @@ def apply(session, answers, now) -> Outcome:
     if imei:
         paper.append((t("paper.imei"), imei))
     paper += [
-        (t("paper.price"), money(handset.price_fen)),
         (t("paper.buyer"), mask_name(name)),
         (t("paper.id"), mask_id(id_number)),
     ]

@@ -190,7 +190,8 @@ def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, pr
 
         shift = shifts.find_shift(session, shift_id=job.shift_id)
         closing = shifts.closing_of(session, shift=shift, threshold_fen=settings.settle_variance_fen)
-        data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift.id), settings)
+        data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift.id), settings,
+                               counts=shifts.transaction_counts(session, shift=shift))
         data.banners.extend(banner)
         return _Paper(data, shift.business_day.strftime("%Y%m%d"), f"shift{shift.id}-{shift.counter}")
     tx = session.get(TransactionRecord, job.tx_id)
