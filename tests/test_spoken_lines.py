@@ -317,7 +317,7 @@ def test_every_line_has_english_with_the_same_placeholders():
     from teller.procedures.loader import load_folder
 
     good, problems = load_folder(Path(__file__).resolve().parents[1] / "scripts_yaml")
-    assert problems == [] and len(good) == 16
+    assert problems == [] and len(good) == len(list((Path(__file__).resolve().parents[1] / "scripts_yaml").glob("*.yaml")))
     placeholder = re.compile(r"\{([^{}]*)\}")
     han = re.compile(r"[\u4e00-\u9fff]")
     for loaded in good:
@@ -329,3 +329,10 @@ def test_every_line_has_english_with_the_same_placeholders():
                 assert set(placeholder.findall(text.zh)) == set(placeholder.findall(text.en)), (loaded.id, step.id)
                 english = re.sub(r"'[^']*'|\([^)]*\)", "", text.en)  # a sign's name quoted, a clerk's aside
                 assert not han.search(english), (loaded.id, step.id, text.en)
+
+
+def test_the_roaming_deposit_taken_exact_is_called_out_as_such(desk):
+    run = walk(start(desk, "intl_roaming"), WANG, "王小明", WANG_ID, "roaming", None, "500")
+    assert run.step.id == "call_out" and "收您押金500元整好" in run.line and "找您" not in run.line
+    run = walk(start(desk, "intl_roaming"), WANG, "王小明", WANG_ID, "roaming", None, "600")
+    assert run.step.id == "call_out" and "找您100元" in run.line

@@ -3,8 +3,8 @@ with the reason before the supervisor's PIN is asked.
 
 Each case commits one visit through the engine on a real Desk, voids it, and compares a snapshot
 of everything an operation can touch (customers, the number pool, family links, bills printed,
-subscriptions, points, reservations, tickets, handset stock and sales, refund claims) with the
-snapshot taken before the visit.
+subscriptions and service flags, points, reservations, tickets, handset stock and sales, refund
+claims, deposits, orders) with the snapshot taken before the visit.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from teller.store.models import (
     BillPrintRecord,
     ComplaintRecord,
     CustomerRecord,
+    DepositRecord,
     FamilyLinkRecord,
     HandsetRecord,
     HandsetSaleRecord,
     NumberRecord,
+    OrderRecord,
     PointsRedemptionRecord,
     RefundClaimRecord,
     ReservationRecord,
@@ -43,7 +45,7 @@ NEW_NUMBER = "13477771314"
 IMEI = "490154203237518"  # 15 digits, the last its Luhn check digit
 
 TOUCHED = [CustomerRecord, NumberRecord, FamilyLinkRecord, BillPrintRecord, SubscriptionRecord, PointsRedemptionRecord,
-           ReservationRecord, ComplaintRecord, HandsetRecord, HandsetSaleRecord, RefundClaimRecord]
+           ReservationRecord, ComplaintRecord, HandsetRecord, HandsetSaleRecord, RefundClaimRecord, DepositRecord, OrderRecord]
 
 
 def snapshot(desk) -> dict[str, list[dict]]:
@@ -86,7 +88,15 @@ VISITS = {
     "network_complaint": (None, lambda d: to_commit(start(d, "network_complaint"), WANG, "上周一", "经常", "ok", "长安路", "3号楼", "1202",
                                                      "华为", "Mate 60", "13912345678")),
     "handset_sale": (None, lambda d: to_commit(start(d, "handset_sale"), None, "oppo_a2", None, "yes", "赵六", NEW_ID, "", IMEI, "1300")),
+    # written in YAML only (generic operations): two service flags and a deposit; an order
+    "intl_roaming": (None, lambda d: roaming(d)),
+    "billing_info": (None, lambda d: to_commit(start(d, "billing_info"), WANG, "王小明", "agent", "李四", NEW_ID, WANG_ID,
+                                                "bill_email", "wang@example.com")),
 }
+
+
+def roaming(desk, number=WANG, name="王小明", id_number=WANG_ID, tendered="500"):
+    return to_commit(start(desk, "intl_roaming"), number, name, id_number, "roaming", None, tendered)
 
 
 def test_every_shipped_procedure_has_a_void_case():

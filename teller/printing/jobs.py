@@ -183,7 +183,8 @@ def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, pr
         tx = session.get(TransactionRecord, void.tx_id)
         data = void_data(void, tx, settings, procedure_title=procedure_title)
         data.banners.extend(banner)
-        return _Paper(data, void.business_day.strftime("%Y%m%d"), data.values["receipt_no"])
+        # cash paid back opens the drawer, like cash taken in
+        return _Paper(data, void.business_day.strftime("%Y%m%d"), data.values["receipt_no"], cash_sale=void.amount_fen > 0)
     if job.shift_id is not None:
         from teller.printing.papers import settlement_data
         from teller.store import shifts
@@ -200,11 +201,14 @@ def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, pr
 
 
 def _first_of_subject(session: Session, job: ReceiptJobRecord) -> bool:
-    if job.tx_id is None:
+    """The first job of its sale or void (the one that may open the drawer); never a settlement."""
+    if job.tx_id is not None:
+        column, key = ReceiptJobRecord.tx_id, job.tx_id
+    elif job.void_id is not None:
+        column, key = ReceiptJobRecord.void_id, job.void_id
+    else:
         return False
-    return job.id == session.exec(
-        select(ReceiptJobRecord.id).where(ReceiptJobRecord.tx_id == job.tx_id).order_by(ReceiptJobRecord.id)
-    ).first()
+    return job.id == session.exec(select(ReceiptJobRecord.id).where(column == key).order_by(ReceiptJobRecord.id)).first()
 
 
 def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, now: datetime, reprint: bool = False) -> JobOutcome:
