@@ -257,3 +257,26 @@ def test_the_settlement_slip_counts_every_transaction_and_names_reasons_in_the_u
     assert "wrong_amount" not in text and ("金额错误" if zh else "Wrong amount") in text
     assert first.receipt_no in text
     assert long_reason in text  # whole, wrapped by cells rather than cut at 40 characters
+
+
+def test_the_settlement_slip_carries_the_audit_anchor_that_verify_accepts(desk):
+    """The chain's head printed on the slip: kept outside the database, it lets `audit verify
+    --anchor` prove later that nothing before it was cut away."""
+    from sqlmodel import select
+
+    from teller.printing.jobs import _paper_of
+    from teller.store import audit
+    from teller.store.models import ReceiptJobRecord
+
+    closing = desk.count_drawer(FLOAT)
+    assert closing.closed
+    with Session(desk.engine) as s:
+        job = s.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.shift_id == closing.shift.id)).first()
+        data = _paper_of(s, job, desk.settings, procedure_title="", reprints=0).data
+    d = decode(escpos.to_bytes(render(load_layout(str(desk.settings.layouts_dir), "settlement"), data, 32)))
+    printed = pair_value(d.lines, "审计锚点")
+    assert ":" in printed and printed != "-"
+    desk.lock(idle_s=60)  # the chain goes on after the slip (an audited lock)
+    with Session(desk.engine) as s:
+        assert audit.verify(session=s, anchor=printed).ok
+        assert not audit.verify(session=s, anchor=printed.split(":")[0] + ":0000000000000000").ok

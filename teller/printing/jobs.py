@@ -187,12 +187,12 @@ def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, pr
         return _Paper(data, void.business_day.strftime("%Y%m%d"), data.values["receipt_no"], cash_sale=void.amount_fen > 0)
     if job.shift_id is not None:
         from teller.printing.papers import settlement_data
-        from teller.store import shifts
+        from teller.store import audit, shifts
 
         shift = shifts.find_shift(session, shift_id=job.shift_id)
         closing = shifts.closing_of(session, shift=shift, threshold_fen=settings.settle_variance_fen)
         data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift.id), settings,
-                               counts=shifts.transaction_counts(session, shift=shift))
+                               counts=shifts.transaction_counts(session, shift=shift), anchor=audit.anchor_of(session))
         data.banners.extend(banner)
         return _Paper(data, shift.business_day.strftime("%Y%m%d"), f"shift{shift.id}-{shift.counter}")
     tx = session.get(TransactionRecord, job.tx_id)

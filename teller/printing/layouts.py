@@ -93,7 +93,7 @@ PLACEHOLDERS = {
     # the void slip and the settlement slip (teller.printing.papers fills them)
     "tx_time", "reason", "refund", "tx_clerk",
     "business_day", "counted", "expected", "note", "opened", "sales", "shift_no", "variance",
-    "cash_sales", "non_cash", "transactions", "voided",
+    "cash_sales", "non_cash", "transactions", "voided", "audit_anchor",
     # the test page
     "charset", "cjk_ruler", "probe", "probe_as_set", "printer_target",
     # the total in capital figures (大写), filled by jobs.receipt_data

@@ -30,7 +30,7 @@ def movement_reason(move) -> str:
     return move.reason
 
 
-def settlement_data(shift, closing, moves, settings: Settings, *, counts: dict[str, int] | None = None) -> ReceiptData:
+def settlement_data(shift, closing, moves, settings: Settings, *, counts: dict[str, int] | None = None, anchor: str = "") -> ReceiptData:
     """The slip of a closed (or counted) shift: the transactions by kind, the count by
     denomination and the books. Labels wrap by cells on the paper, never cut by characters."""
     exp = closing.expected
@@ -65,6 +65,9 @@ def settlement_data(shift, closing, moves, settings: Settings, *, counts: dict[s
         "variance": money(closing.settlement.variance_fen),
         "supervisor": shift.supervisor or "-",
         "note": shift.note or "-",
+        # the audit chain's head when the slip printed: kept on paper, outside the database,
+        # `teller-admin audit verify --anchor` later proves nothing before it was cut away
+        "audit_anchor": anchor or "-",
     }
     return ReceiptData(values=values, fees=fees, details=details, banners=banners)
 
