@@ -78,6 +78,11 @@ class Desk:
         return self.settings.payment_limit_fen
 
     @property
+    def opening_hours(self) -> tuple[str, str]:
+        """The hall's hours as the spoken lines say them: ("8:00", "20:00")."""
+        return self.settings.hours
+
+    @property
     def practice(self) -> bool:
         return self.settings.practice
 

@@ -253,7 +253,7 @@ async def test_two_trainees_drill_one_after_another_on_one_practice_pc(ui_home: 
             await log_in(app, pilot, staff, pin, "DrillsScreen")
             await pick(app, pilot, "sc:replace_sim_routine")
             await until(pilot, lambda: type(app.screen).__name__ == "DrillScreen")
-            for value in ("13700001111", "440306197511203618", None, "20"):
+            for value in ("13700001111", "yes", "440306197511203618", None, "20"):
                 await reply(app, pilot, value)
             await pilot.press("enter")  # commit: in this trainee's own practice shift
             await until(pilot, lambda: app.screen.run.committed is not None and not app.screen.busy)

@@ -29,7 +29,8 @@ def receipt_number(counter: str, day, seq: int, *, practice: bool) -> str:
 def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
     """The run's answers as kept with the transaction (no secrets), the lines its papers print,
     who signs the slip when it is more than the customer (`_signatures`), and `extra` keys
-    (`_arrears_fen`: the part of a payment that cleared arrears; `_category`: the report category)."""
+    (`_arrears_fen`: the part of a payment that cleared arrears; `_category`: the report category;
+    `_receipt`: the values the operation gives its papers by name)."""
     more = {"_signatures": signatures} if signatures else {}
     more.update({f"_{k}": v for k, v in extra.items()})
     return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)
@@ -85,7 +86,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
                     answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category,
-                                              deposit_fen=outcome.deposit_fen),
+                                              deposit_fen=outcome.deposit_fen, receipt=outcome.receipt),
                     visit_token=run.visit_token,
                     created_at=now,
                 )

@@ -32,6 +32,9 @@ class Outcome:
     arrears_fen: int = 0
     #: deposits taken (> 0) or returned (< 0) by the operation, for the deposit columns of the reports
     deposit_fen: int = 0
+    #: values a layout shows by name (teller.printing.layouts.EXTRA_PLACEHOLDERS: the balance
+    #: after a payment, the goods and IMEI sold, the reservation or ticket number, ...), formatted
+    receipt: dict[str, str] = field(default_factory=dict)
 
 
 class VoidRefused(TellerError):

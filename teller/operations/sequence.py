@@ -28,6 +28,7 @@ def apply(session, answers, now, params: list[tuple[Any, Any]]) -> Outcome:
         out.signatures += [s for s in o.signatures if s not in out.signatures]
         out.arrears_fen += o.arrears_fen
         out.deposit_fen += o.deposit_fen
+        out.receipt.update({k: v for k, v in o.receipt.items() if v and k not in out.receipt})  # the first to name a value
     out.reversal = {"steps": [{"op": name, "data": o.reversal} for name, o in outcomes]}
     return out
 

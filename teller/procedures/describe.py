@@ -213,6 +213,8 @@ def show_lines(proc: Procedure, *, path: str = "") -> list:
             out.append(Text(f"    {'stops when' if step.kind == 'gate' else 'only when'}: {condition_text(step.when)}", style="yellow"))
         if step.say is not None:
             out.append(Text(f"    「{pick(step.say.as_dict())}」"))
+        for alt in step.instead:
+            out.append(Text(f"    instead, when {condition_text(alt.when)}: 「{pick(alt.say.as_dict())}」"))
         if step.note is not None:
             out.append(Text(f"    note: {pick(step.note.as_dict())}", style="dim"))
         spec = step.input

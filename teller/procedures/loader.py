@@ -33,7 +33,7 @@ BUILTIN_PLACEHOLDERS = frozenset(
         "customer.arrears", "customer.month_charges", "customer.prepaid_1st",
         "customer.last_unpaid", "customer.points", "customer.plan", "customer.brand",
         "customer.status", "plan.name", "plan.monthly_fee", "plan.tariff", "plan.first_month_fee",
-        "customer.services", "customer.reply_hours", "customer.deposit",
+        "customer.services", "customer.reply_hours", "customer.deposit", "hall.opens", "hall.closes",
     }
 )
 #: Fields conditions may test, besides the procedure's own input fields.
@@ -43,6 +43,7 @@ BUILTIN_FIELDS = frozenset(
         "customer.arrears_fen", "customer.points", "customer.local", "customer.exists", "total_fen",
         "customer.family_linked", "customer.family_role",
         "customer.subscription_count", "customer.deposit_fen",
+        "change",  # the change of the cash step (0: exact cash, 收您…元整好)
     }
 )
 #: Conditions may also test `customer.service.<code>`: present (true) while the number holds that
@@ -227,6 +228,9 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         base = ("steps", i)
         for attr in ("say", "title", "note"):
             check_text((*base, attr), getattr(step, attr))
+        for j, alt in enumerate(step.instead):
+            check_text((*base, "instead", j, "say"), alt.say)
+            check_cond((*base, "instead", j, "when"), alt.when)
         check_target((*base, "goto"), step.goto)
         check_cond((*base, "when"), step.when)
         for name in step.checks:

@@ -143,11 +143,19 @@ class InputSpec(Strict):
 StepKind = Literal["say", "input", "gate", "commit", "end"]
 
 
+class AltSay(Strict):
+    """A line said instead of the step's `say` while `when` holds (exact cash: 收您…元整好)."""
+
+    when: Condition
+    say: Text
+
+
 class Step(Strict):
     id: Ident
     kind: StepKind = "say"
     title: Text | None = None
     say: Text | None = None
+    instead: list[AltSay] = []  # lines said instead of `say`: the first whose `when` holds
     note: Text | None = None  # a hint for the clerk, not spoken
     when: Condition | None = None  # the step applies only when this holds (a gate: stops when it holds)
     input: InputSpec | None = None
@@ -173,6 +181,8 @@ class Step(Strict):
             raise ValueError("a gate needs `when` and `stop`")
         if self.kind in ("say", "gate", "end", "commit") and self.say is None:
             raise ValueError(f"a {self.kind} step needs `say`")
+        if self.instead and self.say is None:
+            raise ValueError("`instead` needs the step's own `say` (said when no condition holds)")
         if self.again and not self.goto and not (self.input and self.input.choices):
             raise ValueError("`again` needs a `goto` (or choices with goto)")
         return self
