@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from teller.cli.main import app
+from tests.support.homes import copy_sources
 
 REPO = Path(__file__).parents[1]
 runner = CliRunner()
@@ -45,8 +45,7 @@ def _no_outside_config(monkeypatch):
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copytree(REPO / "scripts_yaml", home / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", home / "receipts")
+    copy_sources(home)
     return home
 
 
