@@ -130,7 +130,9 @@ def open_settings(ctx: typer.Context, **changes) -> "Settings":
         if changes:
             settings = dataclasses.replace(settings, **changes)
     except TellerError as exc:
-        fail(f"设置错误 / Settings: {exc.message}", 2)
+        for problem in getattr(exc, "problems", [])[:-1]:  # every problem of the file, one a line
+            typer.echo(f"设置错误 / Settings: {one_line(problem)}", err=True)
+        fail(f"设置错误 / Settings: {(getattr(exc, 'problems', None) or [exc.message])[-1]}", 2)
     set_locale(settings.locale)
     return settings
 
