@@ -230,7 +230,8 @@ def test_wrap_never_splits_or_overflows():
 def test_wrap_keeps_full_lines_full():
     s = "营业厅" * 20  # 60 characters, 120 cells: 16 characters a line at 32 columns
     assert wrap(s, 32) == [s[0:16], s[16:32], s[32:48], s[48:60]]
-    assert wrap("ab " * 12, 16) == ["ab ab ab ab ab a", "b ab ab ab ab ab", "ab "]  # the space at the break goes
+    # words are not split: the line breaks at a space, and the space at the break goes
+    assert wrap("ab " * 12, 16) == ["ab ab ab ab ab", "ab ab ab ab ab", "ab ab "]
     assert wrap("营业厅营业厅营业厅", 17) == ["营业厅营业厅营业", "厅"]
 
 

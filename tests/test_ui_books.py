@@ -53,7 +53,7 @@ async def test_float_after_login_then_blind_count_and_supervisor_signoff(home: P
         await count(app, pilot, {10000: 3, 5000: 1, 1000: 1})  # 360: ten yuan short
         await until(pilot, lambda: app.screen.query_one("#signoff").display)
         result = text_of(app, "#settle-result")
-        assert "￥370.00" in result and "￥360.00" in result and "￥-10.00" in result
+        assert "￥370.00" in result and "￥360.00" in result and "短款 ￥10.00" in result and "￥-" not in result
         assert rows(home, "select status, counted_fen, expected_fen from shift") == [("counted", 36000, 37000)]
         # the clerk cannot sign off their own shortage
         app.screen.query_one("#sup-staff").value = "1001"

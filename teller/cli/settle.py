@@ -27,7 +27,9 @@ def _figures(closing) -> str:
     from teller.domain.money import money
 
     s = closing.settlement
-    return f"应有 expected {money(s.expected_fen)} · 实点 counted {money(s.counted_fen)} · 长短款 variance {money(s.variance_fen)}"
+    v = s.variance_fen
+    variance = f"短款 short {money(-v)}" if v < 0 else f"长款 over {money(v)}" if v > 0 else money(0)
+    return f"应有 expected {money(s.expected_fen)} · 实点 counted {money(s.counted_fen)} · 长短款 variance {variance}"
 
 
 @settle_app.command("open")

@@ -50,3 +50,14 @@ def spoken_yuan(fen: int) -> str:
 def money(fen: int) -> str:
     """Amount with the currency sign printers and screens both render: '￥115.00'."""
     return f"￥{yuan(fen)}"
+
+
+def variance(fen: int) -> str:
+    """A cash variance as a clerk reads it: `短款 ￥2.00` (short), `长款 ￥2.00` (over), never `￥-2.00`."""
+    from teller.strings import t
+
+    if fen < 0:
+        return t("money.variance_short", amount=money(-fen))
+    if fen > 0:
+        return t("money.variance_over", amount=money(fen))
+    return money(0)

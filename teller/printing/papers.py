@@ -11,13 +11,24 @@ from datetime import datetime
 from teller.clock import local_text
 from teller.config import Settings
 from teller.domain import books
-from teller.domain.money import money
+from teller.domain.money import money, variance
 from teller.printing.layouts import ReceiptData
 from teller.strings import t
+from teller.text import cells, fit
 
 
 def _local(at: datetime | None, settings: Settings) -> str:
     return local_text(at, settings.timezone)
+
+
+def _move_label(m) -> str:
+    """`  冲正: R01-… 金额错误`: a void refund's reason code in the UI language, never the code."""
+    reason = m.reason
+    if m.kind == books.VOID_REFUND:  # recorded as "<receipt no> <reason code>"
+        receipt, _, code = reason.rpartition(" ")
+        if code in books.VOID_REASONS:
+            reason = f"{receipt} {t('void.reason.' + code)}".strip()
+    return f"  {t('settle.kind.' + m.kind)}: {reason}"
 
 
 def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
@@ -33,7 +44,9 @@ def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
         (t("settle.cash_out"), money(-(exp.cash_out_fen - exp.void_refund_fen))),
         (t("settle.void_refund"), money(-exp.void_refund_fen)),
     ]
-    fees += [(f"  {t('settle.kind.' + m.kind)}: {m.reason}"[:40], money(m.amount_fen if m.kind == books.CASH_IN else -m.amount_fen)) for m in moves]
+    for m in moves:  # one line each: the label cut by cells to leave room for the amount
+        amount = money(m.amount_fen if m.kind == books.CASH_IN else -m.amount_fen)
+        fees.append((fit(_move_label(m), settings.printer.columns - cells(amount) - 1), amount))
     banners = [t("print.training")] if shift.mode == "practice" else []
     values = {
         "hall": settings.hall_name,
@@ -46,7 +59,7 @@ def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
         "sales": str(exp.sales),
         "expected": money(closing.settlement.expected_fen),
         "counted": money(closing.settlement.counted_fen),
-        "variance": money(closing.settlement.variance_fen),
+        "variance": variance(closing.settlement.variance_fen),
         "supervisor": shift.supervisor or "-",
         "note": shift.note or "-",
     }

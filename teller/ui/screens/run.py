@@ -19,6 +19,7 @@ from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.screens.confirm_modal import ConfirmModal
 from teller.ui.widgets.customer_panel import CustomerPanel
+from teller.ui.widgets.spoken_line import SpokenLine
 
 if TYPE_CHECKING:
     from teller.procedures.engine import Run
@@ -52,7 +53,7 @@ class RunScreen(Screen):
         with Horizontal(id="body"):
             with Vertical(id="script"):
                 yield Static(id="steptitle")
-                yield Static(id="line")
+                yield SpokenLine(id="line")
                 yield Static(id="note")
                 yield Input(id="answer")
                 yield OptionList(id="choices")
@@ -87,10 +88,10 @@ class RunScreen(Screen):
         step_title = pick(step.title.as_dict()) if step.title else step.id
         count = t("run.step", n=run.step_number, total=len(run.procedure.steps))
         self.query_one("#steptitle", Static).update(f"{proc_title} · {step_title}  [dim]{count}[/dim]")
-        line = self.query_one("#line", Static)
+        line = self.query_one("#line", SpokenLine)
         stopped = run.state == "stopped"
         line.set_class(stopped, "stopped")
-        line.update(("[b]" + t("run.stopped", reason="") + "[/b]\n" if stopped else "") + run.line)
+        line.show(run.line, notice=t("run.stopped", reason="") if stopped else "")
         note = pick(step.note.as_dict()) if step.note else ""
         hint = t("run.enter") if step.kind in ("say", "commit", "end") or stopped else ""
         self.query_one("#note", Static).update(" · ".join(x for x in (note, hint) if x))

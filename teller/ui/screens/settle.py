@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from teller.domain.money import money
+from teller.domain.money import variance as variance_text
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
@@ -18,7 +19,8 @@ from teller.ui.widgets.denomination_count import DenominationCount
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
-    return t(key, expected=money(expected), counted=money(counted), variance=money(variance))
+    said = variance_text(variance) if variance else t("money.variance_even", amount=money(0))
+    return t(key, expected=money(expected), counted=money(counted), variance=said)
 
 
 class SettleScreen(EnterMovesOn, Screen):
