@@ -142,7 +142,9 @@ class Desk:
 
         check = retry_locked(once, on_busy=self.on_busy)  # the PIN count is never lost to a lock
         if not check.ok:
-            raise (StaffLocked if check.reason == "login.locked" else AuthError)(check.message)
+            error = (StaffLocked if check.reason == "login.locked" else AuthError)(check.message)
+            error.left = check.left  # wrong PINs still allowed (the lock screen says so)
+            raise error
         return check
 
     def authorize(self, staff_no: str, pin: str, *, action: str, detail: str = "") -> ClerkView:
@@ -169,10 +171,60 @@ class Desk:
         self.audit("authorize", actor=granted.staff_no, detail=f"{action} for {self.clerk or '-'} {detail}".strip())
         return granted
 
-    def logout(self, *, by: str = "") -> None:
+    def logout(self, *, by: str = "", how: str = "") -> None:
+        """The clerk leaves (audited): `by` a supervisor's staff number, `how` e.g. "quit" (^q)."""
         if self.clerk_view:
-            self.audit("logout", detail=f"by supervisor {by}" if by else "")
+            self.audit("logout", detail=f"by supervisor {by}" if by else how)
         self.clerk_view = None
+
+    def unlock_clerk(self, staff_no: str, supervisor: str, pin: str) -> str:
+        """A supervisor clears a locked staff number's lock-out at this PC (maker-checker, audited)."""
+        from teller.domain import staff
+        from teller.domain.rules import ascii_digits
+        from teller.store.db import session_scope
+
+        staff_no = ascii_digits(staff_no).strip()
+        if not staff_no:
+            raise AuthError(t("login.unlock_whom"))
+        granted = self.authorize(supervisor, pin, action="unlock", detail=staff_no)
+        with session_scope(self.engine) as session:
+            rec = staff.unlock(session=session, staff_no=staff_no, supervisor=granted.staff_no, counter=self.counter, now=self.now())
+            return rec.staff_no
+
+    def is_demo_hall(self) -> bool:
+        """The demo hall's staff are there (a hall seeded with the demo data): the log-in shows them."""
+        from sqlmodel import Session
+
+        from teller.domain.catalog import CLERKS
+        from teller.store.models import ClerkRecord
+
+        if not self.settings.seed_demo or self.engine is None:
+            return False
+        with Session(self.engine) as session:
+            return all(session.get(ClerkRecord, row[0]) is not None for row in CLERKS)
+
+    def why_no_business(self) -> str:
+        """Why this clerk cannot take a transaction here now ('' when they can): the picker's guard,
+        asked before a visit starts, so a clerk is never refused only at the commit."""
+        from sqlmodel import Session
+
+        from teller.store.shifts import CLOSED, day_is_closed, open_shift_at, shifts_of_day
+
+        if self.practice:
+            return ""  # practice opens its own shift
+        day = self.now().date()
+        with Session(self.engine) as session:
+            if day_is_closed(session, counter=self.counter, mode=self.mode, day=day):
+                return t("settle.day_closed", counter=self.counter, day=day.isoformat())
+            shift = open_shift_at(session, counter=self.counter, mode=self.mode)
+            if shift is None:
+                closed = [s for s in shifts_of_day(session, day=day, counter=self.counter) if s.mode == self.mode and s.status == CLOSED]
+                return t("settle.shift_closed") if closed else t("settle.no_shift")
+            if shift.clerk != self.clerk:
+                return t("settle.other_clerk", clerk=shift.clerk)
+            if shift.status != "open":
+                return t("settle.counting")
+        return ""
 
     # ---- the idle lock of the console -----------------------------------------------------
     def lock(self, *, idle_s: int = 0) -> None:

@@ -21,14 +21,16 @@ from teller.ui.forms import ENTER, EnterMovesOn
 class LockScreen(EnterMovesOn, Screen):
     BINDINGS = [
         ENTER,
-        Binding("f9", "supervisor", t("key.supervisor_logout")),
+        Binding("f9", "supervisor", "key.supervisor_logout"),
         Binding("escape", "own_pin", show=False),
     ]
 
-    def __init__(self, name: str, staff_no: str) -> None:
+    def __init__(self, name: str, staff_no: str, *, idle: bool = False, shown_at: float | None = None) -> None:
         super().__init__()
+        self.shown_at = shown_at  # on the app's idle clock
         self.clerk_name = name
         self.staff_no = staff_no
+        self.idle = idle  # locked by the idle timer (not F12): the clerk may be typing as it appears
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -44,10 +46,26 @@ class LockScreen(EnterMovesOn, Screen):
             yield Input(id="sup-pin", password=True, max_length=12, classes="supervisor")
             yield Static("", id="lock-error", classes="error")
             yield Static(t("lock.supervisor_hint"), classes="label", id="lock-hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)
+
+    #: keys that arrive this soon after the lock appears were typed before it (a clerk at work
+    #: as the idle lock came up): they are dropped, never taken as a PIN attempt
+    TYPE_AHEAD_S = 1.0
 
     def on_mount(self) -> None:
+        if self.shown_at is None:
+            self.shown_at = self.app.idle_clock()
         self.action_own_pin()
+
+    def _typed_before_the_lock(self) -> bool:
+        return self.idle and self.app.idle_clock() - self.shown_at < self.TYPE_AHEAD_S
+
+    @on(Input.Changed, "#lock-pin")
+    def _typed_ahead(self, event: Input.Changed) -> None:
+        """Keys of the work interrupted by the idle lock land here: drop them, ask again."""
+        if event.value and self._typed_before_the_lock():
+            event.input.value = ""
+            self.query_one("#lock-error", Static).update(t("lock.type_again"))
 
     def show_error(self, message: str) -> None:
         self.busy = False
@@ -70,6 +88,9 @@ class LockScreen(EnterMovesOn, Screen):
     def _pin_typed(self, event: Input.Submitted) -> None:
         event.stop()
         pin, event.input.value = event.value, ""
+        if pin and self._typed_before_the_lock():
+            self.query_one("#lock-error", Static).update(t("lock.type_again"))
+            return
         if pin and not self.busy:
             self.busy = True
             self._unlock(pin)
@@ -81,8 +102,9 @@ class LockScreen(EnterMovesOn, Screen):
         except StaffLocked as exc:
             self.app.call_from_thread(self.show_error, exc.message)
             return
-        except TellerError:
-            self.app.call_from_thread(self.show_error, t("lock.wrong"))
+        except TellerError as exc:
+            left = getattr(exc, "left", None)
+            self.app.call_from_thread(self.show_error, t("lock.wrong_left", n=left) if left is not None else t("lock.wrong"))
             return
         self.app.call_from_thread(self.app.unlocked)
 

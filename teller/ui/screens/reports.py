@@ -20,7 +20,7 @@ REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "ret
 
 
 class ReportsScreen(Screen):
-    BINDINGS = [Binding("escape", "leave", t("key.back"))]
+    BINDINGS = [Binding("escape", "leave", "key.back")]
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -35,7 +35,7 @@ class ReportsScreen(Screen):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-table", zebra_stripes=True)
                 yield BarChart(id="report-chart")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         today = self.app.desk.now().date().isoformat()

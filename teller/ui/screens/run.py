@@ -32,12 +32,12 @@ def clock_text(seconds: float) -> str:
 
 class RunScreen(Screen):
     BINDINGS = [
-        Binding("enter", "confirm", t("key.confirm"), priority=True),
-        Binding("escape", "back", t("key.back")),
-        Binding("f8", "cancel", t("key.cancel")),
-        Binding("f5", "retry_print", t("key.retry_print")),
-        Binding("f6", "reprint_last", t("key.reprint")),
-        Binding("f4", "waive", t("key.waive")),
+        Binding("enter", "confirm", "key.confirm", priority=True),
+        Binding("escape", "back", "key.back"),
+        Binding("f8", "cancel", "key.cancel"),
+        Binding("f5", "retry_print", "key.retry_print"),
+        Binding("f6", "reprint_last", "key.reprint"),
+        Binding("f4", "waive", "key.waive"),
     ]
 
     def __init__(self, run: "Run") -> None:
@@ -61,7 +61,7 @@ class RunScreen(Screen):
                 yield Static(id="fees")
                 yield Static(id="result")
             yield CustomerPanel()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -25,8 +25,8 @@ def figures(key: str, expected: int, counted: int, variance: int) -> str:
 
 class SettleScreen(EnterMovesOn, Screen):
     BINDINGS = [
-        ENTER, Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout")),
-        Binding("f5", "print_slip", t("key.print_slip")),
+        ENTER, Binding("escape", "leave", "key.back"), Binding("f10", "logout", "key.logout"),
+        Binding("f5", "print_slip", "key.print_slip"),
     ]
 
     def __init__(self, shift=None) -> None:
@@ -49,7 +49,7 @@ class SettleScreen(EnterMovesOn, Screen):
             yield Static(t("settle.note"), classes="label")
             yield Input(id="sup-note", max_length=120)
         yield Static("", id="settle-error", classes="error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#signoff").display = False

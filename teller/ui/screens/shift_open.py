@@ -16,7 +16,7 @@ from teller.ui.widgets.denomination_count import DenominationCount
 
 
 class ShiftOpenScreen(EnterMovesOn, Screen):
-    BINDINGS = [ENTER, Binding("f10", "logout", t("key.logout"))]
+    BINDINGS = [ENTER, Binding("f10", "logout", "key.logout")]
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -24,7 +24,7 @@ class ShiftOpenScreen(EnterMovesOn, Screen):
         yield Static(t("settle.open_hint"), classes="label")
         yield DenominationCount()
         yield Static("", id="shift-error", classes="error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @on(DenominationCount.Counted)
     def _counted(self, event: DenominationCount.Counted) -> None:

@@ -17,7 +17,7 @@ from teller.ui.forms import ENTER, EnterMovesOn
 
 
 class VoidScreen(EnterMovesOn, Screen):
-    BINDINGS = [ENTER, Binding("escape", "leave", t("key.back")), Binding("f5", "print_slip", t("key.print_slip"))]
+    BINDINGS = [ENTER, Binding("escape", "leave", "key.back"), Binding("f5", "print_slip", "key.print_slip")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,7 +36,7 @@ class VoidScreen(EnterMovesOn, Screen):
         yield Input(id="void-pin", password=True, max_length=12)
         yield Static("", id="void-result")
         yield Static("", id="void-error", classes="error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#void-reason", OptionList).highlighted = 0
