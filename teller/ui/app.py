@@ -22,7 +22,7 @@ class TellerApp(App):
     CSS_PATH = Path(__file__).with_name("teller.tcss")
     TITLE = "teller"
     BINDINGS = [
-        Binding("ctrl+q", "request_quit", "key.quit", show=False, priority=True),  # asks first; never from the lock
+        Binding("ctrl+q", "request_quit", "key.quit", show=False),  # asks first; never from the lock screen
         Binding("f12", "lock", "key.lock"),
         Binding("f1", "help", "key.help", show=False),
     ]
@@ -44,7 +44,7 @@ class TellerApp(App):
         self.papers = PrintQueue(self)  # papers print here, after the commit, in order
 
     def title_line(self) -> str:
-        parts = [self.settings.hall_name, f"台席 {self.settings.counter}"]
+        parts = [self.settings.hall_name, t("app.counter", counter=self.settings.counter)]
         desk = self.desk
         if desk is not None and desk.clerk_view is not None:
             parts.append(f"{desk.clerk_view.name}（{desk.clerk_view.staff_no}）")
@@ -256,8 +256,8 @@ class TellerApp(App):
             self.lock_console(idle_s=limit)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "lock":
-            return True if self._lockable() else (False if self.locked else None)
+        if action == "lock":  # not shown where there is nothing to lock (log-in, the lock itself)
+            return True if self._lockable() else False
         return True
 
     def action_lock(self) -> None:
@@ -360,3 +360,26 @@ class TellerApp(App):
         from teller.ui.commands import commands_for
 
         yield from commands_for(self, screen)
+
+    # ---- notifications: in the screen's notice line, never over its content ----------------------
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Shown in the Notice line of the screen underneath any modal (it takes its own room, so it
+        never covers the list or the text being read); a screen without one gets Textual's toast."""
+        from textual.screen import ModalScreen
+
+        from teller.ui.widgets.notice import Notice
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ModalScreen):
+                continue
+            if not screen.children and getattr(screen, "HAS_NOTICE", False):  # shown but not composed yet
+                self.call_after_refresh(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+                return
+            notices = screen.query(Notice)
+            if notices:
+                text = f"{title}：{message}" if title else message
+                notices.first().show(text, severity=severity, timeout=timeout if timeout is not None else 8)
+                return
+            break
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

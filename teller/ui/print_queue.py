@@ -87,5 +87,5 @@ class PrintQueue:
                 error = exc.message
             except Exception as exc:  # a database fault while printing: the sale is committed
                 log.error("printing %s failed: %s", request.receipt_no, type(exc).__name__)
-                error = t("print.io", error=type(exc).__name__)
+                error = t("print.io", error=t("print.db_reason"))
             self.app.post_message(PapersPrinted(request, outcomes, error))

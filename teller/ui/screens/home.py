@@ -10,15 +10,17 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.strings import pick, t
+from teller.ui.widgets.notice import Notice
 
 
 class HomeScreen(Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("f6", "reprint_last", "key.reprint"),
         Binding("f2", "cash_move", "key.cash_move"),
         Binding("f3", "settle", "key.settle"),
+        Binding("f6", "reprint_last", "key.reprint"),
         Binding("f7", "void", "key.void"),
         Binding("f9", "reports", "key.reports"),
         Binding("f10", "logout", "key.logout"),
@@ -30,6 +32,7 @@ class HomeScreen(Screen):
         yield Input(placeholder=t("home.filter"), id="filter")
         yield OptionList(id="procedures")
         yield Static("", id="home-note", classes="error")
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -123,7 +126,7 @@ class HomeScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reports":  # a supervisor's screen
             clerk = self.app.desk.clerk_view if self.app.desk else None
-            return True if clerk is not None and clerk.role in ("supervisor", "ops") else None
+            return True if clerk is not None and clerk.role in ("supervisor", "ops") else False  # not shown to a clerk
         return True
 
     def action_cash_move(self) -> None:

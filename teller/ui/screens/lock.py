@@ -16,9 +16,11 @@ from textual.widgets import Footer, Input, Static
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.notice import Notice
 
 
 class LockScreen(EnterMovesOn, Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
         ENTER,
         Binding("f9", "supervisor", "key.supervisor_logout"),
@@ -46,6 +48,7 @@ class LockScreen(EnterMovesOn, Screen):
             yield Input(id="sup-pin", password=True, max_length=12, classes="supervisor")
             yield Static("", id="lock-error", classes="error")
             yield Static(t("lock.supervisor_hint"), classes="label", id="lock-hint")
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     #: keys that arrive this soon after the lock appears were typed before it (a clerk at work

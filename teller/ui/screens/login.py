@@ -18,9 +18,11 @@ from textual.widgets import Footer, Input, Static
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.notice import Notice
 
 
 class LoginScreen(EnterMovesOn, Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
         ENTER,  # a PIN typed straight after the staff number lands in the PIN field
         Binding("f9", "supervisor_unlock", "key.unlock_clerk"),
@@ -44,6 +46,7 @@ class LoginScreen(EnterMovesOn, Screen):
             yield Static(t("login.loading"), id="status")
             yield Static("", id="login-error", classes="error")
             yield Static(t("login.demo"), classes="label", id="login-demo")
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -15,11 +15,13 @@ from textual.widgets.option_list import Option
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
+from teller.ui.widgets.notice import Notice
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "retention", "complaints", "exceptions")
 
 
 class ReportsScreen(Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [Binding("escape", "leave", "key.back")]
 
     def compose(self) -> ComposeResult:
@@ -35,6 +37,7 @@ class ReportsScreen(Screen):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-table", zebra_stripes=True)
                 yield BarChart(id="report-chart")
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.screens.confirm_modal import ConfirmModal
 from teller.ui.widgets.customer_panel import CustomerPanel
+from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.spoken_line import SpokenLine
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def clock_text(seconds: float) -> str:
 
 
 class RunScreen(Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
         Binding("enter", "confirm", "key.confirm", priority=True),
         Binding("escape", "back", "key.back"),
@@ -61,6 +63,7 @@ class RunScreen(Screen):
                 yield Static(id="fees")
                 yield Static(id="result")
             yield CustomerPanel()
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
+from teller.ui.widgets.notice import Notice
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
@@ -24,6 +25,7 @@ def figures(key: str, expected: int, counted: int, variance: int) -> str:
 
 
 class SettleScreen(EnterMovesOn, Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
         ENTER, Binding("escape", "leave", "key.back"), Binding("f10", "logout", "key.logout"),
         Binding("f5", "print_slip", "key.print_slip"),
@@ -49,6 +51,7 @@ class SettleScreen(EnterMovesOn, Screen):
             yield Static(t("settle.note"), classes="label")
             yield Input(id="sup-note", max_length=120)
         yield Static("", id="settle-error", classes="error")
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -14,9 +14,11 @@ from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.notice import Notice
 
 
 class VoidScreen(EnterMovesOn, Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [ENTER, Binding("escape", "leave", "key.back"), Binding("f5", "print_slip", "key.print_slip")]
 
     def __init__(self) -> None:
@@ -36,6 +38,7 @@ class VoidScreen(EnterMovesOn, Screen):
         yield Input(id="void-pin", password=True, max_length=12)
         yield Static("", id="void-result")
         yield Static("", id="void-error", classes="error")
+        yield Notice()
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
