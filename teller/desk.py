@@ -29,6 +29,20 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class TxLine:
+    """One transaction as the void screen lists it."""
+
+    receipt_no: str
+    time: str  # hall time, HH:MM
+    procedure_id: str
+    title: str
+    number: str
+    amount_fen: int
+    status: str  # completed | voided
+    clerk: str
+
+
+@dataclass(frozen=True)
 class ClerkView:
     staff_no: str
     name: str
@@ -568,6 +582,27 @@ class Desk:
         with Session(self.engine, expire_on_commit=False) as session:
             return check_void(session, receipt_no=receipt_no, today=self.now().date(),
                               counter=self.counter if self.clerk_view else None)
+
+    def todays_transactions(self, query: str = "", *, limit: int = 200) -> list[TxLine]:
+        """Today's transactions at this counter, newest first (the void screen's list); `query`
+        keeps those whose receipt number or customer number contains it."""
+        from sqlmodel import Session, select
+
+        from teller.store.models import TransactionRecord
+
+        T = TransactionRecord
+        needle = query.strip()
+        stmt = select(T).where(T.counter == self.counter, T.business_day == self.now().date(), T.mode == self.mode)
+        if needle:
+            stmt = stmt.where(T.receipt_no.contains(needle) | T.customer_number.contains(needle))
+        with Session(self.engine) as session:
+            rows = session.exec(stmt.order_by(T.id.desc()).limit(limit)).all()
+        zone = self.clock.zone
+        return [
+            TxLine(r.receipt_no, r.created_at.astimezone(zone).strftime("%H:%M"), r.procedure_id,
+                   self.procedure_title(r.procedure_id), r.customer_number or "", r.amount_due_fen, r.status, r.clerk)
+            for r in rows
+        ]
 
     def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
         """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip.
