@@ -169,10 +169,11 @@ class RunScreen(Screen):
 
     # ---- keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # a key that does not apply here is not shown at all: the footer fits 80 columns
         if action == "retry_print":
-            return True if self.print_failed else None
+            return True if self.print_failed else False
         if action == "reprint_last":
-            return True if self.run.visits and not self.busy else None
+            return True if self.run.visits and not self.busy else False
         if action == "waive":  # shown only where a fee can be waived: the cash step
             return True if self.run.waivable_fees() and not self.busy else False
         if action == "back":

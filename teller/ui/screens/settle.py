@@ -134,7 +134,7 @@ class SettleScreen(EnterMovesOn, Screen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "print_slip":
-            return True if self.unprinted_shift is not None else None
+            return True if self.unprinted_shift is not None else False
         return True
 
     def action_print_slip(self) -> None:
