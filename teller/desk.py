@@ -288,14 +288,20 @@ class Desk:
                 self._plans = [PlanView(r.code, r.name, r.brand, r.monthly_fee_fen, r.tariff) for r in rows]
         return self._plans
 
-    def free_numbers(self) -> list[str]:
+    def free_numbers(self, digits: str = "") -> list[str]:
+        """Free numbers for 入网 (30 at most); with `digits`, those ending in them first, then those
+        holding them (a customer asks for a number ending in 8888)."""
         from sqlmodel import Session, select
 
         from teller.store.models import NumberRecord
 
+        N = NumberRecord.number
         with Session(self.engine) as session:
-            rows = session.exec(select(NumberRecord.number).where(NumberRecord.free).order_by(NumberRecord.number).limit(30))
-            return list(rows)
+            if not digits:
+                return list(session.exec(select(N).where(NumberRecord.free).order_by(N).limit(30)))
+            ending = list(session.exec(select(N).where(NumberRecord.free, N.endswith(digits)).order_by(N).limit(30)))
+            holding = list(session.exec(select(N).where(NumberRecord.free, N.contains(digits)).order_by(N).limit(30)))
+            return (ending + [n for n in holding if n not in ending])[:30]
 
     def handsets(self) -> list["HandsetView"]:
         """The hall's handset catalogue with stock (a sale offers those in stock)."""

@@ -345,3 +345,109 @@ async def test_practice_timer_shows_its_standard_at_80_columns(home: Path) -> No
         await pilot.pause(1.2)
         top = screen_text(app).splitlines()[0]
         assert "1:50" in top and "0:0" in top, top  # elapsed and the standard, both whole
+
+
+# ---- 9. the smaller ones --------------------------------------------------------------------------------------
+async def test_a_refused_password_is_cleared_from_its_box(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "产品变更")
+        await answer(pilot, app, "13800138000")
+        while app.screen.run.step.input is None or app.screen.run.step.input.kind != "password":
+            step = app.screen.run.step
+            if step.input is not None and step.input.field == "document":
+                await pilot.press("1")  # the service password
+                await pilot.pause()
+                continue
+            await answer(pilot, app)
+        await answer(pilot, app, "000000")
+        assert text_of(app, "#error").strip() and app.screen.run.step.input.kind == "password"
+        assert app.screen.query_one("#answer").value == ""
+
+
+async def test_the_second_number_of_a_visit_is_not_greeted_again(home: Path) -> None:
+    from teller.domain.rules import greeting
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "缴费")
+        first = text_of(app, "#line")
+        hello = greeting(app.desk.now())
+        assert hello in first and "请坐" in first
+        await answer(pilot, app, "13800138000")
+        await answer(pilot, app, "王小明")
+        await answer(pilot, app)
+        await answer(pilot, app, "50")
+        await answer(pilot, app, "50")
+        await commit(pilot, app)
+        await answer(pilot, app)
+        await pilot.press("2")  # another number
+        await pilot.pause()
+        again = text_of(app, "#line")
+        assert app.screen.run.step.id == "number"
+        assert hello not in again and "请坐" not in again and "号码" in again
+
+
+def test_a_stage_direction_and_a_stop_notice_are_styled_apart_from_what_is_said() -> None:
+    from teller.ui.widgets.spoken_line import DIRECTION, NOTICE, BrokenLines, split_direction
+
+    assert split_direction("（双手接款，验钞）这款手机1299元。") == ("（双手接款，验钞）", "这款手机1299元。")
+    assert split_direction("您好（请坐）。") == ("", "您好（请坐）。")  # only a direction that opens the line
+    lines = BrokenLines([("业务已终止：", NOTICE), ("（记录）", DIRECTION), ("好的。", None)])
+    assert [style for _, style in lines.parts] == [NOTICE, DIRECTION, None]
+    assert lines.plain(20) == ["业务已终止：", "（记录）", "好的。"]
+
+
+async def test_the_close_account_decision_is_a_prompt_for_the_clerk_not_a_line(home: Path) -> None:
+    from teller.domain.catalog import demo_id
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "销户")
+        run = app.screen.run
+        for value in ("13700001111", None, demo_id("44030619751120361"), "张伟"):
+            await answer(pilot, app, value)
+        while run.step.id != "retention":
+            await answer(pilot, app)
+        assert not app.screen.query_one("#line").display  # nothing to say to the customer
+        assert "客户的决定是" in text_of(app, "#note")
+
+
+def test_the_plan_list_follows_the_usage_answer(desk) -> None:
+    from tests.conftest import start as start_run
+    from tests.conftest import walk
+    from teller.domain.catalog import demo_id
+
+    for usage, first in (("youth", "动感地带18元套餐"), ("heavy", "全球通88元套餐"), ("local", "家园卡"), ("long_distance", "神州行大众卡时尚套餐")):
+        run = walk(start_run(desk, "open_account"), "yes", demo_id("11010519900307541"), "钱多多", usage)
+        labels = [o.label for o in run.options()]
+        assert labels[0].startswith(first) and t("option.recommended") in labels[0], (usage, labels)
+        assert "￥" in labels[0] and "元/月" not in labels[0]  # money as ￥18.00
+        assert len(labels) == 4 and sum(t("option.recommended") in x for x in labels) >= 1
+
+
+async def test_a_new_number_is_found_by_its_last_digits(home: Path) -> None:
+    from teller.domain.catalog import demo_id
+
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(app, pilot)
+        await start(app, pilot, "入网")
+        await answer(pilot, app)
+        await answer(pilot, app, demo_id("11010519900307541"))
+        await answer(pilot, app, "钱多多")
+        await answer(pilot, app)  # usage
+        await answer(pilot, app)  # plan: the first
+        await answer(pilot, app)  # its tariff
+        assert app.screen.run.step.input.field == "new_number"
+        assert app.focused is app.screen.query_one("#answer")
+        await pilot.press(*"9527")  # digits narrow the list, they do not pick the 9th choice
+        await pilot.pause(0.2)
+        listed = app.screen.query_one("#choices")
+        assert [listed.get_option_at_index(i).id for i in range(listed.option_count)] == ["13477779527"]
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen.run.answers["new_number"] == "13477779527"

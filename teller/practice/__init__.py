@@ -33,7 +33,7 @@ class Score:
         m, s = divmod(int(self.elapsed_s), 60)
         lm, ls = divmod(self.limit_s, 60)
         verdict = "✓" if self.within else t("run.over_time")
-        return f"{t('app.practice')}：{m}:{s:02d} / {lm}:{ls:02d} {verdict}  {self.points}分"
+        return t("practice.summary", elapsed=f"{m}:{s:02d}", limit=f"{lm}:{ls:02d}", verdict=verdict, points=self.points)
 
 
 def score(limit_s: int, elapsed_s: float, *, commits: int) -> Score:

@@ -378,7 +378,7 @@ class TellerApp(App):
                 return
             notices = screen.query(Notice)
             if notices:
-                text = f"{title}：{message}" if title else message
+                text = t("print.paper_failed", paper=title, error=message) if title else message
                 notices.first().show(text, severity=severity, timeout=timeout if timeout is not None else 8)
                 return
             break

@@ -45,7 +45,7 @@ class PapersPrinted(Message):
 
     @property
     def failures(self) -> list[str]:
-        failed = [f"{o.title or o.layout}：{o.error}" for o in self.outcomes if not o.ok]
+        failed = [t("print.paper_failed", paper=o.title or o.layout, error=o.error) for o in self.outcomes if not o.ok]
         return ([self.error] if self.error else []) + failed
 
 

@@ -32,7 +32,7 @@ def help_key(screen: Screen) -> str:
 def step_help(run) -> list[str]:
     """What the current step of a visit expects, in a line or two."""
     step = run.step
-    title = pick(step.title.as_dict()) if step.title else step.id
+    title = pick(step.title.as_dict()) if step.title else pick(run.procedure.title.as_dict())
     lines = [t("help.step", title=title, n=run.step_number, total=len(run.procedure.steps))]
     if run.state == "stopped":
         lines.append(t("help.expects.stopped"))

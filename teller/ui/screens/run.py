@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from teller.procedures.engine import Run
 
 
+#: choice catalogues long enough to be narrowed by typing (free numbers: by their tail digits)
+FILTERED = {"free_numbers"}
+
+
 def clock_text(seconds: float) -> str:
     s = int(seconds)
     return f"{s // 60}:{s % 60:02d}"
@@ -40,6 +44,8 @@ class RunScreen(Screen):
         Binding("f5", "retry_print", "key.retry_print"),
         Binding("f6", "reprint_last", "key.reprint"),
         Binding("f4", "waive", "key.waive"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
     ]
 
     def __init__(self, run: "Run") -> None:
@@ -88,9 +94,10 @@ class RunScreen(Screen):
         run = self.run
         step = run.step
         proc_title = pick(run.procedure.title.as_dict())
-        step_title = pick(step.title.as_dict()) if step.title else step.id
+        step_title = pick(step.title.as_dict()) if step.title else ""  # never the step's id (a code)
         count = t("run.step", n=run.step_number, total=len(run.procedure.steps))
-        self.query_one("#steptitle", Static).update(f"{proc_title} · {step_title}  [dim]{count}[/dim]")
+        heading = f"{proc_title} · {step_title}" if step_title else proc_title
+        self.query_one("#steptitle", Static).update(f"{heading}  [dim]{count}[/dim]")
         line = self.query_one("#line", SpokenLine)
         stopped = run.state == "stopped"
         line.set_class(stopped, "stopped")
@@ -111,16 +118,23 @@ class RunScreen(Screen):
         box = self.query_one("#answer", Input)
         choices = self.query_one("#choices", OptionList)
         spec = step.input if run.state == "active" else None
+        self.filtering = spec is not None and spec.kind == "choice" and spec.options in FILTERED
+        if self.filtering:  # a long catalogue: the box narrows it (tail digits), the list picks
+            box.display = True
+            box.password = False
+            box.placeholder = t("run.number_filter")
+            box.value = run.option_filter
         if spec is not None and spec.kind == "choice":
-            box.display = False
+            box.display = self.filtering
             choices.display = True
             choices.clear_options()
             options = run.options()
-            choices.add_options([Option(f"{i}. {o.label}" if i < 10 else o.label, id=o.value) for i, o in enumerate(options, 1)])
+            numbered = not self.filtering  # digits pick a choice, except where they narrow the list
+            choices.add_options([Option(f"{i}. {o.label}" if i < 10 and numbered else o.label, id=o.value) for i, o in enumerate(options, 1)])
             previous = run.typed.get(spec.field)
             ids = [o.value for o in options]
-            choices.highlighted = ids.index(previous) if previous in ids else 0
-            self.set_focus(choices)
+            choices.highlighted = ids.index(previous) if previous in ids else (0 if ids else None)
+            self.set_focus(box if self.filtering else choices)
         elif spec is not None:
             from teller.procedures.engine import SECRET_KINDS  # loaded with the run already
 
@@ -137,6 +151,23 @@ class RunScreen(Screen):
             choices.display = False
             self.set_focus(None)
         self._submitted = None
+
+    @on(Input.Changed, "#answer")
+    def _narrow(self, event: Input.Changed) -> None:
+        """In a filtered catalogue (free numbers), what is typed narrows the list at once."""
+        if getattr(self, "filtering", False) and event.value != self.run.option_filter:
+            self.run.option_filter = event.value
+            choices = self.query_one("#choices", OptionList)
+            choices.clear_options()
+            options = self.run.options()
+            choices.add_options([Option(o.label, id=o.value) for o in options])
+            choices.highlighted = 0 if options else None
+
+    def action_move(self, delta: int) -> None:
+        """↑/↓ from the filter box move through the list under it."""
+        choices = self.query_one("#choices", OptionList)
+        if getattr(self, "filtering", False) and choices.option_count:
+            choices.highlighted = ((choices.highlighted or 0) + delta) % choices.option_count
 
     def _type_ahead(self, box: Input) -> str:
         """Keys a fast clerk typed after Enter, before this step appeared: keep them."""
@@ -198,6 +229,8 @@ class RunScreen(Screen):
     def on_key(self, event) -> None:
         """Digits pick a choice directly (1-9), as clerks expect on a counter keypad."""
         choices = self.query_one("#choices", OptionList)
+        if getattr(self, "filtering", False):
+            return  # digits narrow the list of numbers; they do not pick
         if choices.display and event.character and event.character.isdigit() and event.character != "0":
             index = int(event.character) - 1
             if index < choices.option_count:
@@ -210,7 +243,9 @@ class RunScreen(Screen):
         next step instead of being lost."""
         box = self.query_one("#answer", Input)
         choices = self.query_one("#choices", OptionList)
-        if self.run.state == "active" and box.display:
+        if self.run.state == "active" and getattr(self, "filtering", False):
+            box.call_later(self._picked)  # the filter's keys first, then the highlighted number
+        elif self.run.state == "active" and box.display:
             box.call_later(self._typed)
         elif self.run.state == "active" and choices.display:
             choices.call_later(self._picked)
@@ -233,7 +268,11 @@ class RunScreen(Screen):
             run.submit(value)
         except TellerError as exc:
             self.show_error(exc.message)
+            box = self.query_one("#answer", Input)
+            if box.password:  # a refused password is not left in its box
+                box.value = ""
             return
+        run.option_filter = ""
         self.show_error("")
         if run.state == "finished":
             self.app.end_run(t("run.finished"), elapsed=time.monotonic() - self.started, run=run)
@@ -286,7 +325,7 @@ class RunScreen(Screen):
         return True
 
     def _show_print(self, receipt_no: str, outcomes, error: str = "") -> None:
-        failures = ([error] if error else []) + [f"{o.title or o.layout}：{o.error}" for o in outcomes if not o.ok]
+        failures = ([error] if error else []) + [t("print.paper_failed", paper=o.title or o.layout, error=o.error) for o in outcomes if not o.ok]
         self.print_failed = bool(failures)
         text = t("run.committed", receipt_no=receipt_no)
         printed = [o.title or o.layout for o in outcomes if o.ok]
