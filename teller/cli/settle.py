@@ -166,4 +166,5 @@ def settle_show(
                "variance_yuan": "长短款 Variance", "supervisor": "审核 Sign-off", "note": "说明 Note", "day_closed": "日结 Day closed"}
     fields = ["shift", "counter", "clerk", "status", "mode", "float_fen", "expected_fen", "counted_fen", "variance_fen",
               "supervisor", "note", "slip", "day_closed"]
-    emit(rows, columns, fmt, fields=fields, empty=f"没有班次 / No shifts on {business_day}")
+    emit(rows, columns, fmt, fields=fields, empty=f"没有班次 / No shifts on {business_day}",
+         optional=("day_closed", "supervisor", "counter", "float_yuan"))
