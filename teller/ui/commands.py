@@ -65,7 +65,8 @@ def commands_for(app, screen) -> Iterator[SystemCommand]:
     """The palette's commands on `screen` (the screen under the palette)."""
     if getattr(app, "locked", False):
         return
-    for key, label, node, action in screen_keys(app, screen):
+    keys = screen_keys(app, screen)
+    for key, label, node, action in keys:
         yield SystemCommand(label, key, _runner(app, node, action))
     on_picker = type(screen).__name__ == "HomeScreen" and app.desk is not None
     if on_picker:
@@ -73,7 +74,8 @@ def commands_for(app, screen) -> Iterator[SystemCommand]:
             title = pick(loaded.procedure.title.as_dict())
             yield SystemCommand(t("palette.procedure", title=title), loaded.id, _starter(screen, loaded.id))
     yield SystemCommand(t("key.help"), "F1", app.action_help)
-    yield SystemCommand(t("key.quit"), "Ctrl+Q", app.action_request_quit)
+    if not any(action.endswith("request_quit") for *_, action in keys):
+        yield SystemCommand(t("key.quit"), "Ctrl+Q", app.action_request_quit)
 
 
 def _runner(app, node, action: str):

@@ -87,7 +87,8 @@ class RunScreen(Screen):
             elapsed = time.monotonic() - self.started
             limit = self.run.procedure.time_limit_s
             timer = t("run.timer", elapsed=clock_text(elapsed), limit=clock_text(limit))
-            line += f"  ⏱ {timer}" + (f" [b red]{t('run.over_time')}[/]" if elapsed > limit else "")
+            over = f" [b red]{t('run.over_time')}[/]" if elapsed > limit else ""
+            line = f"⏱ {timer}{over}  {line}"  # first, so a narrow terminal cuts the hall's name, never the time
         return line
 
     def refresh_view(self) -> None:
