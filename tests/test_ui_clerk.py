@@ -194,7 +194,7 @@ async def test_no_demo_hint_on_a_real_hall(home: Path) -> None:
         app.wait_for_desk()
         await pilot.pause(0.3)
         assert not app.screen.query_one("#login-demo").display
-        assert "1001 / 1234" not in screen_text(app)
+        assert "1001/1234" not in screen_text(app)
 
 
 async def test_a_supervisor_unlocks_a_locked_clerk_on_screen(home: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -37,7 +37,7 @@ class LockScreen(EnterMovesOn, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
-        with Vertical(id="lock-box"):
+        with Center(), Vertical(id="lock-box"):  # centred under the full-width top bar
             yield Static(f"[b]🔒 {t('lock.title')}[/b]")
             yield Static(t("lock.who", name=self.clerk_name, staff_no=self.staff_no), id="lock-who")
             yield Static(t("lock.pin"), classes="label own", id="lock-pin-label")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -31,7 +31,7 @@ class LoginScreen(EnterMovesOn, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
-        with Vertical(id="login-box"):
+        with Center(), Vertical(id="login-box"):  # centred under the full-width top bar
             yield Static(f"[b]{t('login.title')}[/b]", id="login-title")
             yield Static(t("login.staff"), classes="label own")
             yield Input(id="staff", max_length=16, classes="own")
@@ -52,7 +52,6 @@ class LoginScreen(EnterMovesOn, Screen):
     def on_mount(self) -> None:
         self.busy = False
         self._mode(unlock=False)
-        self.query_one("#login-demo").display = False
         if self.app.desk is not None:
             self.desk_ready()
 
@@ -71,6 +70,7 @@ class LoginScreen(EnterMovesOn, Screen):
             widget.display = not unlock
         for widget in self.query(".unlock"):
             widget.display = unlock
+        self.query_one("#login-demo").display = not unlock and bool(getattr(self.app, "demo_hall", False))
         title = t("login.unlock_title") if unlock else t("login.title")
         self.query_one("#login-title", Static).update(f"[b]{title}[/b]")
         self.query_one("#login-error", Static).update("")
@@ -79,7 +79,7 @@ class LoginScreen(EnterMovesOn, Screen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "supervisor_unlock":
-            return None if getattr(self, "unlocking", False) else True
+            return False if getattr(self, "unlocking", False) else True  # not shown while unlocking
         return True
 
     # ---- the clerk's own log-in -------------------------------------------------------------
