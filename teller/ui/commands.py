@@ -46,13 +46,14 @@ def key_name(app, binding) -> str:
     return shown.upper() if len(shown) <= 3 and shown[:1] in "fF" else shown
 
 
-def screen_keys(app, screen) -> list[tuple[str, str, object, str]]:
-    """(key, label, node, action) of every key the screen shows in its footer, enabled now."""
+def screen_keys(app, screen, *, navigation: bool = False) -> list[tuple[str, str, object, str]]:
+    """(key, label, node, action) of every key the screen shows in its footer, enabled now
+    (Enter and Esc only with `navigation`: the help lists them, the palette does not offer them)."""
     out = []
     seen = set()
     for key, active in screen.active_bindings.items():
         node, binding, enabled, _tooltip = active
-        if not binding.show or not enabled or not binding.description or key in NAVIGATION:
+        if not binding.show or not enabled or not binding.description or (key in NAVIGATION and not navigation):
             continue
         if binding.action in seen:
             continue

@@ -68,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
-        for key, label, _node, _action in screen_keys(self.app, self.about):
+        for key, label, _node, _action in screen_keys(self.app, self.about, navigation=True):
             grid.add_row(key, label)
         grid.add_row("F1", t("key.help"))
         if help_key(self.about) != "lock":
