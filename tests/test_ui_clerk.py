@@ -111,7 +111,7 @@ async def test_quit_is_refused_on_the_lock_screen(home: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await login(app, pilot)
         await pilot.press("f12")
-        await until(pilot, lambda: name(app) == "LockScreen")
+        await until(pilot, lambda: name(app) == "LockScreen" and bool(app.screen.query("#lock-pin")))
         await pilot.press("ctrl+q")
         await pilot.pause(0.3)
         assert name(app) == "LockScreen" and app.is_running  # no question, no way round the lock
@@ -232,7 +232,7 @@ async def test_keys_typed_as_the_idle_lock_appears_are_not_a_pin_attempt(home: P
         await login(app, pilot)
         await start(app, pilot, "缴费")
         hand.now += 61
-        await until(pilot, lambda: name(app) == "LockScreen")
+        await until(pilot, lambda: name(app) == "LockScreen" and bool(app.screen.query("#lock-pin")))
         await pilot.press(*"13800", "enter")  # the clerk was typing a number as it locked
         await pilot.pause(0.2)
         assert app.screen.query_one("#lock-pin").value == "" and t("lock.type_again") in text_of(app, "#lock-error")
