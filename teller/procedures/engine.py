@@ -189,6 +189,7 @@ class Run:
             "total": spoken_yuan(self.total_fen),
             "receipt_no": self.committed.receipt_no if self.committed else "",
         }
+        out["hall.opens"], out["hall.closes"] = getattr(self.desk, "opening_hours", ("", ""))
         money_fields = {s.input.field for s in self.procedure.steps if s.input and s.input.kind in ("money", "cash")}
         money_fields |= self._fee_inputs()
         secret_fields = {s.input.field for s in self.procedure.steps if s.input and "password" in s.input.kind}
@@ -218,12 +219,17 @@ class Run:
         values = self.placeholders()
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), pick(text.as_dict()))
 
+    def said(self, step: Step):
+        """The text a step says now: the first `instead` whose condition holds, else its `say`."""
+        return next((alt.say for alt in step.instead if self.holds(alt.when)), step.say)
+
     @property
     def line(self) -> str:
         """The spoken line of the current step, placeholders filled. The next number of the same
         customer (a loop after a commit) is not greeted a second time."""
-        line = self.render(self.step.say)
-        if self.visits and self.committed is None and self.step.say and "{greeting}" in pick(self.step.say.as_dict()):
+        said = self.said(self.step)
+        line = self.render(said)
+        if self.visits and self.committed is None and said and "{greeting}" in pick(said.as_dict()):
             line = rules.without_greeting(line, rules.greeting(self.desk.now()))
         return line
 

@@ -20,7 +20,7 @@ from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
 from teller.ui.widgets.notice import Notice
 
-REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "retention", "complaints", "exceptions")
+REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "deposits", "retention", "complaints", "exceptions")
 
 
 class ReportsScreen(Screen):
