@@ -15,6 +15,7 @@ from teller.domain import catalog
 from teller.strings import set_locale
 from teller.ui.app import TellerApp
 from tests.support.screens import screen_text
+from tests.support.homes import REPO
 from tests.test_ui import answer, commit, login, start, until
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -25,6 +26,7 @@ CHINESE_DATA = (
     {name for _, name, _, _ in catalog.CLERKS}
     | {row[1] for row in catalog.PLANS} | {row[2] for row in catalog.PLANS}
     | {row[1][0] + "*" + row[1][2:] if len(row[1]) > 2 else row[1][0] + "*" for row in catalog.CUSTOMERS}
+    | {name for _, name, _ in catalog.VALUE_ADDED}  # the services a subscriber holds (the panel lists them)
     | {"王大明", "王小明"}  # what the tour types as a holder's name
 )
 #: Latin words a Chinese screen may show: key names, procedure ids (the picker shows them dim,
@@ -34,7 +36,8 @@ LATIN_OK = {
     "payment", "open", "account", "replace", "sim", "change", "plan", "close", "password", "transfer", "ownership",
     "suspend", "resume", "family", "number", "bill", "print", "cancel", "service", "redeem", "points", "cross",
     "region", "complaint", "network", "handset", "sale", "QR", "VIP", "GB",
-}
+    "CXHF",  # the SMS code a customer texts to 10086 for the balance, said as it is written
+} | {part for path in (REPO / "scripts_yaml").glob("*.yaml") for part in path.stem.split("_")}  # procedure ids
 
 
 def han_outside_data(text: str) -> list[str]:
