@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.strings import pick, t
+from teller.ui.widgets.text_box import TextBox
 
 
 class HomeScreen(Screen):
@@ -27,7 +28,7 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
-        yield Input(placeholder=t("home.filter"), id="filter")
+        yield TextBox(placeholder=t("home.filter"), id="filter")
         yield OptionList(id="procedures")
         yield Static("", id="home-note", classes="error")
         yield Footer()

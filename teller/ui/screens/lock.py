@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.text_box import TextBox
 
 
 class LockScreen(EnterMovesOn, Screen):
@@ -37,11 +38,11 @@ class LockScreen(EnterMovesOn, Screen):
             yield Static(f"[b]🔒 {t('lock.title')}[/b]")
             yield Static(t("lock.who", name=self.clerk_name, staff_no=self.staff_no), id="lock-who")
             yield Static(t("lock.pin"), classes="label own", id="lock-pin-label")
-            yield Input(id="lock-pin", password=True, max_length=12, classes="own")
+            yield TextBox(id="lock-pin", password=True, max_length=12, classes="own")
             yield Static(t("lock.supervisor"), classes="label supervisor")
-            yield Input(id="sup-staff", max_length=16, classes="supervisor")
+            yield TextBox(id="sup-staff", max_length=16, classes="supervisor")
             yield Static(t("lock.supervisor_pin"), classes="label supervisor")
-            yield Input(id="sup-pin", password=True, max_length=12, classes="supervisor")
+            yield TextBox(id="sup-pin", password=True, max_length=12, classes="supervisor")
             yield Static("", id="lock-error", classes="error")
             yield Static(t("lock.supervisor_hint"), classes="label", id="lock-hint")
         yield Footer()

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Static
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.text_box import TextBox
 
 
 class LoginScreen(EnterMovesOn, Screen):
@@ -21,9 +22,9 @@ class LoginScreen(EnterMovesOn, Screen):
         with Vertical(id="login-box"):
             yield Static(f"[b]{t('login.title')}[/b]")
             yield Static(t("login.staff"), classes="label")
-            yield Input(id="staff", max_length=16)
+            yield TextBox(id="staff", max_length=16)
             yield Static(t("login.pin"), classes="label")
-            yield Input(id="pin", password=True, max_length=12)
+            yield TextBox(id="pin", password=True, max_length=12)
             yield Static(t("login.loading"), id="status")
             yield Static("", id="login-error", classes="error")
             yield Static(t("login.demo"), classes="label")

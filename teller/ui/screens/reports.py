@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
+from teller.ui.widgets.text_box import TextBox
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "retention", "complaints", "exceptions")
 
@@ -28,9 +29,9 @@ class ReportsScreen(Screen):
             with Vertical(id="report-side"):
                 yield OptionList(*[Option(t(f"report.name.{n}"), id=n) for n in REPORT_NAMES], id="report-list")
                 yield Static(t("report.from"), classes="label")
-                yield Input(id="report-from", max_length=10)
+                yield TextBox(id="report-from", max_length=10)
                 yield Static(t("report.to"), classes="label")
-                yield Input(id="report-to", max_length=10)
+                yield TextBox(id="report-to", max_length=10)
             with Vertical(id="report-main"):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-table", zebra_stripes=True)

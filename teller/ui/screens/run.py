@@ -19,6 +19,7 @@ from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.screens.confirm_modal import ConfirmModal
 from teller.ui.widgets.customer_panel import CustomerPanel
+from teller.ui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from teller.procedures.engine import Run
@@ -54,7 +55,7 @@ class RunScreen(Screen):
                 yield Static(id="steptitle")
                 yield Static(id="line")
                 yield Static(id="note")
-                yield Input(id="answer")
+                yield TextBox(id="answer")
                 yield OptionList(id="choices")
                 yield Static(id="error", classes="error")
                 yield Static(id="fees")

@@ -15,6 +15,7 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
+from teller.ui.widgets.text_box import TextBox
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
@@ -41,11 +42,11 @@ class SettleScreen(EnterMovesOn, Screen):
         yield Static("", id="settle-result")
         with Vertical(id="signoff"):
             yield Static(t("settle.supervisor"), classes="label")
-            yield Input(id="sup-staff", max_length=16)
+            yield TextBox(id="sup-staff", max_length=16)
             yield Static(t("settle.pin"), classes="label")
-            yield Input(id="sup-pin", password=True, max_length=12)
+            yield TextBox(id="sup-pin", password=True, max_length=12)
             yield Static(t("settle.note"), classes="label")
-            yield Input(id="sup-note", max_length=120)
+            yield TextBox(id="sup-note", max_length=120)
         yield Static("", id="settle-error", classes="error")
         yield Footer()
 

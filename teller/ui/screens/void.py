@@ -14,6 +14,7 @@ from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.text_box import TextBox
 
 
 class VoidScreen(EnterMovesOn, Screen):
@@ -27,13 +28,13 @@ class VoidScreen(EnterMovesOn, Screen):
         yield Static(self.app.title_line(), id="topbar")
         yield Static(f"[b]{t('void.title')}[/b]", classes="books-title")
         yield Static(t("void.receipt"), classes="label")
-        yield Input(id="void-receipt", max_length=24)
+        yield TextBox(id="void-receipt", max_length=24)
         yield Static(t("void.reason"), classes="label")
         yield OptionList(*[Option(f"{i}. {t('void.reason.' + r)}", id=r) for i, r in enumerate(VOID_REASONS, 1)], id="void-reason")
         yield Static(t("settle.supervisor"), classes="label")
-        yield Input(id="void-staff", max_length=16)
+        yield TextBox(id="void-staff", max_length=16)
         yield Static(t("settle.pin"), classes="label")
-        yield Input(id="void-pin", password=True, max_length=12)
+        yield TextBox(id="void-pin", password=True, max_length=12)
         yield Static("", id="void-result")
         yield Static("", id="void-error", classes="error")
         yield Footer()
