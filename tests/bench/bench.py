@@ -1,4 +1,7 @@
-"""Performance figures for the counter console: `python -m teller.bench [--quick] [--json]`.
+"""Performance figures for the counter console.
+
+    python -m tests.bench.bench [--quick] [--json]     # from the checkout's root
+    python tests/bench/bench.py [--quick] [--json]
 
 It prints figures beside the targets from the issue and never fails on wall time. It exits 1
 only when a measurement could not be made (the app crashed, a screen never appeared, a
@@ -57,6 +60,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+
+if __package__ in (None, ""):  # python tests/bench/bench.py: the checkout's teller and tests first
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 CTRL_Q = b"\x11"
 ENTER = b"\r"
@@ -333,7 +339,7 @@ class Bench:
         shutil.copytree(self.source / "scripts_yaml", home / "scripts_yaml")
         shutil.copytree(self.source / "receipts", home / "receipts")
         # an explicit empty settings file: defaults (preview printer), whatever $TELLER_CONFIG says
-        (home / "teller.toml").write_text("# teller.bench: all defaults\n", encoding="utf-8")
+        (home / "teller.toml").write_text("# tests/bench/bench.py: all defaults\n", encoding="utf-8")
         return home
 
     def child_env(self, home: Path) -> dict[str, str]:
@@ -607,7 +613,7 @@ class Bench:
             with Session(desk.engine) as session:
                 tx = session.get(TransactionRecord, tx_id)
                 data = receipt_data(session, tx, settings, procedure_title=desk.procedure_title(tx.procedure_id))
-            from teller.printing.bench import measure_layouts
+            from tests.bench.receipts import measure_layouts
 
             for name, cols, per_s in measure_layouts(settings, 0.1 if self.quick else 0.3, desk=desk):
                 r[f"receipts_{name}_{cols}_per_s"] = per_s
@@ -632,7 +638,8 @@ class Bench:
         from datetime import date, timedelta
 
         from teller.store import db
-        from teller.store.reports import REPORTS, generate_load, run_report
+        from teller.store.reports import REPORTS, run_report
+        from tests.bench.reports import generate_load
 
         n = self.report_rows
         engine = db.open_engine(f"sqlite:///{self.root / 'reports.db'}")
@@ -814,7 +821,7 @@ def report(r: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m teller.bench", description="Performance figures for the counter console, beside the targets (never fails on wall time).")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench", description="Performance figures for the counter console, beside the targets (never fails on wall time).")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (CI smoke)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (for looking at the homes)")
@@ -823,7 +830,7 @@ def main(argv: list[str] | None = None) -> int:
                              "1,000,000 for the issue's target, about 3 minutes to generate)")
     args = parser.parse_args(argv)
 
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]  # the checkout: tests/bench/bench.py
     if (here / "scripts_yaml").is_dir() and (here / "receipts").is_dir():
         source = here
     else:
@@ -831,10 +838,10 @@ def main(argv: list[str] | None = None) -> int:
 
         source = default_home()
     if not (source / "scripts_yaml").is_dir() or not (source / "receipts").is_dir():
-        print(f"teller.bench: no scripts_yaml/ and receipts/ under {source}", file=sys.stderr)
+        print(f"bench: no scripts_yaml/ and receipts/ under {source}", file=sys.stderr)
         return 2
     if not hasattr(os, "openpty") or not Path("/proc/self/status").exists():
-        print("teller.bench: needs Linux: pseudo-terminals and /proc", file=sys.stderr)
+        print("bench: needs Linux: pseudo-terminals and /proc", file=sys.stderr)
         return 2
 
     root = Path(tempfile.mkdtemp(prefix="teller-bench-"))
@@ -854,7 +861,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.run()
     finally:
         if args.keep:
-            print(f"teller.bench: kept {root}", file=sys.stderr)
+            print(f"bench: kept {root}", file=sys.stderr)
         else:
             shutil.rmtree(root, ignore_errors=True)
     bench.results["bench_total_s"] = time.perf_counter() - t0
