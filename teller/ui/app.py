@@ -50,7 +50,9 @@ class TellerApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
-        self._open_desk()
+        # the database opens once the log-in screen is on the terminal: its imports (SQLAlchemy,
+        # pydantic, YAML) hold the GIL for most of a second and would hold the first frame back
+        self.screen.call_after_refresh(self._open_desk)
         limit = self.settings.idle_lock_s
         if limit > 0:
             self.set_interval(min(1.0, max(0.05, limit / 4)), self.check_idle_lock)
