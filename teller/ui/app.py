@@ -17,6 +17,10 @@ from teller.ui.print_queue import PapersPrinted, PrintQueue
 from teller.ui.screens.login import LoginScreen
 
 
+#: seconds: the GIL switch interval while the database opens behind the log-in screen
+LOADING_SWITCH_INTERVAL = 0.0005
+
+
 class TellerApp(App):
     CSS_PATH = Path(__file__).with_name("teller.tcss")
     TITLE = "teller"
@@ -59,6 +63,24 @@ class TellerApp(App):
 
     @work(thread=True, exclusive=True, group="desk")
     def _open_desk(self) -> None:
+        import os
+        import sys
+
+        # Keys typed on the log-in screen while this thread imports and opens the database must
+        # echo at once. A thread that wants the GIL waits one switch interval for it (5 ms by
+        # default) and a keystroke's echo takes it several times (the driver's thread, the event
+        # loop, the writer thread): 30-47 ms a key. A short interval for the while hands it over
+        # sooner; this thread's work takes a little longer.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(float(os.environ.get("TELLER_SWITCH", LOADING_SWITCH_INTERVAL)))
+        try:
+            self._open_desk_now()
+        finally:
+            sys.setswitchinterval(interval)
+
+    def _open_desk_now(self) -> None:
+        import os
+
         from teller.desk import Desk
 
         try:
@@ -77,7 +99,8 @@ class TellerApp(App):
         import gc
 
         gc.collect()
-        gc.freeze()
+        if not os.environ.get("TELLER_NO_FREEZE"):
+            gc.freeze()
 
     def _desk_opened(self) -> None:
         screen = self.screen

@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.strings import pick, t
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class HomeScreen(Screen):
@@ -31,7 +32,7 @@ class HomeScreen(Screen):
         yield TextBox(placeholder=t("home.filter"), id="filter")
         yield OptionList(id="procedures")
         yield Static("", id="home-note", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#topbar", Static).update(self.app.title_line())

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class LockScreen(EnterMovesOn, Screen):
@@ -45,7 +46,7 @@ class LockScreen(EnterMovesOn, Screen):
             yield TextBox(id="sup-pin", password=True, max_length=12, classes="supervisor")
             yield Static("", id="lock-error", classes="error")
             yield Static(t("lock.supervisor_hint"), classes="label", id="lock-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_own_pin()

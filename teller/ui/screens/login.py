@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class LoginScreen(EnterMovesOn, Screen):
@@ -28,7 +29,7 @@ class LoginScreen(EnterMovesOn, Screen):
             yield Static(t("login.loading"), id="status")
             yield Static("", id="login-error", classes="error")
             yield Static(t("login.demo"), classes="label")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#staff", Input).focus()

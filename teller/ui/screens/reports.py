@@ -16,6 +16,7 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "retention", "complaints", "exceptions")
 
@@ -36,7 +37,7 @@ class ReportsScreen(Screen):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-table", zebra_stripes=True)
                 yield BarChart(id="report-chart")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         today = self.app.desk.now().date().isoformat()

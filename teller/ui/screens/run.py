@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.domain.money import money
@@ -20,6 +20,7 @@ from teller.strings import pick, t
 from teller.ui.screens.confirm_modal import ConfirmModal
 from teller.ui.widgets.customer_panel import CustomerPanel
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from teller.procedures.engine import Run
@@ -61,7 +62,7 @@ class RunScreen(Screen):
                 yield Static(id="fees")
                 yield Static(id="result")
             yield CustomerPanel()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()

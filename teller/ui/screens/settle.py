@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from teller.domain.money import money
 from teller.errors import TellerError
@@ -16,6 +16,7 @@ from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
@@ -48,7 +49,7 @@ class SettleScreen(EnterMovesOn, Screen):
             yield Static(t("settle.note"), classes="label")
             yield TextBox(id="sup-note", max_length=120)
         yield Static("", id="settle-error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#signoff").display = False

@@ -6,13 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class ShiftOpenScreen(EnterMovesOn, Screen):
@@ -24,7 +25,7 @@ class ShiftOpenScreen(EnterMovesOn, Screen):
         yield Static(t("settle.open_hint"), classes="label")
         yield DenominationCount()
         yield Static("", id="shift-error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     @on(DenominationCount.Counted)
     def _counted(self, event: DenominationCount.Counted) -> None:

@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.domain.books import VOID_REASONS
@@ -15,6 +15,7 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class VoidScreen(EnterMovesOn, Screen):
@@ -37,7 +38,7 @@ class VoidScreen(EnterMovesOn, Screen):
         yield TextBox(id="void-pin", password=True, max_length=12)
         yield Static("", id="void-result")
         yield Static("", id="void-error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#void-reason", OptionList).highlighted = 0
