@@ -72,8 +72,10 @@ def test_the_database_opens_after_the_first_frame(home):
             await pilot.pause()
             return LoginScreen.__name__ in seen.get("frames", []), app.desk is not None
 
+    before = sys.getswitchinterval()
     drawn, opened = asyncio.run(go())
     assert opened and drawn
+    assert sys.getswitchinterval() == before  # the short interval lasts only while the desk opens
 
 
 # ---- keystrokes ---------------------------------------------------------------------------------
@@ -261,3 +263,76 @@ def test_titles_are_read_from_the_top_of_each_file_as_the_loader_reads_them(tmp_
     assert title_of("- a\n- b\n") is None
     assert title_of("id: [\n") is None
     assert title_of("title: {zh: 甲}\n" + "x: [" * 5000) is None
+
+
+# ---- a long shift: the footer does not keep old keys ---------------------------------------------
+class Picker(Screen):
+    BINDINGS = [("f2", "noop", "two"), ("f3", "noop", "three")]
+
+    def __init__(self, footer) -> None:
+        super().__init__()
+        self.footer = footer
+
+    def compose(self):
+        yield Static("picker")
+        yield self.footer
+
+
+class Visit(Screen):
+    BINDINGS = [("f5", "noop", "five")]
+
+    def compose(self):
+        yield Static("visit")
+        yield Footer()
+
+
+class Shift(App):
+    """The console's pattern: a picker that stays, a visit pushed and popped, keys that come and go."""
+
+    BINDINGS = [("f12", "lock", "lock")]
+
+    def __init__(self, footer) -> None:
+        super().__init__()
+        self.footer = footer
+        self.lockable = True
+
+    def on_mount(self) -> None:
+        self.push_screen(Picker(self.footer))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return (True if self.lockable else None) if action == "lock" else True
+
+
+async def footer_after_visits(footer, visits: int) -> tuple[int, int]:
+    """(watcher entries the picker's footer holds, FooterKeys alive) after `visits` visits."""
+    import gc
+
+    from textual.widgets._footer import FooterKey
+
+    app = Shift(footer)
+    async with app.run_test(size=(80, 10)) as pilot:
+        app.app_focus = True  # the footer follows bindings only while the terminal has the focus
+        await pilot.pause()
+        for _ in range(visits):
+            app.push_screen(Visit())
+            await pilot.pause()
+            for _ in range(2):
+                app.lockable = not app.lockable
+                app.screen.refresh_bindings()
+                await pilot.pause()
+                if len(app.screen_stack) > 2:
+                    app.pop_screen()
+                await pilot.pause()
+        gc.collect()
+        entries = sum(len(v) for v in getattr(footer, "__watchers", {}).values())
+        alive = sum(1 for o in gc.get_objects() if isinstance(o, FooterKey))
+        return entries, alive
+
+
+async def test_the_footer_forgets_the_keys_it_removed():
+    from teller.ui.widgets.key_footer import KeyFooter
+
+    entries, alive = await footer_after_visits(Footer(), 10)
+    assert entries > 30 and alive > 30  # Textual's Footer: every key it showed stays alive
+    entries, alive = await footer_after_visits(KeyFooter(), 10)
+    assert entries <= 5 and alive <= 6  # the keys on show, no more

@@ -63,7 +63,6 @@ class TellerApp(App):
 
     @work(thread=True, exclusive=True, group="desk")
     def _open_desk(self) -> None:
-        import os
         import sys
 
         # Keys typed on the log-in screen while this thread imports and opens the database must
@@ -72,15 +71,13 @@ class TellerApp(App):
         # loop, the writer thread): 30-47 ms a key. A short interval for the while hands it over
         # sooner; this thread's work takes a little longer.
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(float(os.environ.get("TELLER_SWITCH", LOADING_SWITCH_INTERVAL)))
+        sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
         try:
             self._open_desk_now()
         finally:
             sys.setswitchinterval(interval)
 
     def _open_desk_now(self) -> None:
-        import os
-
         from teller.desk import Desk
 
         try:
@@ -99,8 +96,7 @@ class TellerApp(App):
         import gc
 
         gc.collect()
-        if not os.environ.get("TELLER_NO_FREEZE"):
-            gc.freeze()
+        gc.freeze()
 
     def _desk_opened(self) -> None:
         screen = self.screen
