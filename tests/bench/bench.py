@@ -407,7 +407,8 @@ class Bench:
         end = time.perf_counter() + timeout
         last = -1
         while time.perf_counter() < end:
-            sizes = [p.stat().st_size for p in folder.glob("*.capabilities.pickle")] if folder.is_dir() else []
+            # one folder per python-escpos install below it (teller.printing.escpos.capabilities_dir)
+            sizes = [p.stat().st_size for p in folder.rglob("*.capabilities.pickle")] if folder.is_dir() else []
             if sizes and sizes[0] > 0 and sizes[0] == last:
                 return
             last = sizes[0] if sizes else -1
