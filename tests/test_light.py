@@ -55,7 +55,6 @@ def test_the_database_opens_after_the_first_frame(home):
     async def go() -> tuple[bool, bool]:
         app = TellerApp(load_settings(home=home))
         frames: list[str] = []  # the screens drawn, in order
-        seen: dict[str, list[str]] = {}
         real_open, real_display = app._open_desk, app._display
 
         def opening():
@@ -69,13 +68,23 @@ def test_the_database_opens_after_the_first_frame(home):
         app._open_desk, app._display = opening, display
         async with app.run_test(size=(80, 24)) as pilot:
             app.wait_for_desk(30)
+            await app.workers.wait_for_complete()
             await pilot.pause()
+            seen["collector"] = [gc.isenabled(), gc.get_freeze_count() > 0]
             return LoginScreen.__name__ in seen.get("frames", []), app.desk is not None
 
+    import gc
+
     before = sys.getswitchinterval()
-    drawn, opened = asyncio.run(go())
+    seen: dict = {}
+    gc.disable()  # as `teller` does at start-up (teller.__main__)
+    try:
+        drawn, opened = asyncio.run(go())
+    finally:
+        gc.enable()
     assert opened and drawn
     assert sys.getswitchinterval() == before  # the short interval lasts only while the desk opens
+    assert seen["collector"] == [True, True]  # collection back on, what was loaded frozen out of it
 
 
 # ---- keystrokes ---------------------------------------------------------------------------------
