@@ -109,7 +109,8 @@ class Desk:
 
         A database that is not there yet, or not set up as this version sets it up, is opened
         as `open()` does it (created, brought up to date, seeded). The live/practice guard is
-        the same as `open()`'s.
+        the same as `open()`'s. For reading only: a write through this engine would not have
+        the pragmas teller.store.db sets on every connection (WAL, synchronous=FULL, foreign keys).
         """
         from teller.store import reading
 

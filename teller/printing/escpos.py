@@ -193,10 +193,11 @@ class _OnFirstUse:
 def _import_without_images() -> None:
     """Import python-escpos's printer classes with the image stack deferred to first use.
 
-    Two things in the library read Pillow at import: `escpos.image` (its annotations name
-    `PIL.Image.Image`) and nothing else once Pillow's modules are lazy. `escpos.image` is
-    stood in for while `escpos.escpos` loads by a module whose `EscposImage` imports the real
-    one when an image is first printed (and puts it in the library's place)."""
+    Pillow's and qrcode's modules are made lazy (_OnFirstUse). One module would still load
+    Pillow at once: `escpos.image`, whose annotations name `PIL.Image.Image` and are evaluated
+    as it loads. While `escpos.escpos` loads, a stand-in takes its place; the stand-in's
+    `EscposImage` imports the real module when an image is first printed, and puts the real
+    class in the library's place for the images after it (tests/test_light.py prints one)."""
     import sys
     import types
 

@@ -82,7 +82,6 @@ class TellerApp(App):
 
         interval = sys.getswitchinterval()
         sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
-        was_enabled = gc.isenabled()
         gc.disable()
         opened = False
         try:
@@ -91,8 +90,7 @@ class TellerApp(App):
             sys.setswitchinterval(interval)
             if opened:
                 gc.freeze()
-            if was_enabled or opened:
-                gc.enable()
+            gc.enable()  # also when the desk did not open: the app stays up, showing why
 
     def _open_desk_now(self) -> bool:
         from teller.desk import Desk
