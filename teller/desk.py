@@ -539,14 +539,15 @@ class Desk:
         self.print_void(void.id)
         return void
 
-    def report(self, name: str, *, start, end):
-        """One of teller.store.reports.REPORTS over the business days start..end, for this desk's mode."""
+    def report(self, name: str, *, start, end, counter: str | None = None):
+        """One of teller.store.reports.REPORTS over the business days start..end, for this desk's
+        mode: the whole hall, or one `counter`."""
         from teller.store.reports import run_report
 
         titles = {pid: self.procedure_title(pid) for pid in self.procedures}
         return run_report(
             self.engine, name, start=start, end=end, mode=self.mode, hall=self.hall_name, titles=titles,
-            bounds_fen=self.settings.payment_bands_fen, now=self.now(), zone=self.clock.zone,
+            bounds_fen=self.settings.payment_bands_fen, now=self.now(), zone=self.clock.zone, counter=counter,
         )
 
     def print_void(self, void_id: int) -> list["JobOutcome"]:

@@ -480,6 +480,7 @@ def test_void_and_settlement_slips_fail_into_the_journal_and_reprint_by_referenc
         desk.reprint("shift-999")
 
 
+@pytest.mark.sqlite_only  # a SQLite database of an older release
 def test_an_old_print_journal_is_rebuilt_and_its_printed_jobs_count_as_on_paper(desk, settings, clock):
     import sqlite3
 

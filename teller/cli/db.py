@@ -27,7 +27,7 @@ def db_backup(
     path: Annotated[Path, typer.Argument(help="备份文件 / The backup file to write", dir_okay=False, show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / Overwrite an existing file")] = False,
 ) -> None:
-    """在线备份 / A consistent copy of the database while counters keep working (SQLite online backup)."""
+    """在线备份 / A consistent copy of the database while counters keep working (SQLite online backup; PostgreSQL: pg_dump -Fc)."""
     from teller.store.backup import backup
 
     settings = open_settings(ctx)
@@ -48,7 +48,7 @@ def db_backup(
 
 @db_app.command("check")
 def db_check(ctx: typer.Context) -> None:
-    """检查数据库 / PRAGMA integrity_check, foreign_key_check and the audit chain; exit 1 on a problem."""
+    """检查数据库 / Integrity (SQLite PRAGMAs; PostgreSQL: every table read, constraints validated), then the audit chain; exit 1 on a problem."""
     from teller.store.backup import check
 
     settings = open_settings(ctx)

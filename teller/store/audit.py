@@ -392,8 +392,8 @@ def summary_differences(session: Session) -> list[tuple[str, str]]:
 
     sql = text(
         "SELECT business_day, counter, clerk, procedure_id, mode,"
-        " SUM(status != 'voided'), SUM(CASE WHEN status != 'voided' THEN amount_due_fen ELSE 0 END),"
-        " SUM(status = 'voided'), SUM(CASE WHEN status = 'voided' THEN amount_due_fen ELSE 0 END)"
+        " SUM(CASE WHEN status != 'voided' THEN 1 ELSE 0 END), SUM(CASE WHEN status != 'voided' THEN amount_due_fen ELSE 0 END),"
+        " SUM(CASE WHEN status = 'voided' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'voided' THEN amount_due_fen ELSE 0 END)"
         ' FROM "transaction" GROUP BY 1, 2, 3, 4, 5'
     )
     want = {tuple(str(v) for v in r[:5]): tuple(int(v or 0) for v in r[5:]) for r in session.execute(sql)}

@@ -1,4 +1,7 @@
-"""The database engine: SQLite in WAL mode with synchronous=FULL on every connection."""
+"""The database engine: SQLite in WAL mode with synchronous=FULL on every connection (one PC),
+or PostgreSQL through psycopg 3 (`postgresql+psycopg://...`, a hall's counters sharing one
+database). The same code runs on both; what differs is here and in teller.store.busy.
+"""
 
 from __future__ import annotations
 
@@ -38,9 +41,27 @@ def open_engine(url: str):
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:  # pragma: no cover - PostgreSQL when counters share a database
-        engine = create_engine(url, pool_pre_ping=True)
+    elif url.startswith("postgresql"):
+        # a statement waiting for another counter's row or hall lock gives up after the busy
+        # timeout (LockNotAvailable), which teller.store.busy retries like SQLite's "locked"
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=2, max_overflow=8,
+            connect_args={"options": f"-c lock_timeout={int(BUSY_TIMEOUT_MS)} -c timezone=UTC"},
+        )
+    else:
+        from teller.errors import TellerError
+        from teller.strings import t
+
+        raise TellerError(t("db.unsupported_url", url=url.split(":", 1)[0]))
     return engine
+
+
+#: the key of PostgreSQL's transaction-level advisory lock every write unit of work takes first
+HALL_WRITE_LOCK = 0x7E11E7
+
+
+def is_postgres(engine) -> bool:
+    return engine.dialect.name == "postgresql"
 
 
 def database_mode(engine) -> str | None:
@@ -115,11 +136,19 @@ def session_scope(engine) -> Iterator[Session]:
 
     On SQLite the transaction starts with BEGIN IMMEDIATE: it takes the write lock before the
     first read, so two counters changing the same account queue up instead of one overwriting
-    the other's balance (busy_timeout makes the second wait).
+    the other's balance (busy_timeout makes the second wait). On PostgreSQL it starts with the
+    hall's write lock (a transaction-level advisory lock, released at commit or rollback):
+    the same order of writers, while readers and reports never wait; every statement after it
+    (READ COMMITTED) sees what the writer before committed, so a read-check-write inside the
+    unit of work (a free number taken, a handset out of stock, a balance changed, the next
+    receipt number) cannot interleave with another counter's. The audit head is also locked
+    FOR UPDATE and the daily summary is written by upserts, which hold on their own.
     """
     with Session(engine, expire_on_commit=False) as session:
         if engine.dialect.name == "sqlite":
             session.execute(text("BEGIN IMMEDIATE"))
+        elif engine.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": HALL_WRITE_LOCK})
         try:
             yield session
             session.commit()
@@ -131,3 +160,21 @@ def session_scope(engine) -> Iterator[Session]:
 def is_seeded(engine) -> bool:
     with Session(engine) as session:
         return session.exec(select(models.ClerkRecord).limit(1)).first() is not None
+
+
+def create_database(url: str, *, seed_demo: bool, now) -> bool:
+    """`teller-admin db init`: the live database made (tables at the newest schema, marked
+    live) and, with `seed_demo`, the demo hall in it. Returns True when it was new.
+
+    The only way a live database comes to exist: the console and the other commands refuse
+    one that is missing (`require_database`), so a wrong --home never becomes a demo hall."""
+    engine = open_engine(url)
+    try:
+        fresh = init_schema(engine, mode="live")
+        if seed_demo and not is_seeded(engine):
+            from teller.store.seed import seed_demo as seed
+
+            seed(engine, now=now)
+    finally:
+        engine.dispose()
+    return fresh
