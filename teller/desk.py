@@ -86,9 +86,14 @@ class Desk:
 
     # ---- opening ----------------------------------------------------------------------
     def open(self) -> "Desk":
-        """Open (and on first run create and seed) the database, load the procedures."""
+        """Open the database (brought to the newest schema), load the procedures.
+
+        A live database must exist (`teller-admin db init` makes it); the practice database
+        is made and filled with the demo hall on first use."""
         from teller.store import db
 
+        if not self.practice:
+            db.require_database(self.settings.database_url)
         self.engine = db.open_engine(self.settings.database_url)
         try:
             fresh = db.init_schema(self.engine, mode=self.mode)
@@ -96,7 +101,7 @@ class Desk:
             self.engine.dispose()
             self.engine = None
             raise
-        if self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
+        if self.practice and self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
             from teller.store.seed import seed_demo
 
             seed_demo(self.engine, now=self.now())

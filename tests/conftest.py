@@ -142,13 +142,10 @@ def pg_server():
 @pytest.fixture(scope="session")
 def pg_seeded(pg_server, tmp_path_factory) -> str:
     """The name of a demo-seeded template database on the session's server."""
-    from teller.config import load_settings
-    from teller.desk import Desk
+    from teller.store import db
 
     url = pg_server.create_database("seed")
-    home = make_home(tmp_path_factory.mktemp("pgseed"))
-    desk = Desk(load_settings(home=home, database_url=url), clock=FixedClock(DAY)).open()
-    desk.close()
+    db.create_database(url, seed_demo=True, now=DAY)
     return "seed"
 
 
@@ -171,11 +168,10 @@ def pg_url(pg_server, pg_seeded):
 def seeded_db(tmp_path_factory) -> Path:
     """One demo-seeded database file for the whole session (copied per test)."""
     from teller.config import load_settings
-    from teller.desk import Desk
+    from teller.store import db
 
     home = make_home(tmp_path_factory.mktemp("seed"))
-    desk = Desk(load_settings(home=home), clock=FixedClock(DAY)).open()
-    desk.close()
+    db.create_database(load_settings(home=home).database_url, seed_demo=True, now=DAY)  # as `db init` does
     path = home / "db" / "teller.db"
     out = tmp_path_factory.mktemp("seeddb") / "teller.db"
     copy_db(path, out)

@@ -86,8 +86,11 @@ def test_a_practice_database_is_refused_as_the_live_one(home, clock):
 def test_new_databases_record_their_mode_and_practice_still_works(tmp_path, clock):
     from tests.conftest import make_home
 
+    from teller.store import db
+
     h = make_home(tmp_path / "fresh")
     settings = load_settings(home=h)
+    db.create_database(settings.database_url, seed_demo=True, now=clock.now())  # teller-admin db init
     Desk(settings, clock=clock).open().close()
     Desk(settings.for_practice(), clock=clock).open().close()
     for name, mode in (("teller.db", "live"), ("practice.db", "practice")):

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import event, text
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine, select
 
 from teller.store import models
-from teller.store import summary as _summary  # registers the summary tables; their indexes
-from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, void
+from teller.store import summary as _summary  # noqa: F401 - registers the summary tables
+from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, hall_close, void
 from teller.store.identity import MODE_KEY, MODES, database_file
 from teller.store.models import MetaRecord
 
@@ -99,27 +99,20 @@ def check_mode(engine, mode: str) -> None:
 
 
 def init_schema(engine, *, mode: str | None = None) -> bool:
-    """Create missing tables; return True when the database was new.
+    """Bring the schema to the newest revision (Alembic, teller.store.schema); return True when
+    the database was new.
 
     With `mode` (live / practice) the database must be of that mode (TellerError before
     anything is written otherwise); one that does not say yet is marked with it.
     """
+    from teller.store import schema
+
     if mode is not None:
         check_mode(engine, mode)
+    fresh = not has_schema(engine)
+    schema.upgrade(engine)
     with Session(engine) as session:
-        try:
-            fresh = session.get(MetaRecord, "schema_version") is None
-        except Exception:
-            fresh = True
-    SQLModel.metadata.create_all(engine)
-    if not fresh:
-        from teller.store.migrate import upgrade
-
-        upgrade(engine)
-    _shifts.ensure_indexes(engine)
-    _summary.ensure_indexes(engine)
-    if fresh:
-        with Session(engine) as session:
+        if session.get(MetaRecord, "schema_version") is None:
             session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))
             session.commit()
     if mode is not None:
@@ -128,6 +121,37 @@ def init_schema(engine, *, mode: str | None = None) -> bool:
                 session.add(MetaRecord(key=MODE_KEY, value=mode))
                 session.commit()
     return fresh
+
+
+def require_database(url: str) -> None:
+    """Refuse (TellerError naming `teller-admin db init`) a live database that does not exist:
+    a missing SQLite file is not created, a missing PostgreSQL database not made up."""
+    from teller.errors import TellerError
+    from teller.strings import t
+
+    if url.startswith("sqlite"):
+        path = database_file(url)
+        if path is not None and (not path.is_file() or path.stat().st_size == 0):
+            raise TellerError(t("db.missing", where=str(path)))
+        return
+    from sqlalchemy.exc import OperationalError
+
+    engine = open_engine(url)
+    try:
+        if not has_schema(engine):
+            raise TellerError(t("db.missing", where=_where(engine)))
+    except OperationalError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise TellerError(t("db.unreachable", where=_where(engine), reason=reason)) from None
+    finally:
+        engine.dispose()
+
+
+def has_schema(engine) -> bool:
+    """Whether the database holds teller's tables (a database made by `db init`, or by 0.1)."""
+    from sqlalchemy import inspect
+
+    return "meta" in set(inspect(engine).get_table_names())
 
 
 @contextmanager

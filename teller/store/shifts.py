@@ -74,10 +74,26 @@ class DayCloseRecord(SQLModel, table=True):
     cash_fen: int = 0  # what the closed shifts counted, together
 
 
+class HallCloseRecord(SQLModel, table=True):
+    """The hall's business day closed by the supervisor on duty (值班长): every counter's shifts
+    were settled and every counter's day closed with it; what they counted, together."""
+
+    __tablename__ = "hall_close"
+    business_day: date = Field(primary_key=True)
+    mode: str = Field(default="live", primary_key=True)
+    closed_at: datetime = utc_field()
+    closed_by: str
+    counters: int = 0
+    shifts: int = 0
+    cash_fen: int = 0  # what the counters' closed shifts counted
+    variance_fen: int = 0  # their variances, together (over − short)
+
+
 class VoidRecord(SQLModel, table=True):
     """A transaction voided (冲正): who asked, who authorised, why, and the cash paid back."""
 
     __tablename__ = "void"
+    __table_args__ = (sa.Index("ix_void_day", "business_day"),)
     id: int | None = Field(default=None, primary_key=True)
     void_no: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})  # its own number (the void slip's), per counter and day
     tx_id: int = Field(foreign_key="transaction.id", unique=True)
