@@ -507,6 +507,29 @@ class Desk:
         self.audit("day_close", actor=rec.closed_by, detail=f"{rec.counter} {rec.business_day} shifts {rec.shifts} cash {rec.cash_fen}")
         return rec
 
+    def hall_day(self, day=None):
+        """Every counter's settlement of the business day (teller.store.shifts.CounterDay)."""
+        from sqlmodel import Session
+
+        from teller.store import shifts
+
+        with Session(self.engine) as session:
+            return shifts.hall_day(session, day=day or self.now().date(), mode=self.mode)
+
+    def settle_hall(self, day=None):
+        """The hall's day close by the supervisor on duty (值班长) logged in here: refused while a
+        counter's shift is open; closes every counter's day. Returns (HallCloseRecord, counters)."""
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        if self.clerk_view is None or self.clerk_view.role != "supervisor":
+            raise AuthError(t("auth.not_supervisor"))
+        day = day or self.now().date()
+        with session_scope(self.engine) as session:
+            rec, counters = shifts.close_hall_day(session, day=day, mode=self.mode, by=self.clerk, now=self.now())
+        self.audit("hall_close", detail=f"{rec.business_day} counters {rec.counters} shifts {rec.shifts} cash {rec.cash_fen} variance {rec.variance_fen}")
+        return rec, counters
+
     def print_settlement(self, shift_id: int) -> list["JobOutcome"]:
         """The shift's settlement slip through the print journal (printed again if it failed)."""
         return self._print_slips("settlement", shift_id=shift_id)

@@ -285,3 +285,15 @@ class HandsetSaleRecord(SQLModel, table=True):
     id_number: str
     contact: str = ""
     sold_at: datetime = utc_field()
+
+
+# ---- issue 11: a real hall's catalogue (teller-admin catalog import) ----------------------------------
+
+
+class ServiceRecord(SQLModel, table=True):
+    """The value-added services (彩铃, 手机报, ...) the hall offers: code, name, monthly fee."""
+
+    __tablename__ = "service"
+    code: str = Field(primary_key=True)
+    name: str
+    monthly_fee_fen: int = 0

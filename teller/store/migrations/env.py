@@ -8,7 +8,10 @@ from sqlmodel import SQLModel
 
 import teller.store.db  # noqa: F401 - registers every table on SQLModel.metadata
 
-config = context.config
+try:
+    config = context.config
+except AttributeError:  # imported outside Alembic (the layer tests import every module)
+    config = None
 
 
 def run() -> None:
@@ -25,4 +28,5 @@ def run() -> None:
         context.run_migrations()
 
 
-run()
+if config is not None:
+    run()
