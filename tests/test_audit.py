@@ -160,7 +160,7 @@ def test_an_old_database_is_sealed_into_a_chain_on_upgrade(settings, clock):
 
     path = db_file(settings)
     with sqlite3.connect(path) as con:
-        con.executescript("drop table alembic_version; drop table hall_close")  # a database of a release before Alembic
+        con.executescript("drop table alembic_version; drop table hall_close; drop table service")  # a database of 0.1
         con.execute("alter table audit drop column prev_hash")
         con.execute("alter table audit drop column hash")
         con.execute("insert into audit (at, actor, counter, action, detail) values ('2026-11-22 02:00:00.000000', '1001', '01', 'login', '')")

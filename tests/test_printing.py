@@ -496,7 +496,7 @@ def test_an_old_print_journal_is_rebuilt_and_its_printed_jobs_count_as_on_paper(
                 layout VARCHAR NOT NULL, copy_no INTEGER NOT NULL, status VARCHAR NOT NULL, attempts INTEGER NOT NULL,
                 reprints INTEGER NOT NULL, error VARCHAR NOT NULL, updated_at DATETIME);
             INSERT INTO receipt_job SELECT * FROM rj; DROP TABLE rj;
-            DROP TABLE alembic_version; DROP TABLE hall_close;  -- a database of a release before Alembic
+            DROP TABLE alembic_version; DROP TABLE hall_close; DROP TABLE service;  -- a database of 0.1
         """)
     again = open_desk(settings, clock)
     try:
