@@ -84,7 +84,8 @@ def append(
     """Add one entry at the end of the chain, inside the caller's (write) transaction.
 
     The entry's id is the head's plus one (every writer holds the write lock and the head row),
-    so its hash is computed before the one INSERT; the books are digested from the rows as this
+    so its hash is computed before the one INSERT (on PostgreSQL the column's sequence is not
+    used: every entry comes through here); the books are digested from the rows as this
     unit of work holds them in memory, read back only when they are not all at hand."""
     session.flush()  # the business rows of this unit of work are written: digest them
     head = _head(session, lock=True)  # names the newest entry: its hash is the link

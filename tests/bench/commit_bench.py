@@ -120,8 +120,8 @@ def teller_visits(home: Path, n: int, counter=CLERKS[0]) -> dict:
 
 def core_visits(home: Path, n: int) -> dict:
     """The floor: the same rows a payment visit writes, by bare SQLAlchemy Core, one transaction
-    each (customer balance, transaction, fee line, reversal, summaries, audit entry and head,
-    the print job inserted, then marked sending and printed)."""
+    each (customer balance, transaction, fee line, reversal, summaries, the audit head read and
+    locked, the entry and the head, the print job inserted; then marked sending, then printed)."""
     import hashlib
     from datetime import datetime, timezone
 
@@ -159,8 +159,10 @@ def core_visits(home: Path, n: int) -> dict:
                                           "amount": 1000, "pn": 1, "pay": 1000, "an": 0, "arrears": 0, "vn": 0, "void": 0})
             con.execute(_UPSERT_AMOUNT, {"day": day, "counter": "99", "mode": "live", "amount": 1000, "n": 1})
             digest = hashlib.sha256(str(i).encode()).hexdigest()
-            aid = con.execute(aud.insert().values(at=now, actor="1001", counter="99", action="commit", detail="core", tx_id=tx_id,
-                                                  prev_hash=digest, hash=digest, books="").returning(aud.c.id)).scalar_one()
+            head = con.execute(sa.select(meta.c.value).where(meta.c.key == "audit_head").with_for_update()).scalar_one()
+            aid = int(head.split(":")[0]) + 1  # the chain's next id, as teller.store.audit.append takes it
+            con.execute(aud.insert().values(id=aid, at=now, actor="1001", counter="99", action="commit", detail="core", tx_id=tx_id,
+                                            prev_hash=digest, hash=digest, books=""))
             con.execute(meta.update().where(meta.c.key == "audit_head").values(value=f"{aid}:{digest}"))
             job_id = con.execute(job.insert().values(tx_id=tx_id, layout="invoice", copy_no=1, status="pending", bytes_sent=False,
                                                      attempts=0, reprints=0, error="", updated_at=now).returning(job.c.id)).scalar_one()
