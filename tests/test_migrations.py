@@ -42,6 +42,10 @@ def test_models_and_migrations_agree(database_url):
         engine.dispose()
 
 
+def test_the_head_the_store_knows_is_alembics():
+    assert schema.HEAD == schema.head()
+
+
 def test_a_new_database_gets_every_migration_from_empty(tmp_path, db_kind, request):
     if db_kind == "postgresql":
         url = request.getfixturevalue("pg_server").create_database()

@@ -110,7 +110,8 @@ def init_schema(engine, *, mode: str | None = None) -> bool:
     if mode is not None:
         check_mode(engine, mode)
     fresh = not has_schema(engine)
-    schema.upgrade(engine)
+    if fresh or not schema.is_current(engine):
+        schema.upgrade(engine)
     with Session(engine) as session:
         if session.get(MetaRecord, "schema_version") is None:
             session.merge(MetaRecord(key="schema_version", value=str(models.SCHEMA_VERSION)))

@@ -19,6 +19,21 @@ from pathlib import Path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
+#: the newest revision (tests/test_migrations.py checks it is Alembic's head): a database already
+#: there is opened without loading Alembic at all
+HEAD = "0003"
+
+
+def is_current(engine) -> bool:
+    """Whether the database is at HEAD (one query; Alembic is not imported)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with engine.connect() as con:
+            return con.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+    except SQLAlchemyError:
+        return False
 
 
 def _config(connection=None):
