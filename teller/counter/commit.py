@@ -35,21 +35,30 @@ def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str]
     return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)
 
 
-#: the next receipt sequence number of (engine, counter, day, practice), known from this
-#: process's last commit: a stale guess (another process at the same counter) meets the
-#: unique (counter, day, seq) constraint and the commit runs again with the number read
-_NEXT_SEQ: dict[tuple, int] = {}
-#: the papers of the last commits, to print from memory (teller.printing.jobs.print_fresh)
-_FRESH: dict[tuple, object] = {}
+#: kept on each engine (they die with it): `_teller_next_seq` (counter, day, practice) -> the
+#: next receipt sequence number, known from this process's last commit (a stale guess, from
+#: another process at the same counter, meets the unique (counter, day, seq) constraint and
+#: the commit runs again with the number read); `_teller_fresh` tx id -> the papers of the
+#: last commits, to print from memory (teller.printing.jobs.print_fresh)
 _FRESH_KEEP = 16
-#: visit tokens this process has tried to commit: a second try (a retry after a busy database)
-#: first looks for the transaction the first may have written
-_TRIED: dict[str, None] = {}
+
+
+def _on_engine(engine, name: str) -> dict:
+    found = getattr(engine, name, None)
+    if found is None:
+        found = {}
+        setattr(engine, name, found)
+    return found
 
 
 def take_fresh(engine, tx_id: int):
     """The papers a commit of this process just wrote (once), or None (print from the journal)."""
-    return _FRESH.pop((id(engine), tx_id), None)
+    return _on_engine(engine, "_teller_fresh").pop(tx_id, None)
+
+
+#: visit tokens this process has tried to commit: a second try (a retry after a busy database)
+#: first looks for the transaction the first may have written
+_TRIED: dict[str, None] = {}
 
 
 def record_transaction(desk: "Desk", run: "Run") -> Committed:
@@ -73,7 +82,8 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
     op = operations.get(proc.effect)
     now = desk.now()
     day = now.date()
-    seq_key = (id(desk.engine), desk.counter, day, desk.practice)
+    seq_key = (desk.counter, day, desk.practice)
+    next_seq = _on_engine(desk.engine, "_teller_next_seq")
     for _attempt in range(5):
         try:
             with session_scope(desk.engine) as session:
@@ -84,7 +94,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 _TRIED[run.visit_token] = None
                 if len(_TRIED) > 256:
                     _TRIED.pop(next(iter(_TRIED)))
-                seq = _NEXT_SEQ.get(seq_key)
+                seq = next_seq.get(seq_key)
                 if seq is None:
                     last = session.exec(
                         select(func.max(TransactionRecord.seq)).where(
@@ -143,13 +153,14 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     written = {"name": cust.name, "id_number": cust.id_number} if cust else None
                 fresh = FreshPrint(tx, [(label, amount) for _c, label, amount in fees],
                                    written["name"] if written else None, written["id_number"] if written else None, jobs)
-            _NEXT_SEQ[seq_key] = seq + 1
-            if len(_FRESH) >= _FRESH_KEEP:
-                _FRESH.pop(next(iter(_FRESH)))
-            _FRESH[(id(desk.engine), tx.id)] = fresh
+            next_seq[seq_key] = seq + 1
+            papers = _on_engine(desk.engine, "_teller_fresh")
+            if len(papers) >= _FRESH_KEEP:
+                papers.pop(next(iter(papers)))
+            papers[tx.id] = fresh
             return Committed(tx.id, tx.receipt_no, view)
         except IntegrityError:
-            _NEXT_SEQ.pop(seq_key, None)
+            next_seq.pop(seq_key, None)
             from sqlmodel import Session
 
             with Session(desk.engine) as session:  # the same visit committed already (Enter twice, a retry that landed)?
