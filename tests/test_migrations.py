@@ -55,7 +55,7 @@ def test_a_new_database_gets_every_migration_from_empty(tmp_path, db_kind, reque
     try:
         assert schema.current(engine) is None
         applied = schema.upgrade(engine)
-        assert applied == ["0001", "0002", "0003"] and schema.current(engine) == schema.head() == "0003"
+        assert applied == ["0001", "0002", "0003", "0004"] and schema.current(engine) == schema.head() == "0004"
         assert schema.differences(engine) == []
         assert schema.upgrade(engine) == []  # nothing twice
     finally:
@@ -70,8 +70,8 @@ def test_a_database_of_release_0_1_upgrades_with_its_data_and_chain(tmp_path):
     try:
         before = {t: rows_of(engine, f'SELECT * FROM "{t}" ORDER BY 1') for t in ("transaction", "customer", "audit", "void", "receipt_job", "fee_line")}
         applied = schema.upgrade(engine)
-        assert applied == ["0001 (stamped: teller 0.1)", "0002", "0003"]
-        assert schema.current(engine) == "0003" and schema.differences(engine) == []
+        assert applied == ["0001 (stamped: teller 0.1)", "0002", "0003", "0004"]
+        assert schema.current(engine) == "0004" and schema.differences(engine) == []
         for table, rows in before.items():  # every row kept as it was
             assert rows_of(engine, f'SELECT * FROM "{table}" ORDER BY 1') == rows, table
         receipts = [r[0] for r in rows_of(engine, 'SELECT receipt_no FROM "transaction" ORDER BY id')]
@@ -132,7 +132,7 @@ def test_release_0_1_data_moved_to_postgresql_at_0001_then_upgraded(tmp_path, pg
                     name = table.name
                     seq = f"pg_get_serial_sequence('\"{name}\"', 'id')"
                     dst.execute(sa.text(f'SELECT setval({seq}, COALESCE(MAX(id), 0) + 1, false) FROM "{name}"'))
-        assert schema.upgrade(target) == ["0002", "0003"]
+        assert schema.upgrade(target) == ["0002", "0003", "0004"]
         assert schema.differences(target) == []
         assert rows_of(target, 'SELECT receipt_no, status FROM "transaction" ORDER BY id') == [
             ("01-20261123-0001", "completed"), ("01-20261123-0002", "completed"), ("01-20261123-0003", "voided")]
@@ -147,4 +147,4 @@ def test_release_0_1_data_moved_to_postgresql_at_0001_then_upgraded(tmp_path, pg
 def test_db_upgrade_says_what_it_did(home):
     done = runner.invoke(app, ["--home", str(home), "db", "upgrade"])
     assert done.exit_code == 0, done.output
-    assert "Already at the newest schema (0003)" in done.stdout
+    assert "Already at the newest schema (0004)" in done.stdout

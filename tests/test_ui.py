@@ -279,7 +279,7 @@ async def test_open_account_without_id_ends_and_writes_nothing(ui_home: Path) ->
         await start(app, pilot, "入网")
         await pilot.press("2")  # no ID
         await pilot.pause()
-        assert "有效身份证件" in text_of(app, "#line") and app.screen.run.state == "stopped"
+        assert "本人身份证" in text_of(app, "#line") and app.screen.run.state == "stopped"
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     assert rows(ui_home, 'select count(*) from "transaction"') == [(0,)]
@@ -291,10 +291,11 @@ async def test_replace_sim_on_screen(ui_home: Path) -> None:
         await login(app, pilot)
         await start(app, pilot, "补卡")
         await answer(pilot, app, "13700001111")
+        await answer(pilot, app)  # the first choice: the holder, with the ID
         await answer(pilot, app, demo_id("11010519800101123"))  # someone else's valid ID
         assert "机主本人" in text_of(app, "#error")
         await answer(pilot, app, demo_id("44030619751120361"))
-        assert "原来的卡将立即失效" in text_of(app, "#line")
+        assert "原来的卡就不能再用了" in text_of(app, "#line") and "复印无效" in text_of(app, "#line")
         await answer(pilot, app)
         await answer(pilot, app, "20")
         await commit(pilot, app)
@@ -349,7 +350,14 @@ async def test_practice_mode_is_timed_marked_and_isolated(bare_home: Path) -> No
     ui_home = bare_home
     app = make_app(ui_home, practice=True, printer={"backend": "network", "host": "127.0.0.1", "port": 9})
     async with app.run_test(size=(80, 24)) as pilot:
-        await login(app, pilot)
+        app.wait_for_desk()
+        await pilot.pause()
+        await pilot.press(*"1001", "enter")
+        await pilot.pause()
+        await pilot.press(*"1234", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "DrillsScreen")  # practice lands on the drills
+        await pilot.press("f2")  # free practice: the procedure picker
+        await until(pilot, lambda: on_home(app))
         await start(app, pilot, "缴费")
         assert "练习模式" in text_of(app, "#topbar") and "1:50" in text_of(app, "#topbar")
         for value in ("13800138000", "王小明", None, "50", "50"):
@@ -359,7 +367,7 @@ async def test_practice_mode_is_timed_marked_and_isolated(bare_home: Path) -> No
         for _ in range(3):
             await answer(pilot, app)
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-        assert "分" in app.last_result  # the drill is scored against the standard
+        assert "1:50" in app.last_result and "不计分" in app.last_result  # timed against the standard; scored only as a drill
     assert receipt_no.startswith("P")
     assert not (ui_home / "db" / "teller.db").exists()  # the live database was never opened
     with sqlite3.connect(ui_home / "db" / "practice.db") as con:
@@ -431,6 +439,7 @@ async def test_f4_waives_the_card_fee_with_a_supervisor_on_screen(ui_home: Path)
         await login(app, pilot)
         await start(app, pilot, "补卡")
         await answer(pilot, app, "13700001111")
+        await answer(pilot, app)  # the holder, with the ID
         await answer(pilot, app, demo_id("44030619751120361"))
         await answer(pilot, app)  # the warning
         assert "￥15.00" in text_of(app, "#fees")

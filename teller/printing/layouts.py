@@ -77,7 +77,7 @@ class LayoutError(TellerError):
     """A layout file is wrong, or cannot fit the paper: names the layout and the block."""
 
 
-BLOCK_WORDS = {"rule", "fees", "details", "banner", "blank", "cut"}
+BLOCK_WORDS = {"rule", "fees", "details", "banner", "blank", "cut", "ruler"}
 BLOCK_KEYS = {"text", "center", "right", "pair", "qr", "signature", "signatures", "ruler"}
 OPTION_KEYS = {"bold", "tall", "if", "size"}
 
@@ -93,8 +93,20 @@ PLACEHOLDERS = {
     # the void slip and the settlement slip (teller.printing.papers fills them)
     "tx_time", "reason", "refund", "tx_clerk",
     "business_day", "counted", "expected", "note", "opened", "sales", "shift_no", "variance",
+    "cash_sales", "non_cash", "transactions", "voided", "audit_anchor",
+    # the test page
+    "charset", "cjk_ruler", "probe", "probe_as_set", "printer_target",
+    # the total in capital figures (大写), filled by jobs.receipt_data
+    "total_capital",
+    # what an operation gives its papers by name (Outcome.receipt)
+    "balance_after", "goods", "imei", "warranty", "reservation_no", "ticket_no", "contact",
+    "bill_total", "tariff", "agreement",
 }
-EXTRA_PLACEHOLDERS = ("original_receipt_no", "void_reason", "supervisor", "original_total", "appointment")
+EXTRA_PLACEHOLDERS = (
+    "original_receipt_no", "void_reason", "supervisor", "original_total", "appointment",
+    "balance_after", "goods", "imei", "warranty", "reservation_no", "ticket_no", "contact",
+    "bill_total", "tariff", "agreement",
+)
 
 #: byte-mode capacity of QR versions 1-40 at error correction level L (python-escpos' default)
 _QR_CAPACITY_L = (
@@ -119,22 +131,24 @@ def cells(text: str) -> int:
     return sum(char_cells(ch) for ch in text)
 
 
-def printable(ch: str) -> bool:
-    """A character a Chinese printer's font has: ASCII or a two-byte GB18030 code."""
+def printable(ch: str, charset: str = "gb18030") -> bool:
+    """A character a Chinese printer's font has: ASCII or a two-byte code of its character set
+    (gb18030 by default; a gbk or gb2312 font has fewer, with the same codes)."""
     if ch < "\x80":
         return ch >= " "
     try:
-        return len(ch.encode("gb18030")) == 2
-    except UnicodeEncodeError:  # pragma: no cover - GB18030 maps every code point
+        return len(ch.encode("gb18030")) == 2 and (charset == "gb18030" or len(ch.encode(charset)) == 2)
+    except UnicodeEncodeError:  # outside the printer's character set
         return False
 
 
-def paper_safe(text: str) -> str:
-    """What the printer can print of `text`: composed (NFC), unprintable characters as `?`."""
+def paper_safe(text: str, charset: str = "gb18030") -> str:
+    """What the printer can print of `text`: composed (NFC); a character its font lacks is
+    printed as `?` (never as the wrong glyph its bytes would show on a smaller font)."""
     text = unicodedata.normalize("NFC", text)
     if text.isascii() and text.isprintable():
         return text
-    return "".join(ch if printable(ch) or ch == "\n" else "?" for ch in text)
+    return "".join(ch if printable(ch, charset) or ch == "\n" else "?" for ch in text)
 
 
 def _text(value) -> str:
@@ -274,29 +288,33 @@ def layout_names(folder: str | Path) -> list[str]:
 MIN_COLUMNS = 16
 
 
-def render(layout: Layout, data: ReceiptData, columns: int, *, copy_no: int | None = None) -> list[Op]:
+def render(layout: Layout, data: ReceiptData, columns: int, *, copy_no: int | None = None, charset: str = "gb18030") -> list[Op]:
     """The copies of a layout as print ops (all of them, or only `copy_no`), each ending in a cut.
 
+    `charset` is the printer font's character set: what it lacks prints as `?`.
     Raises LayoutError naming the layout and the block when something cannot fit the paper.
     """
     if columns < MIN_COLUMNS:
         raise LayoutError(f"{layout.id}: paper too narrow for receipts: {columns} columns (need at least {MIN_COLUMNS})")
     numbers = range(1, len(layout.copies) + 1) if copy_no is None else [copy_no]
     ops: list[Op] = []
-    safe = {k: paper_safe(str(v)) for k, v in data.values.items()}
+    def ok(text: str) -> str:
+        return paper_safe(text, charset)
+
+    safe = {k: ok(str(v)) for k, v in data.values.items()}
     rows = ReceiptData(
         values=safe,
-        fees=[(paper_safe(a), paper_safe(b)) for a, b in data.fees],
-        details=[(paper_safe(a), paper_safe(b)) for a, b in data.details],
-        banners=[paper_safe(b) for b in data.banners],
-        signatures=[paper_safe(b) for b in data.signatures],
+        fees=[(ok(a), ok(b)) for a, b in data.fees],
+        details=[(ok(a), ok(b)) for a, b in data.details],
+        banners=[ok(b) for b in data.banners],
+        signatures=[ok(b) for b in data.signatures],
     )
     for n in numbers:
         if not 0 < n <= len(layout.copies):
             raise LayoutError(f"{layout.id}: no copy {n} (the layout has {len(layout.copies)})")
         copy = layout.copies[n - 1]
         values = {**safe, "title": pick(layout.title), "copy": _text(copy) if copy else ""}
-        fill = lambda s: _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), _text(s))  # noqa: E731
+        fill = lambda s: ok(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), _text(s)))  # noqa: E731
         for i, block in enumerate(layout.blocks):
             if isinstance(block, dict) and "if" in block and not values.get(block["if"]):
                 continue
@@ -323,6 +341,8 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
             return [Line("")]
         if block == "cut":
             return [Cut()]
+        if block == "ruler":  # the configured width exactly: on narrower paper the printer itself wraps it
+            return [Line(ruler(width))]
         if block == "banner":
             return [Line(center(part, width), bold=True) for b in data.banners for part in wrap(f"*** {b} ***", width)]
         rows = data.fees if block == "fees" else data.details

@@ -15,6 +15,7 @@ from sqlmodel import Session, create_engine, select
 from teller.store import models
 from teller.store import summary as _summary  # noqa: F401 - registers the summary tables
 from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, hall_close, void
+from teller.store import drills as _drills  # noqa: F401 - registers practice_attempt, practice_mistake, practice_set
 from teller.store.identity import MODE_KEY, MODES, database_file
 from teller.store.models import MetaRecord
 

@@ -143,6 +143,16 @@ def catalogue(files: list[Path], tmp: Path) -> list[Command]:
         Command(["audit", "show"], [Slot("--since", "2026-11-23", DATES), Slot("--clerk", "1001", STAFF),
                                     Slot("--action", "login", TEXT), fmt]),
         Command(["customers", "import"], [Slot(None, paths[0], paths, "FILE")]),
+        Command(["practice", "scenarios", "list"], [fmt]),
+        Command(["practice", "scenarios", "show"], [Slot(None, "payment_arrears", TEXT + paths[:3], "ID")]),
+        Command(["practice", "scenarios", "validate", "--no-run"], [Slot(None, str(REPO / "scripts_yaml" / "scenarios"), paths + TEXT[:6], "PATHS")]),
+        Command(["practice", "results"], [Slot("--trainee", "1001", STAFF), Slot("--scenario", "payment_routine", TEXT), fmt]),
+        Command(["practice", "report"], [Slot(None, "1001", STAFF, "STAFF"), Slot("--format", "json", FORMATS)]),
+        Command(["practice", "assign"], [Slot(None, "1001", STAFF, "STAFF"), Slot(None, "payment_routine", TEXT, "SCENARIO..."),
+                                         Slot("--title", "x", TEXT), Slot("--by", "8001", STAFF)]),
+        Command(["orders", "list"], [Slot("--date", "2026-11-23", DATES), Slot("--kind", "billing_info", TEXT),
+                                     Slot("--number", "13800138000", TEXT), fmt]),
+        Command(["deposits", "list"], [Slot("--status", "held", TEXT), Slot("--number", "13800138000", TEXT), fmt]),
     ]
 
 
