@@ -156,7 +156,8 @@ def core_visits(home: Path, n: int) -> dict:
             con.execute(fee.insert().values(tx_id=tx_id, code="amount", label="缴费", amount_fen=1000))
             con.execute(rev.insert().values(tx_id=tx_id, data_json='{"number": "%s"}' % WANG))
             con.execute(_UPSERT_SUMMARY, {"day": day, "counter": "99", "clerk": "1001", "proc": "payment", "mode": "live", "n": 1,
-                                          "amount": 1000, "pn": 1, "pay": 1000, "an": 0, "arrears": 0, "vn": 0, "void": 0})
+                                          "amount": 1000, "pn": 1, "pay": 1000, "an": 0, "arrears": 0, "vn": 0, "void": 0,
+                                          "dn": 0, "dep": 0, "bn": 0, "back": 0})
             con.execute(_UPSERT_AMOUNT, {"day": day, "counter": "99", "mode": "live", "amount": 1000, "n": 1})
             digest = hashlib.sha256(str(i).encode()).hexdigest()
             head = con.execute(sa.select(meta.c.value).where(meta.c.key == "audit_head").with_for_update()).scalar_one()
