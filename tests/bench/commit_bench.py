@@ -253,6 +253,9 @@ def run_db(kind: str, args, server=None) -> dict:
         home = make_hall(url)
         out = {"disk": disk_commits_per_s(url), "teller": teller_visits(home, args.visits), "core": core_visits(home, args.visits)}
         out["four"] = four_counters(home, args.proc_visits, args.procs)
+        import shutil
+
+        shutil.rmtree(home.parent, ignore_errors=True)
         return out
     finally:
         if url:

@@ -114,6 +114,13 @@ def main(argv: list[str] | None = None, *, pg_server=None) -> int:
                     os.environ.pop("TELLER_DATABASE_URL") if before is None else os.environ.update(TELLER_DATABASE_URL=before)
             print(f"  run {n + 1} ({args.db}): {fig['commits']} commits, {fig['refused']} refused, {fig['opened']} numbers opened,"
                   f" {fig['sold']} handsets sold, {fig['elapsed_s']:.1f} s", file=sys.stderr)
+            import shutil
+
+            shutil.rmtree(home.parent, ignore_errors=True)
+            if url:
+                from tests.support.pg import dbname_of
+
+                pg_server.drop_database(dbname_of(url))
             failures += failed
             lost += missing
     finally:
