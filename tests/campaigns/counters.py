@@ -64,8 +64,12 @@ def one_run(home: Path, visits: int, rows: int, env: dict[str, str] | None = Non
     problems, lost = check(home, start_fen, claimed, opened=opened, sold=sold, stock_start=stock_start)
     if len(claimed) + refused != visits * len(CLERKS):
         problems.append(f"{len(claimed)} commits + {refused} refused of {visits * len(CLERKS)} visits")
-    if len(sold) > stock_start:
-        problems.append(f"{len(sold)} handsets sold from a stock of {stock_start}")
+    handset_tries = len(CLERKS) * sum(1 for i in range(visits) if i % 3 == 1)
+    numbers_tried = len({i // 3 for i in range(visits) if i % 3 == 2})
+    if len(sold) != min(stock_start, handset_tries):  # every handset in stock sold, never one more
+        problems.append(f"{len(sold)} handsets sold from a stock of {stock_start} ({handset_tries} tries)")
+    if len(opened) != numbers_tried:  # every number tried opened, by exactly one counter
+        problems.append(f"{len(opened)} numbers opened of the {numbers_tried} every counter tried")
     for e in errors + [[p] for p in problems]:
         print("  ", e, file=sys.stderr)
     figures = {"commits": len(claimed), "refused": refused, "opened": len(opened), "sold": len(sold), "elapsed_s": elapsed}
