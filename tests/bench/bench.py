@@ -704,6 +704,7 @@ class Bench:
         n = self.report_rows
         home = self.new_home("reports")
         settings = load_settings(home / "teller.toml", home=home)
+        db.create_database(settings.database_url, seed_demo=True, now=Desk(settings).now())  # `db init`
         Desk(settings).open().close()  # a hall's database: created and seeded, then a year on top
         engine = db.open_engine(settings.database_url)
         end = date(2026, 11, 23)
