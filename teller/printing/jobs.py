@@ -6,6 +6,8 @@ never touched by printing.
 
 from __future__ import annotations
 
+import logging
+
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -320,6 +322,7 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
     data = receipt_data_from(tx, fresh.fees, fresh.customer_name, fresh.customer_id, settings, procedure_title=procedure_title)
     day_folder = tx.business_day.strftime("%Y%m%d")
     rendered: list[tuple[ReceiptJobRecord, str, object, bytes | None, str]] = []
+    clerk_errors: dict[int, str] = {}  # a job's message for the clerk where the journal keeps more
     for i, job in enumerate(fresh.jobs):
         title, error, ops, raw = job.layout, "", None, None
         try:
@@ -328,6 +331,9 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
             ops = render(layout, data, cfg.columns, copy_no=job.copy_no, charset=cfg.charset)
             # the drawer opens once per sale, with its first paper
             raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=cfg.cash_drawer and tx.tendered_fen > 0 and i == 0)
+        except LayoutError as exc:  # the clerk reads it in the UI language; the journal keeps the detail
+            clerk_errors[job.id] = t("print.layout_bad", layout=title)
+            error = f"{clerk_errors[job.id]}: {exc.message}"
         except TellerError as exc:
             error = exc.message
         rendered.append((job, title, ops, raw, error))
@@ -339,7 +345,8 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
                 session.execute(update(table).where(table.c.id.in_([r[0].id for r in to_send])).values(bytes_sent=True, status="sending", updated_at=now))
                 session.commit()
     except SQLAlchemyError as exc:  # could not mark the jobs: nothing is sent
-        reason = t("print.io", error=str(exc).splitlines()[0])
+        _log_db_fault(exc)
+        reason = t("print.io", error=t("print.db_reason"))
         rendered = [(job, title, ops, None, err or reason) for job, title, ops, _raw, err in rendered]
     outcomes: list[tuple[ReceiptJobRecord, str, Path | None, bool, str]] = []
     for job, title, ops, raw, error in rendered:
@@ -366,9 +373,11 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
                 ))
             session.commit()
     except SQLAlchemyError as exc:  # the jobs stay `sending` with bytes_sent: a later copy is a 补打
-        outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=str(exc).splitlines()[0]))
+        _log_db_fault(exc)
+        outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=t("print.db_reason")))
                     for job, title, spooled, delivered, error in outcomes]
-    return [JobOutcome(job.id, job.layout, not error, error, spooled, job.copy_no, title) for job, title, spooled, _d, error in outcomes]
+    return [JobOutcome(job.id, job.layout, not error, clerk_errors.get(job.id, error), spooled, job.copy_no, title)
+            for job, title, spooled, _d, error in outcomes]
 
 
 def _mark_sending(engine, job_id: int, now: datetime) -> None:
