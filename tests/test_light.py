@@ -320,6 +320,8 @@ async def footer_after_visits(footer, visits: int) -> tuple[int, int]:
 
     from textual.widgets._footer import FooterKey
 
+    gc.collect()
+    earlier = {id(o) for o in gc.get_objects() if isinstance(o, FooterKey)}  # other tests' keys
     app = Shift(footer)
     async with app.run_test(size=(80, 10)) as pilot:
         app.app_focus = True  # the footer follows bindings only while the terminal has the focus
@@ -336,7 +338,7 @@ async def footer_after_visits(footer, visits: int) -> tuple[int, int]:
                 await pilot.pause()
         gc.collect()
         entries = sum(len(v) for v in getattr(footer, "__watchers", {}).values())
-        alive = sum(1 for o in gc.get_objects() if isinstance(o, FooterKey))
+        alive = sum(1 for o in gc.get_objects() if isinstance(o, FooterKey) and id(o) not in earlier)
         return entries, alive
 
 
