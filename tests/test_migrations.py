@@ -148,3 +148,25 @@ def test_db_upgrade_says_what_it_did(home):
     done = runner.invoke(app, ["--home", str(home), "db", "upgrade"])
     assert done.exit_code == 0, done.output
     assert "Already at the newest schema (0004)" in done.stdout
+
+
+@pytest.mark.sqlite_only  # teller 0.1 only ever ran on SQLite
+def test_a_report_on_a_release_0_1_database_upgrades_it_first(tmp_path):
+    """`teller-admin report` reads through Core when the books are set up; a database at an older
+    revision (0.1's here, with no deposit columns) is opened the full way, which upgrades it."""
+    from tests.conftest import make_home
+
+    home = make_home(tmp_path / "home")
+    (home / "db").mkdir()
+    load_release_0_1(home / "db" / "teller.db")
+    done = runner.invoke(app, ["--home", str(home), "report", "daily", "--from", "2026-11-23", "-f", "json"])
+    assert done.exit_code == 0, done.output
+    import json
+
+    hall = json.loads(done.stdout)[0]
+    assert (hall["count"], hall["amount_fen"]) == (2, 11500 + 1000)  # the payment and the opening; the void left out
+    engine = db.open_engine(f"sqlite:///{home / 'db' / 'teller.db'}")
+    try:
+        assert schema.current(engine) == schema.HEAD
+    finally:
+        engine.dispose()

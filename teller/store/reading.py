@@ -51,6 +51,12 @@ def open_reader(url: str):
             if conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).first() is None:
                 engine.dispose()
                 return None
+            from teller.store.schema import HEAD  # (pathlib only: no Alembic, no ORM)
+
+            tables = set(sa.inspect(conn).get_table_names())
+            if "alembic_version" not in tables or conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() != HEAD:
+                engine.dispose()
+                return None  # not at the newest schema: opened the full way, which upgrades it
     except BaseException:
         engine.dispose()
         raise
