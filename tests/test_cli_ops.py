@@ -112,9 +112,9 @@ def test_listings_and_verdicts_take_format(busy_home, tmp_path) -> None:
 
 
 def test_a_broken_audit_chain_is_a_json_verdict_and_exit_1(busy_home) -> None:
-    import sqlite3
+    from tests.support.sql import db_connect
 
-    with sqlite3.connect(busy_home / "db" / "teller.db") as con:
+    with db_connect(busy_home) as con:  # the home's database, a file or PostgreSQL
         con.execute("update audit set detail = 'edited' where id = 2")
     result = cli(busy_home, "audit", "verify", "-f", "json")
     assert result.exit_code == 1 and json.loads(result.stdout)["broken_at"] == 2

@@ -106,7 +106,7 @@ def test_a_pin_hashed_with_old_parameters_logs_in_and_is_rehashed(settings, cloc
     from tests.test_rules import old_hash
 
     stored = old_hash("1234")
-    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as con:
+    with db_connect(settings) as con:  # the home's database, a file or PostgreSQL
         con.execute("update clerk set pin_hash=? where staff_no='1001'", (stored,))
     desk = Desk(settings, clock=clock).open()
     try:
