@@ -24,7 +24,9 @@ def make_app(home: Path, **overrides) -> TellerApp:
 
 
 def audit(home: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:  # the home's database, a file or PostgreSQL
         return con.execute("select action, actor, detail from audit order by id").fetchall()
 
 
@@ -156,7 +158,9 @@ async def test_void_list_filters_and_a_wrong_receipt_is_refused_before_the_pin(h
         # Esc from the list leaves the screen
         await pilot.press("escape")
         await until(pilot, lambda: name(app) == "HomeScreen")
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:
         assert con.execute("select receipt_no, reason from void").fetchall() == [(first, "duplicate")]
     assert not [a for a in audit(home) if a[0] == "authorize" and "01-20261122" in a[2]]
 
