@@ -104,7 +104,10 @@ class Desk:
         return self
 
     def reload_procedures(self) -> None:
-        good, self.problems = load_folder(self.settings.procedures_dir)
+        from teller.procedures.semantics import Context
+
+        context = Context(payment_limit_fen=self.settings.payment_limit_fen, layouts_dir=self.settings.layouts_dir)
+        good, self.problems = load_folder(self.settings.procedures_dir, context=context)
         self.procedures = {p.id: p for p in sorted(good, key=lambda p: (p.procedure.order, p.id))}
 
     def warm_printer(self) -> None:

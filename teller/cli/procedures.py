@@ -35,33 +35,78 @@ def procedures_list(ctx: typer.Context) -> None:
         typer.echo(f"✗ {Path(path).name}: {n} 个问题，未加载 / {n} problem(s), not loaded (teller-admin procedures validate)")
 
 
+def procedure_context(ctx: typer.Context):
+    """The hall's payment limit and receipt layouts, for the checks of what a procedure does;
+    the defaults (layouts beside the folder) when the settings cannot be read."""
+    from teller.errors import TellerError
+    from teller.procedures.semantics import Context
+
+    from teller.config import load_settings
+    from teller.cli.common import Options
+
+    opts: Options = ctx.obj or Options()
+    try:
+        settings = load_settings(opts.config, home=opts.home)
+    except TellerError:
+        return None
+    return Context(payment_limit_fen=settings.payment_limit_fen, layouts_dir=settings.layouts_dir)
+
+
 @procedures_app.command("validate")
 def procedures_validate(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(help="文件或文件夹 / Files or folders (default: the configured scripts folder)", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告也算错误 / Warnings count as errors (exit 1)")] = False,
 ) -> None:
-    """校验业务流程文件 / Check procedure files; print every problem as file:line: field: message."""
+    """校验业务流程文件 / Check procedure files: structure, references and what each procedure does
+    (steps never reached, loops, fields read before they are set, money without a cash step, ...).
+    Every problem as file:line: field: message; errors refuse the file, warnings are marked `warning:`."""
     from teller.errors import ProcedureError
     from teller.procedures.loader import load_file, load_folder, procedure_files
 
     targets = paths or [open_settings(ctx).procedures_dir]
-    problems, files = [], 0
+    context = procedure_context(ctx) if not paths else _context_for(ctx, paths)
+    problems, warnings, files = [], [], 0
     for target in targets:
         if target.is_dir():
             files += len(procedure_files(target))
-            problems += load_folder(target)[1]
+            good, bad = load_folder(target, context=context)
+            problems += bad
+            warnings += [w for loaded in good for w in loaded.warnings]
             continue
         files += 1
         try:
-            load_file(target)
+            warnings += load_file(target, context=context).warnings
         except ProcedureError as exc:
             problems += exc.problems
-    for problem in problems:
+    for problem in sorted(problems + warnings, key=lambda p: (p.path, p.line or 0)):
         typer.echo(str(problem), err=True)
-    if problems:
-        bad = len({p.path for p in problems})
-        fail(f"{len(problems)} 个问题，{bad}/{files} 个文件 / {len(problems)} problem(s) in {bad} of {files} file(s)")
+    counted = problems + (warnings if strict else [])
+    if counted:
+        bad = len({p.path for p in counted})
+        more = f", {len(warnings)} 个警告 / warning(s)" if warnings and not strict else ""
+        fail(f"{len(counted)} 个问题，{bad}/{files} 个文件 / {len(counted)} problem(s) in {bad} of {files} file(s){more}")
+    if warnings:
+        typer.echo(f"OK {files} files, {len(warnings)} 个警告 / warning(s) (--strict refuses them)")
+        return
     typer.echo(f"OK {files} files")
+
+
+def _context_for(ctx: typer.Context, paths: list[Path]):
+    """Files named on the command line: the hall's payment limit, the layouts of the configured
+    home when the settings can be read and the file is in it, else the layouts beside the file."""
+    from dataclasses import replace
+
+    from teller.procedures.loader import default_context
+
+    hall = procedure_context(ctx)
+    first = paths[0] if paths[0].is_dir() else paths[0].parent
+    beside = default_context(first)
+    if hall is None:
+        return beside
+    if beside.layouts_dir is not None:
+        return replace(hall, layouts_dir=beside.layouts_dir)
+    return hall
 
 
 def _procedure(ctx: typer.Context, ident: str):

@@ -370,8 +370,8 @@ class Run:
                 raise InputRefused(t("money.zero", what=label))
             if fen > self.desk.payment_limit_fen:
                 raise InputRefused(t("money.over_limit", what=label, limit=spoken_yuan(self.desk.payment_limit_fen)))
-            if spec.min_fen is not None and fen < spec.min_fen:
-                raise InputRefused(t("money.min", what=label, min=spoken_yuan(spec.min_fen)))
+            if spec.minimum is not None and fen < spec.minimum:
+                raise InputRefused(t("money.min", what=label, min=spoken_yuan(spec.minimum)))
             return fen
         if kind == "cash":
             due = self.total_fen

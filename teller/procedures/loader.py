@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from teller import safe_yaml
 from teller.errors import ProcedureError, Problem
 from teller.procedures.schema import Procedure
+from teller.procedures.semantics import Context, suggest
 
 #: Steps one procedure may have (the shipped ones have at most 18).
 MAX_STEPS = 200
@@ -57,6 +59,7 @@ class LoadedProcedure:
     procedure: Procedure
     path: Path
     digest: str  # sha256 of the file, recorded with every transaction it ran
+    warnings: tuple[Problem, ...] = ()  # what validate reports as warnings (the file loads)
 
     @property
     def id(self) -> str:
@@ -81,21 +84,29 @@ class _Lines:
         return index
 
     def __call__(self, loc: tuple) -> int | None:
+        return self._walk(loc)[0]
+
+    def node(self, loc: tuple) -> yaml.Node | None:
+        """The node at `loc` exactly, or None when the path does not lead to one."""
+        line, node, whole = self._walk(loc)
+        return node if whole else None
+
+    def _walk(self, loc: tuple):
         node = self.root
         line = (node.start_mark.line + 1) if node is not None else None
         for part in loc:
             if isinstance(node, yaml.MappingNode):
                 hit = self._keys(node).get(part) if isinstance(part, str) else None
                 if hit is None:
-                    return line
+                    return line, node, False
                 line = hit[0].start_mark.line + 1
                 node = hit[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
                 line = node.start_mark.line + 1
             else:
-                return line
-        return line
+                return line, node, False
+        return line, node, True
 
 
 def _loc_to_line(root: yaml.Node | None, loc: tuple) -> int | None:
@@ -134,18 +145,66 @@ def _field_name(loc: tuple) -> str:
     return out
 
 
-def _pydantic_message(err: dict) -> str:
+_YAML_TRUE = frozenset({"yes", "y", "on", "true"})
+_YAML_FALSE = frozenset({"no", "n", "off", "false"})
+
+
+@functools.lru_cache(maxsize=1)
+def _known_keys() -> frozenset[str]:
+    """Every key the format knows (for "did you mean" on an unknown one)."""
+    from pydantic import BaseModel
+
+    seen: set[type] = set()
+    keys: set[str] = set()
+
+    def walk(model) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
+            for arg in _types_in(info.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    walk(arg)
+
+    walk(Procedure)
+    return frozenset(keys)
+
+
+def _types_in(annotation):
+    from typing import get_args
+
+    yield annotation
+    for arg in get_args(annotation):
+        yield from _types_in(arg)
+
+
+def _pydantic_message(err: dict, node: yaml.Node | None = None) -> str:
+    """Pydantic's message, with how to fix the usual YAML slips (`yes` read as true, a number
+    where text is meant, a misspelt key)."""
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        return "unknown key" + suggest(key, _known_keys())
     if kind == "missing":
         return "required field is missing"
-    msg = err["msg"]
-    return msg.removeprefix("Value error, ")
+    msg = err["msg"].removeprefix("Value error, ")
+    if isinstance(node, yaml.ScalarNode) and not node.style and kind in ("string_type", "literal_error", "enum", "bool_type", "int_type"):
+        word = node.value
+        if word.lower() in _YAML_TRUE | _YAML_FALSE and kind != "bool_type":
+            read = "true" if word.lower() in _YAML_TRUE else "false"
+            return f'{msg}: `{word}` is read as {read}: quote it ("{word}")'
+        if kind == "string_type" and re.fullmatch(r"[-+]?[0-9][0-9_.:eE+-]*", word):
+            return f'{msg}: `{word}` is read as a number: quote it ("{word}")'
+    return msg
 
 
-def parse(text: str, path: str | Path = "<text>") -> LoadedProcedure:
-    """Validate one procedure's text; raise ProcedureError listing every problem."""
+def parse(text: str, path: str | Path = "<text>", *, context: Context | None = None) -> LoadedProcedure:
+    """Validate one procedure's text; raise ProcedureError listing every problem.
+
+    Structure first (the schema), then references (names that must exist), then what the
+    procedure does (teller.procedures.semantics, with the hall's `context`): its errors
+    refuse the file, its warnings are kept on the result (`LoadedProcedure.warnings`)."""
     name = str(path)
     try:
         root, data = safe_yaml.parse(text)
@@ -163,18 +222,29 @@ def parse(text: str, path: str | Path = "<text>") -> LoadedProcedure:
     try:
         proc = Procedure.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e))
-            for e in exc.errors()
+        errors = exc.errors()
+        problems = [  # only those shown are worded (a hint looks at the node, a suggestion compares names)
+            Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e, lines.node(e["loc"])))
+            for e in errors[: MAX_PROBLEMS + 1]
         ]
+        problems += [Problem(name, None, "", "") for _ in errors[MAX_PROBLEMS + 1:]]  # counted by _capped
         raise ProcedureError(_capped(problems, name)) from None
     problems = [
         Problem(name, lines(loc), _field_name(loc), msg) for loc, msg in _semantic_problems(proc)
     ]
     if problems:
         raise ProcedureError(_capped(problems, name))
+    from teller.procedures import semantics
+
+    found = [
+        Problem(name, lines(f.loc), _field_name(f.loc), f.message, f.severity)
+        for f in semantics.check(proc, context or Context())
+    ]
+    errors = [p for p in found if not p.is_warning]
+    if errors:
+        raise ProcedureError(_capped(errors, name))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedProcedure(proc, Path(path), digest)
+    return LoadedProcedure(proc, Path(path), digest, tuple(p for p in found if p.is_warning))
 
 
 def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
@@ -203,17 +273,17 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         for lang, value in (("zh", text.zh), ("en", text.en)):
             for name in _PLACEHOLDER.findall(value or ""):
                 if name not in placeholders:
-                    out.append(((*loc, lang), f"unknown placeholder {{{name}}}"))
+                    out.append(((*loc, lang), f"unknown placeholder {{{name}}}{suggest(name, placeholders, braces=True)}"))
 
     def check_target(loc: tuple, target: str | None) -> None:
         if target and target not in step_ids:
-            out.append((loc, f"goto names no step: {target!r}"))
+            out.append((loc, f"goto names no step: {target!r}{suggest(target, step_ids)}"))
 
     def check_cond(loc: tuple, cond) -> None:
         if cond is not None and cond.field not in cond_fields:
-            out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition"))
+            out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition{suggest(cond.field, cond_fields)}"))
         if cond is not None and cond.equals_field is not None and cond.equals_field not in cond_fields:
-            out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition"))
+            out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition{suggest(cond.equals_field, cond_fields)}"))
 
     for i, step in enumerate(proc.steps):
         base = ("steps", i)
@@ -223,7 +293,7 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         check_cond((*base, "when"), step.when)
         for name in step.checks:
             if name not in CHECKS:
-                out.append(((*base, "check"), f"unknown check {name!r} (known: {', '.join(sorted(CHECKS))})"))
+                out.append(((*base, "check"), f"unknown check {name!r}{suggest(name, CHECKS)} (known: {', '.join(sorted(CHECKS))})"))
         if step.input:
             if step.input.kind == "cash" and step.input.field != "tendered":
                 out.append(((*base, "input", "field"), "the cash input's field is `tendered` (receipts and the ledger read it)"))
@@ -241,7 +311,7 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
     from teller import operations
 
     if proc.effect and operations.fields_of(proc.effect) is None:
-        out.append((("effect",), f"unknown effect {proc.effect!r} (known: {', '.join(sorted(operations.registry()))})"))
+        out.append((("effect",), f"unknown effect {proc.effect!r}{suggest(proc.effect, operations.registry())} (known: {', '.join(sorted(operations.registry()))})"))
     elif proc.effect:
         missing = operations.fields_of(proc.effect) - fields
         if missing:
@@ -287,27 +357,37 @@ def _reference_problems(proc: Procedure) -> list[tuple[tuple, str]]:
     return out
 
 
-def load_file(path: str | Path) -> LoadedProcedure:
+def default_context(folder: str | Path) -> Context:
+    """The context of a procedures folder read without settings: the receipt layouts beside it
+    (`receipts/` next to `scripts_yaml/`, as in a teller home) when there are any."""
+    layouts = Path(folder).resolve().parent / "receipts"
+    return Context(layouts_dir=layouts if layouts.is_dir() else None)
+
+
+def load_file(path: str | Path, *, context: Context | None = None) -> LoadedProcedure:
     p = Path(path)
+    context = context or default_context(p.parent)
     try:
         text = safe_yaml.read_text(p)
     except FileNotFoundError:
         raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
     except safe_yaml.YamlRefused as exc:
         raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
-    return parse(text, p)
+    return parse(text, p, context=context)
 
 
 def procedure_files(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob("*.yaml")) + sorted(Path(folder).glob("*.yml"))
 
 
-def load_folder(folder: str | Path) -> tuple[list[LoadedProcedure], list[Problem]]:
+def load_folder(folder: str | Path, *, context: Context | None = None) -> tuple[list[LoadedProcedure], list[Problem]]:
     """Every good procedure of a folder, and every problem of the bad ones (never all-or-nothing).
 
     Bounded: at most MAX_FILES files and MAX_FOLDER_BYTES in all are read (each file within
     safe_yaml's limits), so a crowded or hostile folder cannot hold the log-in screen.
+    The problems are the errors that kept files out; a loaded file's warnings are on it.
     """
+    context = context or default_context(folder)
     good: list[LoadedProcedure] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
@@ -326,7 +406,7 @@ def load_folder(folder: str | Path) -> tuple[list[LoadedProcedure], list[Problem
                 continue
             budget -= size
         try:
-            loaded = load_file(path)
+            loaded = load_file(path, context=context)
         except ProcedureError as exc:
             problems.extend(exc.problems)
             continue

@@ -112,15 +112,25 @@ class InputSpec(Strict):
     lookup: Literal["customer", "account"] | None = None
     of: str | None = None  # a `password` input or the step's `check` applies to the account of this phone field
     same_as: str | None = None
-    min_fen: Fen | None = None
+    min_yuan: Fen | None = None  # money: the smallest amount accepted, in yuan ("30")
+    min_fen: Fen | None = None  # deprecated name of min_yuan (it always held yuan); read with a warning
     optional: bool = False
     after: Ident | None = None  # date/datetime: must be later than this earlier date field
     from_today: bool = False  # date/datetime: not before today (now for datetime)
     staff_field: Ident | None = None  # supervisor_pin: the input field holding the staff number
     max_len: int | None = Field(default=None, ge=1, le=1000)  # kind text: at most this many characters (default 60)
 
+    @property
+    def minimum(self) -> int | None:
+        """The smallest amount a money input accepts, in fen (`min_yuan`, or the old `min_fen`)."""
+        return self.min_yuan if self.min_yuan is not None else self.min_fen
+
     @model_validator(mode="after")
     def _dates_and_pins_fit_kind(self) -> "InputSpec":
+        if self.min_yuan is not None and self.min_fen is not None:
+            raise ValueError("give `min_yuan` only (`min_fen` is its old name)")
+        if self.minimum is not None and self.kind != "money":
+            raise ValueError("`min_yuan` only goes with kind: money")
         if self.max_len is not None and self.kind != "text":
             raise ValueError("`max_len` only goes with kind: text")
         if (self.after or self.from_today) and self.kind not in ("date", "datetime"):
