@@ -237,8 +237,9 @@ class Flow:
                 todo.append(e.target)
         return seen
 
-    def path(self, start: tuple, goal, *, avoid: frozenset = frozenset(), through_reset: bool = True) -> list[tuple] | None:
-        """The shortest path from start to a node for which goal(node) holds, not through `avoid`."""
+    def path(self, start: tuple, goal, *, avoid: frozenset = frozenset(), through_reset: bool = True, edge_ok=None) -> list[tuple] | None:
+        """The shortest path from start to a node for which goal(node) holds, not through `avoid`
+        (nor along an edge for which `edge_ok(edge)` is false)."""
         prev: dict[tuple, tuple | None] = {start: None}
         todo = deque([start])
         while todo:
@@ -250,6 +251,8 @@ class Flow:
                 return out[::-1]
             for e in self.edges(node):
                 if e.target in prev or e.target in avoid or (e.reset and not through_reset):
+                    continue
+                if edge_ok is not None and not edge_ok(e):
                     continue
                 prev[e.target] = node
                 todo.append(e.target)
@@ -476,7 +479,9 @@ def _flow_shape(proc: Procedure, flow: Flow) -> list[Finding]:
             if node not in finishing and any(e.target in finishing for e in flow.edges(node)):
                 finishing.add(node)
                 changed = True
-    trapped = sorted(n[1] for n in nodes if n not in finishing and n[0] == "exec")
+    stuck = {n for n in nodes if n not in finishing}
+    # the loop itself: the stuck steps that come round to themselves (not those leading into it)
+    trapped = sorted(n[1] for n in stuck if n[0] == "exec" and _cycles(flow, n, stuck))
     self_loops = {i for i, s in enumerate(proc.steps) if s.goto == s.id}
     if trapped and not set(trapped) <= self_loops:
         ids = ", ".join(f"`{proc.steps[i].id}`" for i in trapped)
@@ -501,6 +506,19 @@ def _flow_shape(proc: Procedure, flow: Flow) -> list[Finding]:
         if path is not None:
             out.append(Finding(("steps",), f"a path reaches the end without the commit ({flow.steps_on(path)}): nothing is recorded on it; if that is meant, end it with a gate and its own line", WARNING))
     return out
+
+
+def _cycles(flow: Flow, node: tuple, within: set) -> bool:
+    todo, seen = deque(e.target for e in flow.edges(node) if e.target in within), set()
+    while todo:
+        n = todo.popleft()
+        if n == node:
+            return True
+        if n in seen:
+            continue
+        seen.add(n)
+        todo.extend(e.target for e in flow.edges(n) if e.target in within)
+    return False
 
 
 def _texts(step: Step, base: tuple):
@@ -580,9 +598,8 @@ def _set_by(fact: str, setters: dict, here: str) -> str:
 
 def _empty_path(flow: Flow, node: tuple, fact: str) -> str:
     """` (on the path a → b → c)` along which `fact` is not set on arrival at node."""
-    # a path from the start to `node` avoiding every edge that sets the fact
-    setters = frozenset(n for n in flow.nodes() if any(fact in e.sets for e in flow.edges(n)))
-    path = flow.path(("at", 0), lambda n: n == node, avoid=setters - {node})
+    # a path from the start to `node` along no edge that sets the fact (nor starts a new visit)
+    path = flow.path(("at", 0), lambda n: n == node, edge_ok=lambda e: fact not in e.sets and not e.reset)
     if path is None:
         return ""
     return f" (on the path {flow.steps_on(path[:-1]) or 'from the start'})"
