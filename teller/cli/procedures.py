@@ -172,3 +172,211 @@ def procedures_schema(
         except OSError as exc:
             fail(f"--output {output}: 无法写入 / cannot write ({exc.strerror or exc})", 2)
         typer.echo(f"已写入 / Written: {output}")
+
+
+# ---- simulate, test: a procedure walked on a throwaway copy of the demo data (teller.simulation) ----
+
+
+def _hall(ctx: typer.Context):
+    """The hall's settings when they can be read (hall name, counter, paper, payment limit), else None."""
+    from teller.cli.common import Options
+    from teller.config import load_settings
+    from teller.errors import TellerError
+    from teller.strings import set_locale
+
+    opts: Options = ctx.obj or Options()
+    try:
+        settings = load_settings(opts.config, home=opts.home)
+    except TellerError:
+        return None
+    set_locale(settings.locale)
+    return settings
+
+
+def _layouts_for(path: Path, hall) -> Path:
+    """The receipt layouts a simulated procedure prints with: beside its folder, else the hall's."""
+    from teller.procedures.loader import default_context
+
+    beside = default_context(path.parent).layouts_dir
+    if beside is not None:
+        return beside
+    if hall is not None:
+        return Path(hall.layouts_dir)
+    fail(f"{path}: 找不到票据版式 / no receipt layouts (receipts/) beside the procedures folder or in the settings")
+
+
+def _answers(pairs: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"写作 field=value / write field=value, not {pair!r}", param_hint="--answer")
+        out.setdefault(name.strip(), []).append(value)
+    return out
+
+
+def _at(text: str | None, hall):
+    from teller.clock import hall_zone
+    from teller.procedures.cases import DEFAULT_AT, parse_at
+
+    zone = hall_zone(hall.timezone if hall else "Asia/Shanghai")
+    if text is None:
+        from datetime import datetime
+
+        return datetime.now(zone).replace(second=0, microsecond=0)
+    try:
+        return parse_at(text, zone)
+    except ValueError:
+        raise typer.BadParameter(f"写作 / write YYYY-MM-DD HH:MM (e.g. {DEFAULT_AT}), not {text!r}", param_hint="--at") from None
+
+
+def _prompt(run, step):
+    """Ask the operator for one step's answer at the terminal (choices by number or value)."""
+    from teller.procedures.engine import SECRET_KINDS
+    from teller.strings import pick
+
+    spec = step.input
+    label = pick(spec.label.as_dict()) if spec.label else spec.field
+    try:
+        if spec.kind == "choice":
+            options = run.options()
+            for n, option in enumerate(options, 1):
+                typer.echo(f"      {n}. {option.label}  [{option.value}]")
+            raw = typer.prompt(f"    {label} ({spec.field}, 1-{len(options)})")
+            if raw.strip().isdigit() and 1 <= int(raw) <= len(options):
+                return options[int(raw) - 1].value
+            return raw.strip()
+        hidden = spec.kind in SECRET_KINDS
+        return typer.prompt(f"    {label} ({spec.field}, {spec.kind})", default="" if spec.optional else None, hide_input=hidden, show_default=False)
+    except (typer.Abort, EOFError):
+        return None
+
+
+@procedures_app.command("simulate")
+def procedures_simulate(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="FILE", help="业务流程文件或编号 / Procedure file (or id)", show_default=False)],
+    number: Annotated[str | None, typer.Option("--number", "-n", help="客户号码（查询客户的那一步）/ The customer's number (the look-up step)", show_default=False)] = None,
+    answer: Annotated[list[str] | None, typer.Option("--answer", "-a", help="字段=答案，可重复 / field=value, repeatable (a field given twice answers a second visit)", show_default=False)] = None,
+    at: Annotated[str | None, typer.Option("--at", help="模拟时间 / The clock, YYYY-MM-DD HH:MM (default: now)", show_default=False)] = None,
+    waive: Annotated[str | None, typer.Option("--waive", help="值班长减免 工号:密码 / A supervisor waives the waivable fees: STAFF:PIN (demo 9001:9999)", show_default=False)] = None,
+    interactive: Annotated[bool | None, typer.Option("--interactive/--scripted", help="缺答案时逐步询问（终端默认）/ Ask for missing answers (default at a terminal)", show_default=False)] = None,
+) -> None:
+    """模拟办理 / Walk a procedure on a throwaway copy of the demo data: no live database, printer or shift.
+
+    Prints every spoken line with its placeholders filled, each gate passed or taken, the fee
+    table, the transaction, the operation's changes to the demo data and the papers as the
+    preview prints them. Answers missing are asked for at a terminal (or with --interactive)."""
+    from teller.errors import TellerError
+    from teller.simulation import Sandbox, report, walk
+
+    hall = _hall(ctx)
+    loaded = _procedure(ctx, ident)
+    layouts = _layouts_for(loaded.path, hall)
+    answers = _answers(answer or [])
+    when = _at(at, hall)
+    if waive is not None and ":" not in waive:
+        raise typer.BadParameter("写作 工号:密码 / write STAFF:PIN", param_hint="--waive")
+    ask = _prompt if (interactive if interactive is not None else sys.stdin.isatty()) else None
+    live = ask is not None
+
+    def shown(event) -> None:  # interactive: the script as it happens
+        for line in report_event(event):
+            typer.echo(line)
+
+    try:
+        with Sandbox(layouts_dir=layouts, at=when, hall=hall) as box:
+            walked = walk(box, loaded, answers, number=number, ask=ask, waive=waive, on_event=shown if live else None)
+    except TellerError as exc:
+        fail(f"模拟失败 / Simulation failed: {exc.message}")
+    lines = report(walked)
+    typer.echo("\n".join(lines[-1:] if live else lines))
+    if walked.state in ("refused", "missing", "loop"):
+        raise typer.Exit(1)
+
+
+def report_event(event) -> list[str]:
+    from teller.simulation import Walk, report
+
+    one = Walk("")
+    one.events.append(event)
+    return report(one)[:-1]
+
+
+@procedures_app.command("test")
+def procedures_test(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(help="文件夹、业务文件或案例文件 / A procedures folder, a procedure file or a case file (default: the configured folder)", show_default=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", "-k", help="只运行名称含此文字的案例 / Only cases whose name holds this", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="失败时打印模拟过程 / Print the walk of a failing case")] = False,
+) -> None:
+    """运行测试案例 / Run the cases of procedures (scripts_yaml/cases/<id>.yaml) on throwaway copies
+    of the demo data: each case's stop, or its total, changes, papers and words said."""
+    from teller.errors import ProcedureError
+    from teller.procedures.cases import CASES_FOLDER, cases_path, read_cases
+    from teller.procedures.loader import load_file, procedure_files
+    from teller.simulation import report, run_case, sibling_procedures
+
+    hall = _hall(ctx)
+    target = path or (Path(hall.procedures_dir) if hall else Path("scripts_yaml"))
+    pairs: list[tuple[Path, Path | None]] = []  # (procedure file, its case file)
+    if target.is_dir():
+        pairs = [(p, cases_path(p) if cases_path(p).is_file() else None) for p in procedure_files(target)]
+    elif target.parent.name == CASES_FOLDER:
+        try:
+            proc_id = read_cases(target).procedure
+        except ProcedureError as exc:
+            fail(str(exc))
+        found = [p for p in procedure_files(target.parent.parent) if p.stem == proc_id]
+        if not found:
+            fail(f"{target}: 没有业务流程 {proc_id} / no procedure file {proc_id}.yaml in {target.parent.parent}")
+        pairs = [(found[0], target)]
+    elif target.is_file():
+        pairs = [(target, cases_path(target) if cases_path(target).is_file() else None)]
+    else:
+        fail(f"{target}: 没有此文件或文件夹 / no such file or folder", 2)
+    passed = failed = 0
+    without: list[str] = []
+    for proc_file, case_file in pairs:
+        try:
+            loaded = load_file(proc_file)
+        except ProcedureError as exc:
+            typer.echo(str(exc), err=True)
+            failed += 1
+            continue
+        if case_file is None:
+            without.append(loaded.id)
+            continue
+        try:
+            file = read_cases(case_file)
+        except ProcedureError as exc:
+            typer.echo(str(exc), err=True)
+            failed += 1
+            continue
+        layouts = _layouts_for(proc_file, hall)
+        for i, case in enumerate(file.cases):
+            if name and name not in case.name:
+                continue
+            if file.procedure != loaded.id:
+                typer.echo(f"✗ {case_file}: 案例文件属于 {file.procedure} / the case file is for {file.procedure!r}, not {loaded.id!r}", err=True)
+                failed += 1
+                break
+            result = run_case(loaded, file, case, layouts_dir=layouts, hall=hall, others=sibling_procedures(proc_file.parent))
+            if result.ok:
+                passed += 1
+                typer.echo(f"✓ {loaded.id}: {case.name}")
+                continue
+            failed += 1
+            from teller.procedures.cases import case_line
+
+            where = f"{case_file}:{case_line(case_file, i) or ''}"
+            typer.echo(f"✗ {loaded.id}: {case.name}  ({where})")
+            for failure in result.failures:
+                typer.echo(f"    - {failure}")
+            if verbose and result.walk is not None:
+                typer.echo("\n".join(f"      {ln}" for ln in report(result.walk)))
+    if without:
+        typer.echo(f"没有案例 / no cases: {', '.join(without)}")
+    typer.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)

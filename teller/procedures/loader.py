@@ -149,9 +149,9 @@ _YAML_TRUE = frozenset({"yes", "y", "on", "true"})
 _YAML_FALSE = frozenset({"no", "n", "off", "false"})
 
 
-@functools.lru_cache(maxsize=1)
-def _known_keys() -> frozenset[str]:
-    """Every key the format knows (for "did you mean" on an unknown one)."""
+@functools.lru_cache(maxsize=8)
+def _known_keys(root=Procedure) -> frozenset[str]:
+    """Every key a file format knows (for "did you mean" on an unknown one)."""
     from pydantic import BaseModel
 
     seen: set[type] = set()
@@ -167,7 +167,7 @@ def _known_keys() -> frozenset[str]:
                 if isinstance(arg, type) and issubclass(arg, BaseModel):
                     walk(arg)
 
-    walk(Procedure)
+    walk(root)
     return frozenset(keys)
 
 
@@ -179,13 +179,13 @@ def _types_in(annotation):
         yield from _types_in(arg)
 
 
-def _pydantic_message(err: dict, node: yaml.Node | None = None) -> str:
+def _pydantic_message(err: dict, node: yaml.Node | None = None, root=Procedure) -> str:
     """Pydantic's message, with how to fix the usual YAML slips (`yes` read as true, a number
     where text is meant, a misspelt key)."""
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(err["loc"][-1]) if err["loc"] else ""
-        return "unknown key" + suggest(key, _known_keys())
+        return "unknown key" + suggest(key, _known_keys(root))
     if kind == "missing":
         return "required field is missing"
     msg = err["msg"].removeprefix("Value error, ")
@@ -197,6 +197,27 @@ def _pydantic_message(err: dict, node: yaml.Node | None = None) -> str:
         if kind == "string_type" and re.fullmatch(r"[-+]?[0-9][0-9_.:eE+-]*", word):
             return f'{msg}: `{word}` is read as a number: quote it ("{word}")'
     return msg
+
+
+_TYPE_TAGS = frozenset({"str", "int", "bool", "float", "none", "list", "dict"})
+
+
+def clean_errors(errors: list[dict]) -> list[dict]:
+    """Pydantic's errors with the member tags of a union (`str`, `list[str]`, `Text`) taken out of
+    their paths, one error per path (the first: "a string" rather than "a list")."""
+    out, seen = [], set()
+    for e in errors:
+        loc = list(e["loc"])
+        last = loc.pop() if e["type"] == "extra_forbidden" and loc else None
+        loc = [p for p in loc if not (isinstance(p, str) and (p in _TYPE_TAGS or "[" in p or p[:1].isupper() or p.startswith("function-")))]
+        if last is not None:
+            loc.append(last)
+        key = tuple(loc)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({**e, "loc": key})
+    return out
 
 
 def parse(text: str, path: str | Path = "<text>", *, context: Context | None = None) -> LoadedProcedure:
@@ -222,7 +243,7 @@ def parse(text: str, path: str | Path = "<text>", *, context: Context | None = N
     try:
         proc = Procedure.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
+        errors = clean_errors(exc.errors())
         problems = [  # only those shown are worded (a hint looks at the node, a suggestion compares names)
             Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e, lines.node(e["loc"])))
             for e in errors[: MAX_PROBLEMS + 1]
