@@ -380,3 +380,53 @@ def procedures_test(
     typer.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
+
+
+@procedures_app.command("new")
+def procedures_new(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="新业务编号 / The new procedure's id (a-z, 0-9, _)", show_default=False)],
+    operation: Annotated[str, typer.Option("--operation", "-e", help="办理的操作（effect）/ The operation it applies (teller-admin procedures list shows the shipped ones; scripts_yaml/README.md lists all)", show_default=False)],
+    title: Annotated[str | None, typer.Option("--title", help="中文名称 / Its title in Chinese", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件 / Write here (default: <scripts folder>/ID.yaml)", dir_okay=False, show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / Replace a file that exists")] = False,
+) -> None:
+    """新建业务流程 / Write a skeleton procedure for an operation: its input fields, a documents block,
+    a cash step where money moves, commit and end steps and the schema line; it passes validate."""
+    import re
+
+    from teller import operations
+    from teller.errors import ProcedureError
+    from teller.procedures.loader import parse
+    from teller.procedures.semantics import suggest
+    from teller.procedures.skeleton import skeleton
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
+        raise typer.BadParameter("小写字母开头，只含 a-z 0-9 _ / lowercase letters, digits and _, starting with a letter", param_hint="ID")
+    ops = operations.registry()
+    op = ops.get(operation)
+    if op is None:
+        raise typer.BadParameter(f"没有此操作 / no operation {operation!r}{suggest(operation, ops)} (known: {', '.join(sorted(ops))})", param_hint="--operation")
+    target = output or Path(open_settings(ctx).procedures_dir) / f"{ident}.yaml"
+    if target.exists() and not force:
+        fail(f"{target}: 文件已存在 / already exists (--force replaces it)")
+    text = skeleton(ident, op.name, fields=op.fields, category=op.category, title=title, summary=op.summary)
+    try:
+        parse(text, target)
+    except ProcedureError as exc:  # the skeleton of an operation the generator does not know well
+        fail(f"骨架未通过校验 / the skeleton does not validate, please report: {exc}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: 无法写入 / cannot write ({exc.strerror or exc})")
+    schema = target.parent / "procedure.schema.json"
+    if not schema.exists():
+        from teller.procedures.describe import json_schema_text
+
+        try:
+            schema.write_text(json_schema_text(), encoding="utf-8")
+        except OSError:
+            pass  # the editor line then names a file that is not there: validate still works
+    typer.echo(f"已写入 / Written: {target}")
+    typer.echo(f"下一步 / Next: edit it, then teller-admin procedures validate {target} && teller-admin procedures simulate {target}")
