@@ -133,7 +133,8 @@ def block_problems(block) -> list[str]:
         out.append(f"unknown block key {key!r}" + (f" (did you mean `{near[0]}`?)" if near else ""))
     kinds = keys & KINDS
     if len(kinds) != 1:
-        out.append(f"unknown block {block!r}: a block has exactly one of {', '.join(sorted(KINDS))}")
+        if not (unknown and not kinds):  # a misspelt kind is said once, above
+            out.append(f"unknown block {block!r}: a block has exactly one of {', '.join(sorted(KINDS))}")
         return out
     kind = next(iter(kinds))
     value = block[kind]
@@ -189,20 +190,27 @@ def parse_layout(text: str, path: str | Path) -> LayoutSpec:
     except ValidationError as exc:
         model = None
         seen = set()
-        for e in exc.errors():
-            loc = tuple(e["loc"])
-            # a text-or-mapping field reports under both forms: keep the first
-            key = loc[:2] if loc and loc[0] in ("title", "copies") else loc
-            if key in seen:
+        errors = []
+        for e in exc.errors():  # a text-or-mapping field reports under both forms: the member tags out
+            loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p == "str" or p[:1].isupper())))
+            errors.append((loc, e))
+        deeper = {loc[:n] for loc, _ in errors for n in range(len(loc))}
+        for loc, e in errors:
+            key = loc
+            if key in seen or key in deeper:  # "not a text" when the mapping's own key is named
                 continue
             seen.add(key)
             kind = e["type"]
             msg = "unknown key" if kind == "extra_forbidden" else "required field is missing" if kind == "missing" else e["msg"]
+            if kind == "extra_forbidden" and len(loc) == 1:
+                import difflib
+
+                near = difflib.get_close_matches(str(loc[0]), sorted(LayoutFileModel.model_fields), n=1)
+                msg += f" (did you mean `{near[0]}`?)" if near else " (a layout has id, title, copies, blocks)"
             if loc and loc[0] in ("title", "copies") and kind not in ("extra_forbidden", "missing"):
                 msg = "a text, or {zh: ..., en: ...}"
             if loc == ("blocks",) and kind == "list_type":
                 msg = "a list of blocks"
-            loc = key
             problems.append(Problem(name, safe_yaml.line_at(root, *loc), _field(loc), msg))
     for i, block in enumerate(data.get("blocks") or [] if isinstance(data.get("blocks"), list) else []):
         for msg in block_problems(block):
