@@ -34,6 +34,12 @@ def json_schema_text() -> str:
 
 def condition_text(cond: Condition) -> str:
     """A condition as a person reads it: `customer.status = suspended_arrears`."""
+    if cond.all_ is not None:
+        return " and ".join(_grouped(c) for c in cond.all_)
+    if cond.any_ is not None:
+        return " or ".join(_grouped(c) for c in cond.any_)
+    if cond.not_ is not None:
+        return f"not {_grouped(cond.not_)}"
     f = cond.field
     if cond.exists is not None:
         return f"{f} {'given' if cond.exists else 'not given'}"
@@ -46,6 +52,11 @@ def condition_text(cond: Condition) -> str:
     if cond.lt is not None:
         return f"{f} < {cond.lt}"
     return f"{f} > {cond.gt}"
+
+
+def _grouped(cond: Condition) -> str:
+    text = condition_text(cond)
+    return f"({text})" if cond.field is None else text
 
 
 def _literal(value) -> str:

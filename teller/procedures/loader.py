@@ -301,9 +301,16 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
             out.append((loc, f"goto names no step: {target!r}{suggest(target, step_ids)}"))
 
     def check_cond(loc: tuple, cond) -> None:
-        if cond is not None and cond.field not in cond_fields:
+        if cond is None:
+            return
+        for key, parts in (("all", cond.all_), ("any", cond.any_)):
+            for j, part in enumerate(parts or []):
+                check_cond((*loc, key, j), part)
+        if cond.not_ is not None:
+            check_cond((*loc, "not"), cond.not_)
+        if cond.field is not None and cond.field not in cond_fields:
             out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition{suggest(cond.field, cond_fields)}"))
-        if cond is not None and cond.equals_field is not None and cond.equals_field not in cond_fields:
+        if cond.equals_field is not None and cond.equals_field not in cond_fields:
             out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition{suggest(cond.equals_field, cond_fields)}"))
 
     for i, step in enumerate(proc.steps):
@@ -325,6 +332,8 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
             for j, choice in enumerate(step.input.choices or []):
                 check_target((*base, "input", "choices", j, "goto"), choice.goto)
                 check_text((*base, "input", "choices", j, "label"), choice.label)
+    for name, text in proc.refusals.items():
+        check_text(("refusals", name), text)
     for i, fee in enumerate(proc.fees):
         if fee.input and fee.code not in fields:
             out.append((("fees", i, "input"), f"no input step has field {fee.code!r} for this fee"))

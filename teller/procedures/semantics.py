@@ -189,7 +189,14 @@ class Flow:
         return frozenset(facts)
 
     def cond_facts(self, cond: Condition) -> frozenset:
-        """What a condition that holds says is set: `equals: x`, `in`, `lt`, `gt`, `exists: true`."""
+        """What a condition that holds says is set: `equals: x`, `in`, `lt`, `gt`, `exists: true`
+        (every part of `all`, what all parts of `any` share; nothing for `not`)."""
+        if cond.all_ is not None:
+            return frozenset().union(*(self.cond_facts(c) for c in cond.all_))
+        if cond.any_ is not None:
+            return frozenset.intersection(*(self.cond_facts(c) for c in cond.any_))
+        if cond.not_ is not None:
+            return frozenset()
         positive = cond.equals is not None or cond.in_ is not None or cond.lt is not None or cond.gt is not None
         positive = positive or cond.exists is True or cond.equals_field is not None
         if not positive:
@@ -297,6 +304,7 @@ def check(proc: Procedure, ctx: Context | None = None) -> list[Finding]:
     out += _facts_read(proc, flow)
     out += _money(proc, flow, ctx)
     out += _papers(proc, flow, ctx)
+    out += _documents_and_parties(proc, flow)
     return out
 
 
@@ -367,13 +375,26 @@ def _choices_and_fields(proc: Procedure, flow: Flow) -> list[Finding]:
     return out
 
 
+def comparisons(loc: tuple, cond: Condition | None):
+    """(loc, comparison) for every comparison of a condition, combined ones opened."""
+    if cond is None:
+        return
+    for key, parts in (("all", cond.all_), ("any", cond.any_)):
+        for j, part in enumerate(parts or []):
+            yield from comparisons((*loc, key, j), part)
+    if cond.not_ is not None:
+        yield from comparisons((*loc, "not"), cond.not_)
+    if cond.field is not None:
+        yield loc, cond
+
+
 def _conditions(proc: Procedure):
     for i, step in enumerate(proc.steps):
-        if step.when is not None:
-            yield ("steps", i, "when"), step.when, step
+        for loc, cond in comparisons(("steps", i, "when"), step.when):
+            yield loc, cond, step
     for i, fee in enumerate(proc.fees):
-        if fee.when is not None:
-            yield ("fees", i, "when"), fee.when, None
+        for loc, cond in comparisons(("fees", i, "when"), fee.when):
+            yield loc, cond, None
 
 
 def _values(cond: Condition) -> list[tuple[str, object]]:
@@ -428,7 +449,7 @@ def _quoted(v: bool, allowed: list[str]) -> str:
 
 def _exclusive(a: Condition | None, b: Condition | None) -> bool:
     """Two conditions that can never both hold: one field, disjoint values (or exists true/false)."""
-    if a is None or b is None or a.field != b.field:
+    if a is None or b is None or a.field is None or b.field is None or a.field != b.field:
         return False
     if a.exists is not None and b.exists is not None:
         return a.exists != b.exists
@@ -575,13 +596,13 @@ def _facts_read(proc: Procedure, flow: Flow) -> list[Finding]:
                         out.append(Finding((*loc, lang), _where(step) + f"{{{name}}} is read before any step sets it{_set_by(fact, setters, step.id)}: it would be said empty; move the line after that step"))
                     else:
                         out.append(Finding((*loc, lang), _where(step) + f"{{{name}}} can be empty here{_empty_path(flow, node, fact)}: say it only on the path that sets it (a step with `when`), or ask for it first", WARNING))
-        # a condition reads its field when the run arrives at the step
-        if step.when is not None:
-            here = may.get(("at", i), frozenset())
-            for name in {step.when.field, step.when.equals_field} - {None}:
-                fact = flow.fact_of(name)
+        # a condition reads its fields when the run arrives at the step
+        here = may.get(("at", i), frozenset())
+        for loc, cond in comparisons((*base, "when"), step.when):
+            for key, name in (("field", cond.field), ("equals_field", cond.equals_field)):
+                fact = flow.fact_of(name) if name else None
                 if fact is not None and fact not in here:
-                    out.append(Finding((*base, "when", "field" if name == step.when.field else "equals_field"), _where(step) + f"the condition reads {name!r} before any step sets it{_set_by(fact, setters, step.id)}: it never holds (or always, for not_equals); move the step after it"))
+                    out.append(Finding((*loc, key), _where(step) + f"the condition reads {name!r} before any step sets it{_set_by(fact, setters, step.id)}: it never holds (or always, for not_equals); move the step after it"))
     return out
 
 
@@ -708,4 +729,53 @@ def _unfilled(proc: Procedure, layout: str, used: dict[str, bool], has_cash: boo
             out.append((f"layout {layout!r} prints {{{name}}} unguarded; a commit fills it only when an operation records it: guard the block with `if: {name}`", WARNING))
         else:
             out.append((f"layout {layout!r} prints {{{name}}}, which a transaction's receipt never fills (it belongs to another paper): it would print empty", ERROR))
+    return out
+
+
+# ---- documents, parties, refusals ----------------------------------------------------------------------
+
+
+def _documents_and_parties(proc: Procedure, flow: Flow) -> list[Finding]:
+    from teller.domain.checks import CHECKS
+    from teller.procedures.documents import KNOWN, found_steps
+
+    out: list[Finding] = []
+    steps = {s.id: s for s in proc.steps}
+    inputs = {s.input.field for s in proc.steps if s.input}
+    gates = [s.id for s in proc.steps if s.kind == "gate"]
+    missing = proc.documents.missing
+    if missing is not None and missing not in gates:
+        out.append(Finding(("documents", "missing"), f"`missing` names no gate: {missing!r}{suggest(missing, gates)}; it is the gate whose line stops the visit when a document is missing"))
+    parties = {"holder"} | flow.secondary | ({"party"} if proc.party else set())
+    for group in ("all_of", "any_of"):
+        for j, doc in enumerate(getattr(proc.documents, group)):
+            if isinstance(doc, str):
+                if doc not in KNOWN:
+                    out.append(Finding(("documents", group, j), f"document {doc!r} is not one the console knows ({', '.join(sorted(KNOWN))}){suggest(doc, KNOWN)}: write it as {{id: {doc}, label: {{zh: ...}}, checked_by: [step]}} so the clerk sees it ticked", WARNING))
+                elif not found_steps(proc, doc):
+                    out.append(Finding(("documents", group, j), f"no step of this procedure checks {doc!r}: it is shown but never ticked; name the steps with `checked_by`", WARNING))
+                continue
+            loc = ("documents", group, j)
+            for k, name in enumerate(doc.checked_by):
+                step = steps.get(name)
+                if step is None or step.input is None:
+                    known = [s.id for s in proc.steps if s.input]
+                    out.append(Finding((*loc, "checked_by", k), f"checked_by names no input step: {name!r}{suggest(name, known)}"))
+            if not doc.checked_by and doc.id not in KNOWN:
+                out.append(Finding(loc, f"document {doc.id!r} names no step that checks it (`checked_by`): it is never ticked", WARNING))
+            elif not doc.checked_by and not found_steps(proc, doc.id):
+                out.append(Finding(loc, f"no step of this procedure checks {doc.id!r}: name the steps with `checked_by`", WARNING))
+            if doc.party not in parties:
+                out.append(Finding((*loc, "party"), f"party {doc.party!r} is not in this procedure (holder{', party' if proc.party else ''}{''.join(', ' + p for p in sorted(flow.secondary))}){'' if proc.party else '; a second party needs `party:` at the top'}"))
+    if proc.party is not None:
+        for key in ("name", "id_number", "number"):
+            field_ = getattr(proc.party, key)
+            if field_ is not None and field_ not in inputs:
+                out.append(Finding(("party", key), f"party.{key} names no input field: {field_!r}{suggest(field_, inputs)}"))
+    used = {name for s in proc.steps for name in s.checks}
+    for name in proc.refusals:
+        if name not in CHECKS:
+            out.append(Finding(("refusals", name), f"no check {name!r}{suggest(name, CHECKS)}: its refusal would never be said"))
+        elif name not in used:
+            out.append(Finding(("refusals", name), f"no step uses the check {name!r}: this refusal is never said", WARNING))
     return out
