@@ -232,3 +232,22 @@ async def test_the_documents_are_on_screen_and_ticked_and_f3_stops_the_visit(hom
         await pilot.pause()
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+
+
+async def test_ctrl_r_reloads_a_procedure_a_writer_just_added(home) -> None:
+    from tests.test_ui import login, make_app, text_of, until
+
+    app = make_app(home)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(app, pilot)
+        text = (home / "scripts_yaml" / "payment.yaml").read_text(encoding="utf-8")
+        (home / "scripts_yaml" / "top_up.yaml").write_text(text.replace("id: payment", "id: top_up").replace("title: {zh: 缴费,", "title: {zh: 充值,"), encoding="utf-8")
+        (home / "scripts_yaml" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+        app.screen.query_one("#filter").value = "充值"
+        await pilot.pause()
+        assert "没有匹配的业务" in text_of(app, "#home-note")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "top_up" in app.desk.procedures)
+        await pilot.pause()
+        assert "已重新加载 17 个业务；1 个文件有错误未加载" in text_of(app, "#home-note")
+        assert app.screen.query_one("#procedures").option_count == 1

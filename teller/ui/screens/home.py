@@ -18,6 +18,7 @@ class HomeScreen(Screen):
         Binding("up", "move(-1)", show=False),
         Binding("f6", "reprint_last", t("key.reprint")),
         Binding("f2", "cash_move", t("key.cash_move")),
+        Binding("ctrl+r", "reload", t("key.reload")),
         Binding("f3", "settle", t("key.settle")),
         Binding("f7", "void", t("key.void")),
         Binding("f9", "reports", t("key.reports")),
@@ -68,6 +69,14 @@ class HomeScreen(Screen):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
+
+    def action_reload(self) -> None:
+        """Ctrl+R: read the procedure files again (a writer's change, without restarting)."""
+        desk = self.app.desk
+        desk.reload_procedures()
+        self._fill(self.query_one("#filter", Input).value)
+        broken = len({p.path for p in desk.problems})
+        self.query_one("#home-note", Static).update(t("home.reloaded", n=len(desk.procedures), broken=broken))
 
     def action_reprint_last(self) -> None:
         from teller.ui.reprint import reprint_last
