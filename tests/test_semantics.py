@@ -503,3 +503,38 @@ def test_nothing_a_writer_can_put_in_a_file_crashes_the_checks(mutation):
         parse(text, "fuzz.yaml", context=LAYOUTS)
     except ProcedureError as exc:
         assert exc.problems and all(p.message for p in exc.problems)
+
+
+# ---- found by the procedure-writing fuzz campaign (tests/campaigns/semantics_fuzz.py) ---------------------
+
+
+def test_a_field_the_operation_reads_skipped_on_some_path():
+    text = edit(GOOD, "    input: {field: amount, kind: money}\n", "    when: {field: customer.points, gt: 100}\n    input: {field: amount, kind: money}\n")
+    p = hit(errors(text), "the commit can be reached without 'amount', which the operation `pay` reads", "number → cash")
+    assert p.field == "steps[3]" and "step `confirm`" in p.message
+
+
+def test_a_field_set_on_two_exclusive_branches_reaches_the_commit():
+    text = edit(GOOD, "  - id: amount\n    kind: input\n    say: {zh: \"{customer.title}，交多少？\"}\n    input: {field: amount, kind: money}\n", (
+        "  - id: how\n    kind: input\n    say: {zh: 多少？}\n    input:\n      field: how\n      kind: choice\n"
+        "      choices:\n        - {value: fixed, label: {zh: 50元}}\n        - {value: own, label: {zh: 自定}}\n"
+        "  - id: fixed\n    kind: input\n    when: {field: how, equals: fixed}\n    say: {zh: 请确认50。}\n    input: {field: amount, kind: money}\n"
+        "  - id: own\n    kind: input\n    when: {field: how, not_equals: fixed}\n    say: {zh: 请输入金额。}\n    input: {field: amount, kind: money}\n"))
+    assert warnings(text) == []
+
+
+def test_a_fee_whose_condition_reads_the_total():
+    text = edit(GOOD, "  - {code: amount, label: {zh: 预存}, input: true}\n",
+                "  - {code: amount, label: {zh: 预存}, input: true}\n  - {code: small, label: {zh: 小额费}, amount: \"1.00\", when: {field: total_fen, lt: 1000}}\n")
+    p = hit(errors(text), "fee `small`: its condition reads total_fen", "depend on itself")
+    assert p.field == "fees[1].when.field"
+
+
+def test_semantics_fuzz_campaign_small():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "tests" / "campaigns" / "semantics_fuzz.py"), "--runs", "150", "--seed", "7", "--walk-every", "6"],
+                            cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "150 runs · 0 failures · 0 data lost" in result.stdout

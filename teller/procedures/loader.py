@@ -257,10 +257,11 @@ def parse(text: str, path: str | Path = "<text>", *, context: Context | None = N
         raise ProcedureError(_capped(problems, name))
     from teller.procedures import semantics
 
-    found = [
-        Problem(name, lines(f.loc), _field_name(f.loc), f.message, f.severity)
-        for f in semantics.check(proc, context or Context())
-    ]
+    try:
+        findings = semantics.check(proc, context or Context())
+    except Exception as exc:  # noqa: BLE001 - a file the checks did not foresee is refused, never a crash
+        findings = [semantics.Finding((), f"the checks of what this procedure does failed ({type(exc).__name__}: {str(exc)[:120]}); please report it")]
+    found = [Problem(name, lines(f.loc), _field_name(f.loc), f.message, f.severity) for f in findings]
     errors = [p for p in found if not p.is_warning]
     if errors:
         raise ProcedureError(_capped(errors, name))

@@ -118,6 +118,84 @@ class Edge:
     sets: frozenset = frozenset()  # facts the move sets (an input's field, `tendered`, ...)
     reset: bool = False  # `again`: a fresh visit, every answer cleared
     label: str = ""
+    assume: tuple = ()  # what must be true of the answers to take it: (field, op, value), op eq|ne|in|nin|exists
+    clears: frozenset = frozenset()  # fields given a new value (what was assumed of them no longer holds)
+
+
+def _simple(cond: Condition) -> bool:
+    return cond.field is not None and cond.equals_field is None and cond.lt is None and cond.gt is None
+
+
+def holds_if(cond: Condition | None) -> tuple:
+    """What the answers are when the condition holds (as far as equals / in / exists tell)."""
+    if cond is None:
+        return ()
+    if cond.all_ is not None:
+        return tuple(a for c in cond.all_ for a in holds_if(c))
+    if cond.any_ is not None:
+        return ()
+    if cond.not_ is not None:
+        return fails_if(cond.not_)
+    if not _simple(cond):
+        return ()
+    if cond.equals is not None:
+        return ((cond.field, "eq", str(cond.equals)),)
+    if cond.not_equals is not None:
+        return ((cond.field, "ne", str(cond.not_equals)),)
+    if cond.in_ is not None:
+        return ((cond.field, "in", frozenset(str(v) for v in cond.in_)),)
+    return ((cond.field, "exists", bool(cond.exists)),)
+
+
+def fails_if(cond: Condition | None) -> tuple:
+    """What the answers are when the condition does not hold."""
+    if cond is None:
+        return ()
+    if cond.any_ is not None:
+        return tuple(a for c in cond.any_ for a in fails_if(c))
+    if cond.all_ is not None:
+        return ()
+    if cond.not_ is not None:
+        return holds_if(cond.not_)
+    if not _simple(cond):
+        return ()
+    if cond.equals is not None:
+        return ((cond.field, "ne", str(cond.equals)),)
+    if cond.not_equals is not None:
+        return ((cond.field, "eq", str(cond.not_equals)),)
+    if cond.in_ is not None:
+        return ((cond.field, "nin", frozenset(str(v) for v in cond.in_)),)
+    return ((cond.field, "exists", not cond.exists),)
+
+
+def _assume(state: dict, assumptions: tuple, clears: frozenset = frozenset()) -> dict | None:
+    """The constraints after a move (None: the move contradicts what the path already assumed).
+    state: field -> (allowed values or None, excluded values, exists or None)."""
+    out = {k: v for k, v in state.items() if k not in clears}
+    for name, op, value in assumptions:
+        allowed, excluded, exists = out.get(name, (None, frozenset(), None))
+        if op == "eq":
+            allowed = frozenset({value}) if allowed is None else allowed & {value}
+            exists = True if exists is not False else None
+            if exists is None:
+                return None
+        elif op == "in":
+            allowed = value if allowed is None else allowed & value
+            if exists is False:
+                return None
+            exists = True
+        elif op == "ne":
+            excluded = excluded | {value}
+        elif op == "nin":
+            excluded = excluded | value
+        elif op == "exists":
+            if exists is not None and exists != value or (value is False and allowed is not None):
+                return None
+            exists = value
+        if allowed is not None and not (allowed - excluded):
+            return None
+        out[name] = (allowed, excluded, exists)
+    return out
 
 
 @dataclass
@@ -149,9 +227,10 @@ class Flow:
         step = self.steps[i]
         if kind == "at":
             if step.kind == "gate":
-                return [Edge(STOP, label="gate"), Edge(self.at(i + 1), label="skip")]
+                return [Edge(STOP, label="gate", assume=holds_if(step.when)), Edge(self.at(i + 1), label="skip", assume=fails_if(step.when))]
             if step.when is not None:
-                return [Edge(("exec", i), self.cond_facts(step.when)), Edge(self.at(i + 1), label="skip")]
+                return [Edge(("exec", i), self.cond_facts(step.when), assume=holds_if(step.when)),
+                        Edge(self.at(i + 1), label="skip", assume=fails_if(step.when))]
             return [Edge(("exec", i))]
         return self.exec_edges(i, step)
 
@@ -165,19 +244,21 @@ class Flow:
         if spec is None:
             return [Edge(default, reset=step.again)]
         sets = self.input_facts(spec)
+        new = frozenset({spec.field})
         out: list[Edge] = []
-        if spec.choices and any(c.goto or c.stop for c in spec.choices):
+        if spec.choices:  # one move per choice: what follows knows the value chosen
             for c in spec.choices:
+                value = ((spec.field, "eq", str(c.value)),)
                 if c.stop:
-                    out.append(Edge(STOP, sets, label=f"choice {c.value}"))
+                    out.append(Edge(STOP, sets, label=f"choice {c.value}", assume=value, clears=new))
                 elif c.goto:
-                    out.append(Edge(self.at(self.target(c.goto, i + 1)), sets, reset=step.again, label=f"choice {c.value}"))
+                    out.append(Edge(self.at(self.target(c.goto, i + 1)), sets, reset=step.again, label=f"choice {c.value}", assume=value, clears=new))
                 else:
-                    out.append(Edge(default, sets, label=f"choice {c.value}"))
+                    out.append(Edge(default, sets, label=f"choice {c.value}", assume=value, clears=new))
         else:
-            out.append(Edge(default, sets, reset=step.again))
+            out.append(Edge(default, sets, reset=step.again, assume=((spec.field, "exists", True),), clears=new))
         if spec.optional:
-            out.append(Edge(default, frozenset(), label="left empty"))
+            out.append(Edge(default, frozenset(), label="left empty", assume=((spec.field, "exists", False),), clears=new))
         return out
 
     def input_facts(self, spec) -> frozenset:
@@ -263,6 +344,41 @@ class Flow:
                     continue
                 prev[e.target] = node
                 todo.append(e.target)
+        return None
+
+    def feasible_path(self, start: tuple, goal, *, avoid: frozenset = frozenset(), edge_ok=None, limit: int = 50_000) -> list[tuple] | None:
+        """Like `path`, along moves whose conditions can all hold together (a step entered when
+        `id_type` is resident_id and another when it is not are never on one path). None when
+        there is no such path, or when the search grows beyond `limit` states (no finding then)."""
+        start_state: dict = {}
+        key0 = (start, ())
+        prev: dict = {key0: None}
+        states = {key0: start_state}
+        todo = deque([key0])
+        while todo:
+            key = todo.popleft()
+            node, _ = key
+            if goal(node) and node != start:
+                out = [node]
+                k = prev[key]
+                while k is not None:
+                    out.append(k[0])
+                    k = prev[k]
+                return out[::-1]
+            for e in self.edges(node):
+                if e.target in avoid or (edge_ok is not None and not edge_ok(e)):
+                    continue
+                state = {} if e.reset else _assume(states[key], e.assume, e.clears)
+                if state is None:
+                    continue
+                nkey = (e.target, tuple(sorted((k, tuple(sorted(v[0])) if v[0] is not None else None, tuple(sorted(v[1])), v[2]) for k, v in state.items())))
+                if nkey in prev:
+                    continue
+                if len(prev) > limit:
+                    return None
+                prev[nkey] = key
+                states[nkey] = state
+                todo.append(nkey)
         return None
 
     def facts(self, *, must: bool) -> dict[tuple, frozenset]:
@@ -522,8 +638,15 @@ def _flow_shape(proc: Procedure, flow: Flow) -> list[Finding]:
             how = f"{e.label} goes" if e.label.startswith("choice") else "goes"
             loc = ("steps", k, "goto") if not e.label.startswith("choice") else ("steps", k, "input")
             out.append(Finding(loc, _where(step) + f"after the commit, {how} back to `{back.id}` (before the commit `{proc.steps[c].id}`): the commit would not run again and the old answers would stay; add `again: true` for a new visit, or go forward"))
+    from teller import operations
+
+    needs = operations.fields_of(proc.effect) if proc.effect else None
+    for name in sorted(needs or ()):
+        path = flow.feasible_path(("at", 0), lambda n: n == ("exec", c), edge_ok=lambda e, f=name: f not in e.sets and not e.reset)
+        if path is not None:
+            out.append(Finding(("steps", c), _where(proc.steps[c]) + f"the commit can be reached without {name!r}, which the operation `{proc.effect}` reads (on the path {flow.steps_on(path[:-1]) or 'from the start'}): ask for it on every path to the commit"))
     if ("exec", c) in reach:
-        path = flow.path(("at", 0), lambda n: n == FINISH, avoid=frozenset({("exec", c)}))
+        path = flow.feasible_path(("at", 0), lambda n: n == FINISH, avoid=frozenset({("exec", c)}))
         if path is not None:
             out.append(Finding(("steps",), f"a path reaches the end without the commit ({flow.steps_on(path)}): nothing is recorded on it; if that is meant, end it with a gate and its own line", WARNING))
     return out
@@ -595,7 +718,9 @@ def _facts_read(proc: Procedure, flow: Flow) -> list[Finding]:
                     if fact not in may_here:
                         out.append(Finding((*loc, lang), _where(step) + f"{{{name}}} is read before any step sets it{_set_by(fact, setters, step.id)}: it would be said empty; move the line after that step"))
                     else:
-                        out.append(Finding((*loc, lang), _where(step) + f"{{{name}}} can be empty here{_empty_path(flow, node, fact)}: say it only on the path that sets it (a step with `when`), or ask for it first", WARNING))
+                        where_empty = _empty_path(flow, node, fact)
+                        if where_empty is not None:  # None: no path on which it is empty can really be taken
+                            out.append(Finding((*loc, lang), _where(step) + f"{{{name}}} can be empty here{where_empty}: say it only on the path that sets it (a step with `when`), or ask for it first", WARNING))
         # a condition reads its fields when the run arrives at the step
         here = may.get(("at", i), frozenset())
         for loc, cond in comparisons((*base, "when"), step.when):
@@ -617,17 +742,21 @@ def _set_by(fact: str, setters: dict, here: str) -> str:
     return ""
 
 
-def _empty_path(flow: Flow, node: tuple, fact: str) -> str:
+def _empty_path(flow: Flow, node: tuple, fact: str) -> str | None:
     """` (on the path a → b → c)` along which `fact` is not set on arrival at node."""
     # a path from the start to `node` along no edge that sets the fact (nor starts a new visit)
-    path = flow.path(("at", 0), lambda n: n == node, edge_ok=lambda e: fact not in e.sets and not e.reset)
+    path = flow.feasible_path(("at", 0), lambda n: n == node, edge_ok=lambda e: fact not in e.sets and not e.reset)
     if path is None:
-        return ""
+        return None
     return f" (on the path {flow.steps_on(path[:-1]) or 'from the start'})"
 
 
 def _money(proc: Procedure, flow: Flow, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
+    for i, fee in enumerate(proc.fees):
+        for loc, cond in comparisons(("fees", i, "when"), fee.when):
+            if "total_fen" in (cond.field, cond.equals_field):
+                out.append(Finding((*loc, "field"), f"fee `{fee.code}`: its condition reads total_fen, which this fee is part of (the total would depend on itself); test what the total is made of instead"))
     cash = [i for i, s in enumerate(proc.steps) if s.input and s.input.kind == "cash"]
     commits = [i for i, s in enumerate(proc.steps) if s.kind == "commit"]
     for i, step in enumerate(proc.steps):
@@ -657,7 +786,7 @@ def _money(proc: Procedure, flow: Flow, ctx: Context) -> list[Finding]:
     # every path to the commit takes the cash (a cash step skipped when the total is 0 is fine)
     safe_skips = {("at", i) for i in cash if _zero_total_guard(proc.steps[i].when)}
     if proc.fees:
-        path = flow.path(("at", 0), lambda n: n == ("exec", c), avoid=frozenset(cash_nodes | safe_skips))
+        path = flow.feasible_path(("at", 0), lambda n: n == ("exec", c), avoid=frozenset(cash_nodes | safe_skips))
         if path is not None:
             out.append(Finding(("steps", c), _where(proc.steps[c]) + f"a path reaches the commit without the cash step ({flow.steps_on(path)}): the total would be recorded with ¥0 tendered; take the cash on every path (a `when` on the cash step may only be `{{field: total_fen, gt: 0}}`)"))
     # the amount is known before the cash is taken: nothing the total depends on is asked after it
