@@ -88,7 +88,9 @@ CHECK_KINDS: dict[str, frozenset[str]] = {
 #: A check on a choice reads the value of one catalogue.
 CHECK_OPTIONS: dict[str, str] = {"bill_month_not_printed": "bill_months", "points_cover_reward": "rewards", "plan_is_new": "plans"}
 
-SECRET_KINDS = frozenset({"password", "new_password", "supervisor_pin"})
+#: Inputs whose answer is a secret (a supervisor_pin input keeps the supervisor's staff number,
+#: never the PIN: `{approval}` says who authorised, and is no secret).
+SECRET_KINDS = frozenset({"password", "new_password"})
 NUMBER_KINDS = frozenset({"money", "cash"})
 
 #: Values a transaction's receipt fills (teller.printing.jobs.receipt_data), by what they need.
