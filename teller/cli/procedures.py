@@ -292,7 +292,7 @@ def procedures_simulate(
     lines = report(walked)
     typer.echo("\n".join(lines[-1:] if live else lines))
     if walked.state in ("refused", "missing", "loop"):
-        raise typer.Exit(1)
+        fail(f"模拟未走完 / The walk did not finish: {lines[-1].lstrip('= ')}")
 
 
 def report_event(event) -> list[str]:
@@ -334,7 +334,7 @@ def procedures_test(
     elif target.is_file():
         pairs = [(target, cases_path(target) if cases_path(target).is_file() else None)]
     else:
-        fail(f"{target}: 没有此文件或文件夹 / no such file or folder", 2)
+        raise typer.BadParameter(f"{target}: 没有此文件或文件夹 / no such file or folder", param_hint="PATH")
     passed = failed = 0
     without: list[str] = []
     for proc_file, case_file in pairs:
