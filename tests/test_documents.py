@@ -58,16 +58,16 @@ def test_both_parties_of_a_transfer(desk):
     run = walk(start(desk, "transfer_ownership"), WANG, "yes", WANG_ID)
     assert ticks(run) == {"id_card_old_owner": True, "id_card_new_owner": False, "service_password": False}
     assert {d.id: d.party for d in run.documents()}["id_card_new_owner"] == "party"
-    assert run.parties() == [("新机主", [("panel.name", "—"), ("panel.id", "—")])]
+    assert run.parties() == [("新机主", [("party.name", "—"), ("party.id", "—")])]
     walk(run, WANG_PW, "赵小刚", NEW_ID)
-    assert run.parties() == [("新机主", [("panel.name", "赵*刚"), ("panel.id", "110***********002X")])]
+    assert run.parties() == [("新机主", [("party.name", "赵*刚"), ("party.id", "110***********002X")])]
     assert ticks(run)["id_card_new_owner"] is True
 
 
 def test_the_secondary_card_is_a_party(desk):
     run = walk(start(desk, "family_number"), WANG, "13700001111")
     ((label, rows),) = run.parties()
-    assert label == "副卡号码" and ("panel.number", "13700001111") in rows and ("panel.name", "张*") in rows
+    assert label == "副卡号码" and ("party.number", "13700001111") in rows and ("party.name", "张*") in rows
 
 
 # ---- a missing document stops the visit with the procedure's line -------------------------------------------
@@ -116,7 +116,7 @@ def test_documents_written_out_with_label_party_and_steps(desk):
     assert [(d.id, d.label, d.party) for d in run.documents()] == [("number", "手机号码", "holder"), ("power_of_attorney", "授权委托书", "party")]
     walk(run, WANG, "李四")
     assert ticks(run) == {"number": True, "power_of_attorney": True}
-    assert run.parties() == [("代办人", [("panel.name", "李*")])]
+    assert run.parties() == [("代办人", [("party.name", "李*")])]
 
 
 @pytest.mark.parametrize("documents,words", [

@@ -532,18 +532,18 @@ class Run:
                 continue
             label = pick(spec.label.as_dict()) if spec.label else spec.field
             acct = self.accounts.get(spec.field)
-            rows = [("panel.number", acct.number), ("panel.name", acct.masked_name), ("panel.status", acct.status_text)] if acct else [("panel.number", str(self.answers.get(spec.field, "—")))]
+            rows = [("party.number", acct.number), ("party.name", acct.masked_name), ("party.status", acct.status_text)] if acct else [("party.number", str(self.answers.get(spec.field, "—")))]
             out.append((label, rows))
         party = self.procedure.party
         if party is not None:
             a = self.answers
             rows = []
             if party.name:
-                rows.append(("panel.name", rules.mask_name(str(a[party.name])) if party.name in a else "—"))
+                rows.append(("party.name", rules.mask_name(str(a[party.name])) if party.name in a else "—"))
             if party.id_number:
-                rows.append(("panel.id", rules.mask_id(str(a[party.id_number])) if party.id_number in a else "—"))
+                rows.append(("party.id", rules.mask_id(str(a[party.id_number])) if party.id_number in a else "—"))
             if party.number:
-                rows.append(("panel.number", str(a.get(party.number, "—"))))
+                rows.append(("party.number", str(a.get(party.number, "—"))))
             out.append((pick(party.label.as_dict()), rows))
         return out
 
