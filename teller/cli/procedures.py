@@ -220,7 +220,7 @@ def _at(text: str | None, hall):
     from teller.procedures.cases import DEFAULT_AT, parse_at
 
     zone = hall_zone(hall.timezone if hall else "Asia/Shanghai")
-    if text is None:
+    if text is None:  # now, in the hall's zone
         from datetime import datetime
 
         return datetime.now(zone).replace(second=0, microsecond=0)

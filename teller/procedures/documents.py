@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from teller.procedures.schema import Document, Procedure, Step
+from teller.procedures.schema import Procedure, Step
 
 #: Documents known by name: label (zh, en) and whose they are.
 KNOWN: dict[str, tuple[str, str, str]] = {
@@ -88,6 +88,3 @@ def needed(proc: Procedure) -> list[Needed]:
         out.append(Needed(doc.id, label, party, group, steps))
     return out
 
-
-def explicit(doc: Document) -> bool:
-    return bool(doc.checked_by)
