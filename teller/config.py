@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,10 @@ from pathlib import Path
 from teller.errors import TellerError
 
 PRINTER_BACKENDS = ("preview", "network", "file", "usb", "serial", "cups")
+#: the Chinese character sets a printer's font may hold, largest first (each a subset of the
+#: one before, with the same two-byte codes): what it cannot print is printed as `?`
+PRINTER_CHARSETS = ("gb18030", "gbk", "gb2312")
+_HOURS = re.compile(r"^(?:[01]?\d|2[0-4]):[0-5]\d-(?:[01]?\d|2[0-4]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class PrinterSettings:
     queue: str = ""
     paper_mm: int = 80
     profile: str = "default"
+    #: the character set of the printer's Chinese font (PRINTER_CHARSETS): gb2312 for a font
+    #: without 镕 or 喆; the test page probes it
+    charset: str = "gb18030"
     cash_drawer: bool = False
 
     @property
@@ -49,6 +57,8 @@ class Settings:
     locale: str = "zh"
     timezone: str = "Asia/Shanghai"
     payment_limit_fen: int = 500_000
+    #: the hall's hours, told to a customer sent away to fetch an ID (`{hall.opens}`, `{hall.closes}`)
+    opening_hours: str = "8:00-20:00"
     spool_dir: Path | None = None
     procedures_dir: Path | None = None
     layouts_dir: Path | None = None
@@ -76,6 +86,16 @@ class Settings:
             raise TellerError(f"printer.backend must be one of {', '.join(PRINTER_BACKENDS)}")
         if self.locale not in ("zh", "en"):
             raise TellerError("locale must be zh or en")
+        if not isinstance(self.opening_hours, str) or not _HOURS.match(self.opening_hours):
+            raise TellerError('opening_hours must be "H:MM-H:MM", e.g. "8:00-20:00"')
+        if self.printer.charset not in PRINTER_CHARSETS:
+            raise TellerError(f"printer.charset must be one of {', '.join(PRINTER_CHARSETS)}")
+
+    @property
+    def hours(self) -> tuple[str, str]:
+        """(opens, closes) of `opening_hours`: ("8:00", "20:00")."""
+        opens, closes = self.opening_hours.split("-")
+        return opens, closes
         if not isinstance(self.idle_lock_s, int) or isinstance(self.idle_lock_s, bool) or self.idle_lock_s < 0:
             raise TellerError("idle_lock_s must be a whole number of seconds, 0 or more (0 = never lock)")
 

@@ -78,6 +78,11 @@ class Desk:
         return self.settings.payment_limit_fen
 
     @property
+    def opening_hours(self) -> tuple[str, str]:
+        """The hall's hours as the spoken lines say them: ("8:00", "20:00")."""
+        return self.settings.hours
+
+    @property
     def practice(self) -> bool:
         return self.settings.practice
 
@@ -107,7 +112,7 @@ class Desk:
         from teller.procedures.semantics import Context
 
         context = Context(payment_limit_fen=self.settings.payment_limit_fen, layouts_dir=self.settings.layouts_dir)
-        good, self.problems = load_folder(self.settings.procedures_dir, context=context)
+        good, self.problems = load_folder(self.settings.procedures_dir, layouts=self.settings.layouts_dir, context=context)
         self.procedures = {p.id: p for p in sorted(good, key=lambda p: (p.procedure.order, p.id))}
 
     def warm_printer(self) -> None:
@@ -516,9 +521,14 @@ class Desk:
 
         from teller.counter.void import check_void
 
-        with Session(self.engine, expire_on_commit=False) as session:
-            return check_void(session, receipt_no=receipt_no, today=self.now().date(),
-                              counter=self.counter if self.clerk_view else None)
+        from teller.store.busy import retry_locked
+
+        def attempt():
+            with Session(self.engine, expire_on_commit=False) as session:
+                return check_void(session, receipt_no=receipt_no, today=self.now().date(),
+                                  counter=self.counter if self.clerk_view else None)
+
+        return retry_locked(attempt)  # its trial reversal writes (rolled back): wait out another writer
 
     def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
         """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip.
@@ -534,11 +544,21 @@ class Desk:
         self.check_void(receipt_no)
         maker = by or self.clerk
         granted = self.authorize(supervisor, pin, action="void", detail=receipt_no.strip())
-        with session_scope(self.engine) as session:
-            void = void_transaction(
-                session, receipt_no=receipt_no, reason=reason, maker=maker or "", supervisor=granted.staff_no,
-                today=self.now().date(), now=self.now(), counter=self.counter if self.clerk_view else None,
-            )
+        from teller.printing.jobs import add_subject_jobs
+        from teller.store.busy import retry_locked
+
+        def attempt():
+            with session_scope(self.engine) as session:
+                void = void_transaction(
+                    session, receipt_no=receipt_no, reason=reason, maker=maker or "", supervisor=granted.staff_no,
+                    today=self.now().date(), now=self.now(), counter=self.counter if self.clerk_view else None,
+                )
+                # the slip's journal entries in the void's own transaction: a kill right after the
+                # commit leaves a pending slip (receipts pending, F5), never a void without paper
+                add_subject_jobs(session, "void", self.settings, now=self.now(), void_id=void.id)
+                return void
+
+        void = retry_locked(attempt)
         self.print_void(void.id)
         return void
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from teller import safe_yaml
 from teller.errors import Problem, TellerError
 
-WORDS = frozenset({"rule", "fees", "details", "banner", "blank", "cut"})
+WORDS = frozenset({"rule", "fees", "details", "banner", "blank", "cut", "ruler"})
 KINDS = frozenset({"text", "center", "right", "pair", "qr", "signature", "signatures", "ruler"})
 OPTIONS = frozenset({"bold", "tall", "if", "size"})
 
@@ -31,8 +31,13 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 #: What a layout may show: filled by teller.printing.jobs.receipt_data (a transaction's receipt,
 #: masked there), teller.printing.papers (the void and settlement slips) or, for the test page,
-#: jobs.test_page_data. The EXTRA ones are recorded by features with the transaction (`_receipt`).
-EXTRA_PLACEHOLDERS = ("original_receipt_no", "void_reason", "supervisor", "original_total", "appointment")
+#: jobs.test_page_data. The EXTRA ones are recorded with the transaction by features and
+#: operations (`_receipt`, Outcome.receipt).
+EXTRA_PLACEHOLDERS = (
+    "original_receipt_no", "void_reason", "supervisor", "original_total", "appointment",
+    "balance_after", "goods", "imei", "warranty", "reservation_no", "ticket_no", "contact",
+    "bill_total", "tariff", "agreement",
+)
 PLACEHOLDERS = frozenset({
     "hall", "counter", "clerk", "time", "receipt_no", "procedure", "procedure_version",
     "customer_number", "customer_name", "customer_id", "total", "tendered", "change",
@@ -42,6 +47,11 @@ PLACEHOLDERS = frozenset({
     # the void slip and the settlement slip (teller.printing.papers fills them)
     "tx_time", "reason", "refund", "tx_clerk",
     "business_day", "counted", "expected", "note", "opened", "sales", "shift_no", "variance",
+    "cash_sales", "non_cash", "transactions", "voided", "audit_anchor",
+    # the test page
+    "charset", "cjk_ruler", "probe", "probe_as_set", "printer_target",
+    # the total in capital figures (大写), filled by jobs.receipt_data
+    "total_capital",
 })
 
 

@@ -144,9 +144,10 @@ async def test_the_clerk_sees_busy_retrying_and_the_visit_lands(home, short_busy
         await answer(pilot, app, "10")
         await answer(pilot, app, "10")
         before = tx_count(home)
-        holder = hold_lock(home / "db" / "teller.db", 2.0)
+        assert app.screen.run.step.id == "confirm"
+        holder = hold_lock(home / "db" / "teller.db", 5.0)  # long enough to be seen on a loaded machine
         await pilot.press("enter")
-        await until(pilot, lambda: "数据库正忙" in text_of(app, "#result"), tries=150)
+        await until(pilot, lambda: "数据库正忙" in text_of(app, "#result"), tries=400)
         assert app.screen.run.committed is None
         await until(pilot, lambda: app.screen.run.committed is not None and not app.screen.busy, tries=400)
         holder.wait(10)

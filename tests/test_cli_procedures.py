@@ -68,7 +68,7 @@ def test_show_prints_every_step_and_spoken_line(home, path):
     result = cli(home, "procedures", "show", proc.id)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert proc.title.zh in out and f"effect: {proc.effect}" in out
+    assert proc.title.zh in out and f"effect: {', '.join(proc.effect_names)}" in out
     for i, step in enumerate(proc.steps, 1):
         assert f"{i:>2}. {step.id}" in out
         assert step.say is None or step.say.zh[:12] in out
@@ -148,12 +148,13 @@ def test_the_writers_page_names_every_kind_source_check_effect_placeholder_and_f
     from teller.domain.checks import CHECKS
     from teller.procedures.loader import BUILTIN_FIELDS, BUILTIN_PLACEHOLDERS
     from teller import operations
-    from teller.procedures.schema import InputKind, Layout, OptionSource
+    from teller.printing.layouts import layout_names
+    from teller.procedures.schema import InputKind, OptionSource
 
     EFFECT_FIELDS = {name: op.fields for name, op in operations.registry().items()}
 
     page = (REPO / "scripts_yaml" / "README.md").read_text(encoding="utf-8")
-    for name in [*get_args(InputKind), *get_args(OptionSource), *CHECKS, *EFFECT_FIELDS, *get_args(Layout)]:
+    for name in [*get_args(InputKind), *get_args(OptionSource), *CHECKS, *EFFECT_FIELDS, *layout_names(REPO / "receipts")]:
         assert f"`{name}`" in page, name
     for name in BUILTIN_PLACEHOLDERS:
         assert f"{{{name}}}" in page, name

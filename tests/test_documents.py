@@ -88,7 +88,7 @@ def test_a_missing_document_without_a_gate_says_the_consoles_line(desk):
 
 
 def test_no_missing_document_after_the_commit(desk):
-    run = walk(start(desk, "replace_sim"), WANG, WANG_ID, None, "20")
+    run = walk(start(desk, "replace_sim"), WANG, "yes", WANG_ID, None, "20")
     run.submit()  # commit
     assert run.committed is not None and not run.documents_missing() and run.state == "active"
 
@@ -249,5 +249,6 @@ async def test_ctrl_r_reloads_a_procedure_a_writer_just_added(home) -> None:
         await pilot.press("ctrl+r")
         await until(pilot, lambda: "top_up" in app.desk.procedures)
         await pilot.pause()
-        assert "已重新加载 17 个业务；1 个文件有错误未加载" in text_of(app, "#home-note")
+        n = len(list((home / "scripts_yaml").glob("*.yaml"))) - 1
+        assert f"已重新加载 {n} 个业务；1 个文件有错误未加载" in text_of(app, "#home-note")
         assert app.screen.query_one("#procedures").option_count == 1

@@ -87,7 +87,7 @@ def test_payment_main_path(desk):
     walk(run, "150")
     assert run.answers["change"] == 3000
     assert run.step.id == "confirm"
-    assert "收您150元" in run.line and "找您30元" in run.line and "应收120元" in run.line
+    assert "收您150元" in run.line and "找您30元" in run.line
     assert count(desk, TransactionRecord) == 0
     run.submit()
     assert run.committed is not None
@@ -187,7 +187,7 @@ def test_cash_short_shows_the_shortfall(desk):
     assert "还差" in reason and "20" in reason
     walk(run, "120")
     assert run.answers["change"] == 0
-    assert "找您0元" in run.line
+    assert "收您120元整好" in run.line and "找您" not in run.line  # exact cash is called out so (唱收唱付)
 
 
 def test_arrears_must_be_cleared_and_reopen_the_number(desk):
@@ -385,7 +385,7 @@ def test_open_account_refuses_an_unknown_plan_and_number(desk):
 def test_open_account_fifty_yuan_prepay(desk):
     run = open_to_confirm(desk, prepay="50", tendered="65")
     assert run.total_fen == 6500
-    assert "找您0元" in run.line
+    assert "收您65元整好" in run.line and "找您" not in run.line
     run.submit()
     assert customer(desk, NEW_NUMBER).balance_fen == 5000
 
@@ -394,7 +394,7 @@ def test_open_account_fifty_yuan_prepay(desk):
 
 
 def test_replace_sim_refuses_someone_elses_id(desk):
-    run = walk(start(desk, "replace_sim"), WANG)
+    run = walk(start(desk, "replace_sim"), WANG, "yes")
     assert run.step.id == "owner_id"
     assert "机主" in refused(run, ZHANG_ID)
 
@@ -408,7 +408,7 @@ def test_replace_sim_for_arrears_suspended_number_stops(desk):
 
 def test_replace_sim_records_a_new_serial(desk):
     old = customer(desk, WANG).sim_serial
-    run = walk(start(desk, "replace_sim"), WANG, WANG_ID, None)
+    run = walk(start(desk, "replace_sim"), WANG, "yes", WANG_ID, None)
     assert run.step.id == "cash" and run.total_fen == 1500
     walk(run, "20")
     assert "找您5元" in run.line
@@ -438,7 +438,7 @@ def test_absurd_cash_is_refused_at_the_cash_step(desk):
 
 # ---- fee waivers (减免): a supervisor at the cash step ------------------------------------------------
 def test_a_supervisor_waives_the_card_fee_at_the_cash_step(desk):
-    run = walk(start(desk, "replace_sim"), WANG, WANG_ID, None)
+    run = walk(start(desk, "replace_sim"), WANG, "yes", WANG_ID, None)
     assert run.step.id == "cash" and [f.code for f in run.waivable_fees()] == ["card_fee"]
     with pytest.raises(AuthError):
         run.waive("9001", "0000")  # a wrong PIN waives nothing
@@ -448,6 +448,7 @@ def test_a_supervisor_waives_the_card_fee_at_the_cash_step(desk):
     run.waive("9001", "9999")
     assert run.total_fen == 0 and run.fee_lines() == [] and run.waivable_fees() == []
     run.submit("")  # nothing to pay: Enter goes on
+    assert "卡费已为您减免" in run.line and "收您" not in run.line  # not 收您0元
     run.submit()  # commit
     (tx,) = transactions(desk)
     assert (tx.amount_due_fen, tx.tendered_fen) == (0, 0)

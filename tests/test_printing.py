@@ -81,13 +81,15 @@ def test_invoice_for_a_payment(desk, columns):
     assert d.events.index(("cmd", "chinese_on")) < first_line
     assert all(cells(ln) <= columns for ln in d.lines), [(ln, cells(ln)) for ln in d.lines if cells(ln) > columns]
     money_lines = [ln for ln in d.lines if "￥" in ln]
-    assert len(money_lines) == 4  # the fee line, total, tendered, change
+    assert len(money_lines) == 5  # the fee line, total, tendered, change, the balance after
     for ln in money_lines:
         assert cells(ln) == columns, ln
     assert any(ln.startswith("预存话费") and ln.endswith("￥120.00") for ln in money_lines)
     assert any(ln.startswith("合计") and ln.endswith("￥120.00") for ln in money_lines)
     assert any(ln.startswith("实收") and ln.endswith("￥150.00") for ln in money_lines)
     assert any(ln.startswith("找零") and ln.endswith("￥30.00") for ln in money_lines)
+    assert any(ln.startswith("缴费后余额") and ln.endswith("￥155.20") for ln in money_lines)
+    assert "壹佰贰拾元整" in d.text  # the total in capitals
     assert d.qr_data == [committed.receipt_no]
     assert "qr" in d.commands
     assert d.commands.count("cut") == 1 and d.commands[-1] == "cut"
@@ -134,7 +136,7 @@ def test_invoice_and_slip_for_a_new_account(desk, columns):
 
 
 def test_sim_serial_is_shortened_on_the_slip(desk):
-    run = walk(start(desk, "replace_sim"), WANG, catalog.demo_id("11010519800101123"), None, "15")
+    run = walk(start(desk, "replace_sim"), WANG, "yes", catalog.demo_id("11010519800101123"), None, "15")
     run.submit()
     serial = run.customer.sim_serial
     slip = printed(desk, run.committed, 48)[("slip", 1)][0]

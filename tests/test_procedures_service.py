@@ -38,6 +38,7 @@ ZHANG, ZHANG_PW = "13700001111", "102938"  # 神州行, 80 points, 彩铃 + 梦�
 LIU = "18800003333"  # out of province
 ZHAO = "13600004444"  # no value-added services
 NEW_ID = "11010519491231002X"
+IMEI = "490154203237518"  # 15 digits, the last its Luhn check digit
 
 
 def rows(desk, model, *where):
@@ -312,7 +313,9 @@ def test_complaint_resolved_on_the_spot(desk):
 def test_complaint_ticket_promises_the_brands_reply_time(desk, number, name, hours):
     run = start(desk, "complaint")
     walk(run, number, name, None, "信号差扣费", "ticket")
-    assert run.step.id == "promise" and f"{hours}小时内" in run.line
+    assert run.step.id == "contact" and number in run.line  # the number it promises to call
+    walk(run, "")
+    assert run.step.id == "promise" and f"{hours}小时内" in run.line and number in run.line
     walk(run, None, "")
     commit(run)
     (c,) = rows(desk, ComplaintRecord)
@@ -321,7 +324,7 @@ def test_complaint_ticket_promises_the_brands_reply_time(desk, number, name, hou
 
 def test_complaint_bill_credit_needs_a_supervisor(desk):
     run = start(desk, "complaint")
-    walk(run, ZHANG, "张伟", None, "停机期间仍扣月费", "ticket", None, "10", "1002")
+    walk(run, ZHANG, "张伟", None, "停机期间仍扣月费", "ticket", "", None, "10", "1002")
     assert run.step.id == "approval"
     assert "不是值班长" in refused(run, "2345")  # another clerk cannot authorise
     run.back()
@@ -394,6 +397,10 @@ def test_handset_sale_charges_the_catalogue_price_and_prints_the_agreement(desk)
     assert run.total_fen == 129900 and [f.code for f in run.fee_lines()] == ["handset_price"]
     assert "三包" in run.line and "7天" in run.line
     walk(run, None, "yes", "赵六", NEW_ID, "")
+    assert run.step.id == "imei"
+    assert "串号" in refused(run, "49015420323751")  # 14 digits
+    assert "校验" in refused(run, "490154203237519")  # the check digit wrong
+    walk(run, IMEI)
     assert "1299" in run.line
     assert refused(run, "1000")  # short
     walk(run, "1300")
@@ -411,6 +418,7 @@ def test_handset_sale_charges_the_catalogue_price_and_prints_the_agreement(desk)
     agreement = out["agreement"]
     assert "购机协议" in agreement and "OPPO A2" in agreement and "赵*" in agreement and NEW_ID not in agreement
     assert "7日内" in agreement  # the warranty terms on paper
+    assert IMEI in agreement and IMEI in out["invoice"] and "OPPO A2" in out["invoice"]
 
 
 def test_handset_sale_gate_no_id(desk):
@@ -420,7 +428,7 @@ def test_handset_sale_gate_no_id(desk):
 
 
 def test_handset_sold_out_meanwhile_writes_nothing(desk):
-    run = walk(start(desk, "handset_sale"), None, "mi_14", None, "yes", "赵六", NEW_ID, "", "4000")
+    run = walk(start(desk, "handset_sale"), None, "mi_14", None, "yes", "赵六", NEW_ID, "", IMEI, "4000")
     with Session(desk.engine) as s:
         rec = s.get(HandsetRecord, "mi_14")
         rec.stock = 0

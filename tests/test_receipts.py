@@ -395,3 +395,76 @@ def test_measure_layouts_has_a_row_per_layout_and_width(desk, settings):
     rows = measure_layouts(settings, seconds=0.001, desk=desk)
     assert [(name, columns) for name, columns, _ in rows] == [(n, c) for n in ALL_LAYOUTS for c in (32, 48)]
     assert all(per_second > 0 for _, _, per_second in rows)
+
+
+# ---- the test page: nothing wraps, the paper's own ruler as is, the character-set probe -----------
+def _line_blocks(layout, data: ReceiptData) -> int:
+    """The lines the test page's blocks make when none wraps: one each (rule, ruler, text, pair, fees row)."""
+    n = 0
+    for block in layout.blocks:
+        if block in ("rule", "ruler", "blank") or (isinstance(block, dict) and not ({"qr"} & set(block))):
+            if isinstance(block, dict) and "if" in block and not data.values.get(block["if"]):
+                continue
+            n += 1
+        elif block == "fees":
+            n += len(data.fees)
+    return n
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+@pytest.mark.parametrize("paper_mm,columns", [(58, 32), (80, 48)])
+@pytest.mark.parametrize("backend", ["preview", "network"])
+def test_the_test_page_fits_both_papers_without_a_wrapped_line(settings, clock, locale, paper_mm, columns, backend):
+    from teller.printing.jobs import CHARSET_PROBE, test_page_data
+    from teller.printing.layouts import ruler
+
+    printer = dataclasses.replace(settings.printer, paper_mm=paper_mm, backend=backend, host="192.168.100.200", port=9100)
+    set_locale(locale)
+    try:
+        data = test_page_data(dataclasses.replace(settings, printer=printer), clock.now())
+        layout = load_layout(str(settings.layouts_dir), "testpage")
+        raw = escpos.to_bytes(render(layout, data, columns))
+    finally:
+        set_locale("zh")
+    d = decode(raw)
+    assert len(d.lines) == _line_blocks(layout, data), d.lines  # every block one line: nothing wrapped
+    assert all(max(decoded_cells(ln), printed_cells(ln)) <= columns for ln in d.lines)
+    # the ruler of the configured width, sent whole: on narrower paper the printer itself wraps it
+    assert ruler(columns) in d.lines and ruler(columns).encode() + b"\n" in raw
+    assert [ln for ln in d.lines if ln.startswith("....+")] == [ruler(columns)]
+    (cjk,) = [ln for ln in d.lines if ln.startswith("一二三四五")]
+    assert printed_cells(cjk) == columns
+    # the probe: characters of names outside GB2312, sent as GBK/GB18030 codes
+    assert all(len(ch.encode("gb18030")) == 2 for ch in CHARSET_PROBE.replace(" ", ""))
+    with pytest.raises(UnicodeEncodeError):
+        CHARSET_PROBE.replace(" ", "").encode("gb2312")
+    assert ("GBK：" + CHARSET_PROBE).encode("gb18030") in raw
+    if backend == "network":
+        assert any(ln.endswith("192.168.100.200:9100") for ln in d.lines)
+
+
+def test_a_gb2312_printer_prints_what_its_font_lacks_as_a_question_mark(desk, settings):
+    from teller.printing.jobs import test_page_data
+
+    gb2312 = dataclasses.replace(settings, hall_name="镕城营业厅", printer=dataclasses.replace(settings.printer, charset="gb2312"))
+    d = decode(escpos.to_bytes(render(load_layout(str(settings.layouts_dir), "testpage"), test_page_data(gb2312, desk.now()), 32)))
+    assert any(ln.startswith("GBK：镕 喆 堃 昇") for ln in d.lines)  # the probe itself goes out as is
+    assert any(ln.startswith("按字库设置打印为") and ln.endswith("? ? ? ?") for ln in d.lines)
+    committed = commit_payment(desk)
+    for charset, hall in (("gb2312", "?城营业厅"), ("gb18030", "镕城营业厅")):
+        desk.settings = dataclasses.replace(gb2312, printer=dataclasses.replace(settings.printer, charset=charset))
+        outcomes = desk.reprint(committed.receipt_no, supervisor="9001", pin="9999") if charset == "gb18030" else desk.print_transaction(committed.tx_id)
+        raw = outcomes[0].spooled.with_suffix(".bin").read_bytes()
+        assert any(ln.strip() == hall for ln in decode(raw).lines), charset
+        assert ("镕".encode("gb18030") in raw) == (charset == "gb18030")  # never the bytes of a glyph the font lacks
+
+
+def test_the_printer_charset_setting_is_checked(home):
+    from teller.config import load_settings
+    from teller.errors import TellerError
+
+    (home / "teller.toml").write_text('[printer]\ncharset = "big5"\n', encoding="utf-8")
+    with pytest.raises(TellerError, match="charset"):
+        load_settings(home=home)
+    (home / "teller.toml").write_text('[printer]\ncharset = "gb2312"\n', encoding="utf-8")
+    assert load_settings(home=home).printer.charset == "gb2312"

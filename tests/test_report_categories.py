@@ -25,7 +25,9 @@ def bands(desk):
 
 def test_each_shipped_operation_has_the_category_the_books_expect():
     expected = {"pay": books.PREPAYMENT, "sell_handset": books.SALE, "replace_sim": books.FEE,
-                "record_complaint": books.NON_CASH, "reserve_cross_region": books.NON_CASH}
+                "record_complaint": books.NON_CASH, "reserve_cross_region": books.NON_CASH,
+                "take_deposit": books.DEPOSIT, "return_deposit": books.DEPOSIT, "open_service": books.NON_CASH,
+                "record_order": books.NON_CASH}
     for name, category in expected.items():
         assert operations.get(name).category == category
 

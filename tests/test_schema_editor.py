@@ -45,7 +45,9 @@ def test_every_key_of_every_model_has_a_description_the_guide_also_names():
 
 def test_values_come_from_the_registries():
     defs = SCHEMA["$defs"]
-    assert SCHEMA["properties"]["effect"]["anyOf"][0]["enum"] == sorted(operations.registry())
+    public = sorted(name for name, op in operations.registry().items() if not op.internal)
+    assert SCHEMA["properties"]["effect"]["anyOf"][0]["enum"] == public
+    assert defs["EffectCall"]["properties"]["op"]["enum"] == public
     assert defs["Step"]["properties"]["check"]["anyOf"][0]["enum"] == sorted(CHECKS)
     assert defs["Step"]["properties"]["check"]["anyOf"][1]["items"]["enum"] == sorted(CHECKS)
     assert SCHEMA["properties"]["refusals"]["propertyNames"]["enum"] == sorted(CHECKS)

@@ -278,7 +278,7 @@ async def test_open_account_without_id_ends_and_writes_nothing(ui_home: Path) ->
         await start(app, pilot, "入网")
         await pilot.press("2")  # no ID
         await pilot.pause()
-        assert "有效身份证件" in text_of(app, "#line") and app.screen.run.state == "stopped"
+        assert "本人身份证" in text_of(app, "#line") and app.screen.run.state == "stopped"
         await pilot.press("enter")
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     assert rows(ui_home, 'select count(*) from "transaction"') == [(0,)]
@@ -290,10 +290,11 @@ async def test_replace_sim_on_screen(ui_home: Path) -> None:
         await login(app, pilot)
         await start(app, pilot, "补卡")
         await answer(pilot, app, "13700001111")
+        await answer(pilot, app)  # the first choice: the holder, with the ID
         await answer(pilot, app, demo_id("11010519800101123"))  # someone else's valid ID
         assert "机主本人" in text_of(app, "#error")
         await answer(pilot, app, demo_id("44030619751120361"))
-        assert "原来的卡将立即失效" in text_of(app, "#line")
+        assert "原来的卡就不能再用了" in text_of(app, "#line") and "复印无效" in text_of(app, "#line")
         await answer(pilot, app)
         await answer(pilot, app, "20")
         await commit(pilot, app)
@@ -430,6 +431,7 @@ async def test_f4_waives_the_card_fee_with_a_supervisor_on_screen(ui_home: Path)
         await login(app, pilot)
         await start(app, pilot, "补卡")
         await answer(pilot, app, "13700001111")
+        await answer(pilot, app)  # the holder, with the ID
         await answer(pilot, app, demo_id("44030619751120361"))
         await answer(pilot, app)  # the warning
         assert "￥15.00" in text_of(app, "#fees")

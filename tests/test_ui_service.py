@@ -28,7 +28,7 @@ async def test_bill_print_on_screen_once_per_month(home: Path) -> None:
         await login(app, pilot)
         await start(app, pilot, "账单")
         await answer(pilot, app, "13800138000")
-        assert "五个月" in text_of(app, "#line")
+        assert "不含当月共5个月" in text_of(app, "#line")
         await answer(pilot, app)
         await choose(pilot, "3")  # dial test
         assert "拨" in text_of(app, "#line")
@@ -136,6 +136,8 @@ async def test_complaint_with_a_bill_credit_authorised_on_screen(home: Path) -> 
         await answer(pilot, app)
         await answer(pilot, app, "彩铃被重复扣费")
         await choose(pilot, "2")  # a ticket
+        assert "13800138000" in text_of(app, "#line")  # the number it will call, unless another is given
+        await answer(pilot, app, "")
         assert "24小时内" in text_of(app, "#line")  # 全球通
         await answer(pilot, app)
         await answer(pilot, app, "20")
@@ -183,6 +185,9 @@ async def test_handset_sale_on_screen(home: Path) -> None:
         await answer(pilot, app, "赵六")
         await answer(pilot, app, NEW_ID)
         await answer(pilot, app, "")
+        await answer(pilot, app, "49015420323751")  # an IMEI one digit short
+        assert "15位" in text_of(app, "#error")
+        await answer(pilot, app, "490154203237518")
         await answer(pilot, app, "1300")
         assert "找您1元" in text_of(app, "#line")
         await commit(pilot, app)
@@ -190,5 +195,5 @@ async def test_handset_sale_on_screen(home: Path) -> None:
     assert rows(home, "select stock from handset where code='oppo_a2'") == [(7,)]
     assert rows(home, 'select amount_due_fen, change_fen from "transaction"') == [(129900, 100)]
     agreement = spooled(home, receipt_no, "agreement")
-    assert "购机协议" in agreement and "OPPO A2" in agreement and "赵*" in agreement
+    assert "购机协议" in agreement and "OPPO A2" in agreement and "赵*" in agreement and "490154203237518" in agreement
     assert "￥1299.00" in spooled(home, receipt_no, "invoice")

@@ -3,8 +3,8 @@ with the reason before the supervisor's PIN is asked.
 
 Each case commits one visit through the engine on a real Desk, voids it, and compares a snapshot
 of everything an operation can touch (customers, the number pool, family links, bills printed,
-subscriptions, points, reservations, tickets, handset stock and sales, refund claims) with the
-snapshot taken before the visit.
+subscriptions and service flags, points, reservations, tickets, handset stock and sales, refund
+claims, deposits, orders) with the snapshot taken before the visit.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from teller.store.models import (
     BillPrintRecord,
     ComplaintRecord,
     CustomerRecord,
+    DepositRecord,
     FamilyLinkRecord,
     HandsetRecord,
     HandsetSaleRecord,
     NumberRecord,
+    OrderRecord,
     PointsRedemptionRecord,
     RefundClaimRecord,
     ReservationRecord,
@@ -40,9 +42,10 @@ LI = "13912345678"  # owes ¥30.50, suspended for arrears
 ZHANG, ZHANG_PW = "13700001111", "102938"
 NEW_ID, NEW_PW = "11010519491231002X", "258036"
 NEW_NUMBER = "13477771314"
+IMEI = "490154203237518"  # 15 digits, the last its Luhn check digit
 
 TOUCHED = [CustomerRecord, NumberRecord, FamilyLinkRecord, BillPrintRecord, SubscriptionRecord, PointsRedemptionRecord,
-           ReservationRecord, ComplaintRecord, HandsetRecord, HandsetSaleRecord, RefundClaimRecord]
+           ReservationRecord, ComplaintRecord, HandsetRecord, HandsetSaleRecord, RefundClaimRecord, DepositRecord, OrderRecord]
 
 
 def snapshot(desk) -> dict[str, list[dict]]:
@@ -69,7 +72,7 @@ VISITS = {
     "payment": (None, lambda d: to_commit(start(d, "payment"), LI, "李静", None, "50", "100")),
     "open_account": (None, lambda d: to_commit(start(d, "open_account"), "yes", NEW_ID, "赵小刚", "local", "jiayuan", None,
                                                 NEW_NUMBER, "135790", "135790", "", "100", "115")),
-    "replace_sim": (None, lambda d: to_commit(start(d, "replace_sim"), WANG, WANG_ID, None, "20")),
+    "replace_sim": (None, lambda d: to_commit(start(d, "replace_sim"), WANG, "yes", WANG_ID, None, "20")),
     "close_account": (family, lambda d: to_commit(start(d, "close_account"), WANG, "yes", WANG_ID, "王小明", "tariff", None, "closed")),
     "change_plan": (None, lambda d: to_commit(start(d, "change_plan"), ZHANG, "too_expensive", None, "jiayuan", None, "password", ZHANG_PW)),
     "change_password": (None, lambda d: to_commit(start(d, "change_password"), ZHANG, "password", ZHANG_PW, NEW_PW, NEW_PW)),
@@ -81,11 +84,19 @@ VISITS = {
     "redeem_points": (None, lambda d: to_commit(start(d, "redeem_points"), WANG, "password", WANG_PW, "王小明", None, "credit_10")),
     "cross_region": (None, lambda d: to_commit(start(d, "cross_region"), "yes", "13800138000", "陕西", "2026-12-01", "2026-12-31", "张三",
                                                 "广东", "深圳", "2026-12-02 09:30", "resident_id", NEW_ID, "李四", "13912345678")),
-    "complaint": (None, lambda d: to_commit(start(d, "complaint"), ZHANG, "张伟", None, "停机期间仍扣月费", "ticket", None, "10", "9001", "9999")),
+    "complaint": (None, lambda d: to_commit(start(d, "complaint"), ZHANG, "张伟", None, "停机期间仍扣月费", "ticket", "", None, "10", "9001", "9999")),
     "network_complaint": (None, lambda d: to_commit(start(d, "network_complaint"), WANG, "上周一", "经常", "ok", "长安路", "3号楼", "1202",
                                                      "华为", "Mate 60", "13912345678")),
-    "handset_sale": (None, lambda d: to_commit(start(d, "handset_sale"), None, "oppo_a2", None, "yes", "赵六", NEW_ID, "", "1300")),
+    "handset_sale": (None, lambda d: to_commit(start(d, "handset_sale"), None, "oppo_a2", None, "yes", "赵六", NEW_ID, "", IMEI, "1300")),
+    # written in YAML only (generic operations): two service flags and a deposit; an order
+    "intl_roaming": (None, lambda d: roaming(d)),
+    "billing_info": (None, lambda d: to_commit(start(d, "billing_info"), WANG, "王小明", "agent", "李四", NEW_ID, WANG_ID,
+                                                "bill_email", "wang@example.com")),
 }
+
+
+def roaming(desk, number=WANG, name="王小明", id_number=WANG_ID, tendered="500"):
+    return to_commit(start(desk, "intl_roaming"), number, name, id_number, "roaming", None, tendered)
 
 
 def test_every_shipped_procedure_has_a_void_case():
@@ -222,7 +233,7 @@ def test_an_irreversible_operation_is_refused_with_its_reason_before_the_pin(des
     from teller.operations._base import REGISTRY
 
     committed = VISITS["bill_print"][1](desk)
-    monkeypatch.setitem(REGISTRY, "print_bill", dataclasses.replace(REGISTRY["print_bill"], reverse=None, irreversible="bill.note"))
+    monkeypatch.setitem(REGISTRY, "print_bill", dataclasses.replace(REGISTRY["print_bill"], reverse=None, irreversible="bill.printed_mark"))
     asked = authorizations(desk)
     with pytest.raises(VoidRefused, match="该业务不能冲正"):
         desk.void(committed.receipt_no, reason="duplicate", supervisor="9001", pin="9999")

@@ -119,3 +119,26 @@ def test_a_failed_reversal_leaves_nothing_changed(desk):
     with Session(desk.engine) as s:
         assert s.exec(select(shifts.VoidRecord)).all() == []
         assert s.exec(select(shifts.CashMoveRecord)).all() == []
+
+
+def test_a_cash_refund_opens_the_drawer_and_its_slip_is_journaled_with_the_void(desk, settings):
+    """The void's slip jobs are written in the void's own transaction (a kill after the commit
+    leaves a pending slip, never a void without paper); cash paid back opens the drawer once."""
+    import dataclasses
+
+    from teller.store.models import ReceiptJobRecord
+
+    desk.settings = dataclasses.replace(settings, printer=dataclasses.replace(settings.printer, cash_drawer=True))
+    committed = pay(desk, WANG, "王小明", "50", "50")
+    printed = desk.print_void  # the slip printing after the commit is what a kill would cut off
+    desk.print_void = lambda void_id: []
+    try:
+        void = desk.void(committed.receipt_no, reason="wrong_amount", supervisor="9001", pin="9999")
+    finally:
+        desk.print_void = printed
+    with Session(desk.engine) as s:
+        jobs = s.exec(select(ReceiptJobRecord).where(ReceiptJobRecord.void_id == void.id)).all()
+    assert [(j.layout, j.copy_no, j.status) for j in jobs] == [("void", 1, "pending"), ("void", 2, "pending")]
+    outcomes = desk.print_void(void.id)
+    kicks = [decode(o.spooled.with_suffix(".bin").read_bytes()).commands.count("cash_drawer") for o in outcomes]
+    assert kicks == [1, 0]  # once, with the first copy

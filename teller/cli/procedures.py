@@ -403,14 +403,19 @@ def procedures_new(
 
     if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
         raise typer.BadParameter("小写字母开头，只含 a-z 0-9 _ / lowercase letters, digits and _, starting with a letter", param_hint="ID")
-    ops = operations.registry()
+    ops = {name: op for name, op in operations.registry().items() if not op.internal}
     op = ops.get(operation)
     if op is None:
         raise typer.BadParameter(f"没有此操作 / no operation {operation!r}{suggest(operation, ops)} (known: {', '.join(sorted(ops))})", param_hint="--operation")
     target = output or Path(open_settings(ctx).procedures_dir) / f"{ident}.yaml"
     if target.exists() and not force:
         fail(f"{target}: 文件已存在 / already exists (--force replaces it)")
-    text = skeleton(ident, op.name, fields=op.fields, category=op.category, title=title, summary=op.summary)
+    from teller.procedures.skeleton import GENERIC
+
+    generic = op.params is not None
+    if generic and op.name not in GENERIC:
+        fail(f"{op.name}: 这个通用操作没有骨架，请参照 scripts_yaml/README.md 手写 params / no skeleton for this generic operation: write its params by hand (scripts_yaml/README.md)")
+    text = skeleton(ident, op.name, fields=op.fields, category=op.category, title=title, summary=op.summary, generic=generic)
     try:
         parse(text, target)
     except ProcedureError as exc:  # the skeleton of an operation the generator does not know well

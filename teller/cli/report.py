@@ -16,7 +16,7 @@ ToOption = DayOption("--to", "截止营业日 / Last business day (default: --fr
 
 def report_cmd(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="daily | period | prepay-arrears | procedures | bands | retention | complaints | exceptions", show_default=False)],
+    name: Annotated[str, typer.Argument(help="daily | period | prepay-arrears | procedures | bands | deposits | retention | complaints | exceptions", show_default=False)],
     start: FromOption = None,
     end: ToOption = None,
     fmt: FormatOption = Format.table,

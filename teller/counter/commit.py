@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from teller import operations
+from teller.counter.plan import operation_for
 from teller.domain.money import money
 from teller.errors import TellerError
 from teller.procedures.engine import Committed
@@ -29,7 +29,8 @@ def receipt_number(counter: str, day, seq: int, *, practice: bool) -> str:
 def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
     """The run's answers as kept with the transaction (no secrets), the lines its papers print,
     who signs the slip when it is more than the customer (`_signatures`), and `extra` keys
-    (`_arrears_fen`: the part of a payment that cleared arrears; `_category`: the report category)."""
+    (`_arrears_fen`: the part of a payment that cleared arrears; `_category`: the report category;
+    `_receipt`: the values the operation gives its papers by name)."""
     more = {"_signatures": signatures} if signatures else {}
     more.update({f"_{k}": v for k, v in extra.items()})
     return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)
@@ -47,7 +48,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
     from teller.store.queries import customer_view
 
     proc = run.procedure
-    op = operations.get(proc.effect)
+    op = operation_for(run)  # the procedure's effect with its params, conditions and paper lines
     now = desk.now()
     day = now.date()
     for _attempt in range(5):
@@ -84,7 +85,8 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
                     mode="practice" if desk.practice else "live",
-                    answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category),
+                    answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category,
+                                              deposit_fen=outcome.deposit_fen, receipt=outcome.receipt),
                     visit_token=run.visit_token,
                     created_at=now,
                 )
@@ -92,7 +94,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 session.flush()
                 # what a void needs: always kept, with the operation and its report category
                 shifts.keep_reversal(session, tx_id=tx.id, data={**outcome.reversal, "op": op.name, "category": op.category})
-                reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen)
+                reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen, deposit_fen=outcome.deposit_fen)
                 for line in run.fee_lines():
                     session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)

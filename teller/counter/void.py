@@ -132,7 +132,8 @@ def void_transaction(
     session.add(tx)
     answers = json.loads(tx.answers_json or "{}")
     category = c.data.get("category", c.op.category)
-    reports.take_out_of_summary(session, tx=tx, category=category, arrears_fen=int(answers.get("_arrears_fen") or 0))
+    reports.take_out_of_summary(session, tx=tx, category=category, arrears_fen=int(answers.get("_arrears_fen") or 0),
+                                deposit_fen=int(answers.get("_deposit_fen") or 0))
     void = shifts.VoidRecord(
         void_no=next_void_no(session, counter=tx.counter, day=today, practice=tx.mode == "practice"),
         tx_id=tx.id, receipt_no=tx.receipt_no, counter=tx.counter, business_day=tx.business_day, clerk=maker,

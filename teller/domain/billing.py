@@ -52,3 +52,24 @@ def first_of_next_month(day: date) -> date:
 def refund_payable_from(closed_on: date) -> date:
     """A closed account's balance is refunded (with the ID) from the 3rd of the next month."""
     return first_of_next_month(closed_on).replace(day=3)
+
+
+def month_charges(
+    month_start: date, plan_fee_fen: int, opened_on: date | None, services: list[tuple[str, int, date | None]]
+) -> tuple[int, list[tuple[str, int]]]:
+    """What a month's bill charges: (the plan's monthly fee, [(service name, fee), ...]).
+
+    The monthly fee follows the first-month rule in the month the account opened (full from the
+    1st-15th, half from the 16th) and is nothing for a month before it opened. `services` are
+    (name, monthly fee, the date a cancellation took effect or None): a service is charged in
+    the months before its cancellation took effect, and not for a month the account had not
+    yet opened.
+    """
+    next_month = first_of_next_month(month_start)
+    if opened_on is not None and opened_on >= next_month:
+        return 0, []
+    fee = plan_fee_fen
+    if opened_on is not None and opened_on >= month_start:
+        fee = first_month_fee_fen(plan_fee_fen, opened_on)
+    charged = [(name, fen) for name, fen, ends in services if fen and (ends is None or ends > month_start)]
+    return fee, charged

@@ -40,6 +40,9 @@ CUSTOMERS = [
     ("13600004444", "赵敏", "32010219851212122", False, "szx_fashion", "suspended_lost", 2200, 300, 2500, 0, 150, True, "374615"),
 ]
 
+# The demo subscribers joined this long before the seeding (their past months have bills to print)
+DEMO_TENURE_DAYS = 3 * 365
+
 FREE_NUMBERS = [f"1347777{n:04d}" for n in (1001, 1314, 1688, 2046, 2580, 3366, 5200, 6789, 8008, 8866, 9191, 9527)]
 
 
@@ -79,8 +82,7 @@ HANDSETS = [
     ("zte_blade", "中兴", "Blade A73", 69900, 0),  # out of stock: not offered
 ]
 
-# The 三包 (repair, replace, return) terms read out at a handset sale
-WARRANTY_TERMS = "自购机之日起7日内出现性能故障可退货，15日内可换货，1年内免费保修；人为损坏不在三包范围内。"
+# The 三包 (repair, replace, return) terms a handset sale prints: the strings `paper.warranty_terms`
 
 # Promised reply time of a complaint ticket, by brand (hours); other brands get the default
 REPLY_HOURS_BY_BRAND = {"全球通": 24, "动感地带": 48, "神州行": 48}

@@ -100,3 +100,14 @@ def points_cover_reward(run: Facts, value: Any) -> None:
 
 
 CHECKS.update({"bill_month_not_printed": bill_month_not_printed, "points_cover_reward": points_cover_reward})
+
+
+# ---- the paper (issue 13): the handset's IMEI on the invoice and the agreement --------------------
+def imei_valid(run: Facts, value: Any) -> None:
+    """The IMEI (串号) keyed from the box and the handset: 15 digits with its check digit."""
+    from teller.domain.rules import check_imei
+
+    check_imei(str(value))
+
+
+CHECKS.update({"imei_valid": imei_valid})

@@ -50,6 +50,25 @@ def check_id_number(text: str) -> str:
     return value
 
 
+def imei_check_digit(first14: str) -> str:
+    """The Luhn check digit of an IMEI's first 14 digits (3GPP TS 23.003)."""
+    total = 0
+    for i, ch in enumerate(reversed(first14)):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return str(-total % 10)
+
+
+def check_imei(text: str) -> str:
+    """A handset's IMEI (串号): 15 digits, the last the Luhn check digit of the others."""
+    value = ascii_digits(text).strip().replace(" ", "").replace("-", "")
+    if not re.fullmatch(r"[0-9]{15}", value):
+        raise InputRefused(t("rule.imei_length", text=text.strip()))
+    if imei_check_digit(value[:14]) != value[14]:
+        raise InputRefused(t("rule.imei_check"))
+    return value
+
+
 def id_is_male(id_number: str) -> bool:
     return int(id_number[16]) % 2 == 1
 

@@ -64,7 +64,8 @@ class CustomerView:
     def family_linked(self) -> bool:
         return bool(self.family_role)
     printed_bill_months: tuple[str, ...] = ()  # "YYYY-MM" months whose bill was printed here
-    subscriptions: tuple["SubscriptionView", ...] = ()  # value-added services still active
+    subscriptions: tuple["SubscriptionView", ...] = ()  # value-added services and service flags still active
+    deposit_fen: int = 0  # deposits (押金) held for the number
 
     @property
     def arrears_fen(self) -> int:
@@ -100,6 +101,8 @@ class CustomerView:
             "customer.family_linked": self.family_linked,
             "customer.family_role": self.family_role,
             "customer.subscription_count": len(self.subscriptions),
+            "customer.deposit_fen": self.deposit_fen,
+            **{f"customer.service.{s.code}": True for s in self.subscriptions},
         }
 
     def placeholders(self) -> dict[str, str]:
@@ -119,4 +122,5 @@ class CustomerView:
             "customer.status": self.status_text,
             "customer.services": "、".join(s.name for s in self.subscriptions),
             "customer.reply_hours": str(reply_hours(self.brand)),
+            "customer.deposit": spoken_yuan(self.deposit_fen),
         }

@@ -30,13 +30,18 @@ class Outcome:
     reversal: dict[str, Any] = field(default_factory=dict)
     #: the part of a payment that cleared arrears (the rest is prepayment), for the reports
     arrears_fen: int = 0
+    #: deposits taken (> 0) or returned (< 0) by the operation, for the deposit columns of the reports
+    deposit_fen: int = 0
+    #: values a layout shows by name (teller.printing.layouts.EXTRA_PLACEHOLDERS: the balance
+    #: after a payment, the goods and IMEI sold, the reservation or ticket number, ...), formatted
+    receipt: dict[str, str] = field(default_factory=dict)
 
 
 class VoidRefused(TellerError):
     """A void that cannot proceed, with the reason for the clerk (raised before any PIN is asked)."""
 
 
-Apply = Callable[["Session", dict[str, Any], datetime], Outcome]
+Apply = Callable[..., Outcome]  # (session, answers, now) or, for a generic operation, (session, answers, now, params)
 Reverse = Callable[["Session", dict[str, Any], "TransactionRecord"], str]
 
 
@@ -50,6 +55,10 @@ class Operation:
     (returns a line for the audit trail), or raise VoidRefused with the reason. None when the
     operation cannot be undone at all: `irreversible` then says why (a strings key).
     `category`: one of CATEGORIES, what the reports count the money as.
+    `params`: for a generic operation, the model (teller.operations._params.Params) of the
+    `params:` a procedure gives it; its `apply` then takes them as a fourth argument, and the
+    run's fee lines are in `answers["_fees"]` ({code: fen}).
+    `internal`: applied by the counter itself, never named by a procedure (`sequence`).
     """
 
     name: str
@@ -59,6 +68,8 @@ class Operation:
     category: str
     summary: str = ""  # one line for the operations catalogue
     irreversible: str = ""  # strings key: why a void is refused
+    params: type | None = None
+    internal: bool = False
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -72,11 +83,11 @@ REGISTRY: dict[str, Operation] = {}
 
 def register(
     name: str, *, fields: set[str] | frozenset[str], apply: Apply, reverse: Reverse | None, category: str,
-    summary: str = "", irreversible: str = "",
+    summary: str = "", irreversible: str = "", params: type | None = None, internal: bool = False,
 ) -> Operation:
     """Declare an operation (called once by its module at import time)."""
     if name in REGISTRY:
         raise ValueError(f"operation {name} registered twice")
-    op = Operation(name, frozenset(fields), apply, reverse, category, summary, irreversible)
+    op = Operation(name, frozenset(fields), apply, reverse, category, summary, irreversible, params, internal)
     REGISTRY[name] = op
     return op

@@ -1,7 +1,8 @@
-"""销户 close_account. Retained: nothing changes but the outcome is recorded. Closed: no arrears
-allowed; the balance becomes a refund claim payable from the 3rd of next month; family links end.
-Void: the account reopens as it was (balance, status, pending plan, family links) and the refund
-claim is withdrawn; refused once the refund has been paid out."""
+"""销户 close_account. Retained: nothing changes but the outcome is recorded (a deposit still held
+is said so on the slip). Closed: no arrears allowed; the balance and every deposit held
+(押金, table `deposit`) become one refund claim payable from the 3rd of next month; family links
+end. Void: the account reopens as it was (balance, status, pending plan, family links, deposits
+held again) and the refund claim is withdrawn; refused once the refund has been paid out."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from teller.domain.billing import refund_payable_from
 from teller.domain.money import money
 from teller.operations._base import NON_CASH, Outcome, VoidRefused, register
 from teller.operations._common import check_owner, customer, customer_for_void, label, no_arrears, same_or_refuse
+from teller.operations._deposits import hand_back, held, hold_again
 from teller.strings import t
 
 
@@ -20,16 +22,23 @@ def apply(session, answers, now) -> Outcome:
     rec = customer(session, number)
     check_owner(rec, answers["id_number"])
     paper = [(t("paper.close_reason"), label("reason", reason))]
+    deposits = held(session, number)
     if answers["retention"] == "retained":
         paper.append((t("paper.retention"), t("paper.retained")))
+        if deposits:
+            paper.append((t("paper.deposit"), t("paper.deposit_still_held", amount=money(sum(d.amount_fen for d in deposits)))))
         out = Outcome(number, f"close {number}: retained ({reason})", paper)
         out.reversal = {"number": number, "retained": True}
         return out
     no_arrears(rec)
-    refund = rec.balance_fen
+    deposit_fen = hand_back(session, deposits, to="closing", now=now)
+    refund = rec.balance_fen + deposit_fen
     data = {"number": number, "balance_before": rec.balance_fen, "status_before": rec.status,
-            "pending_plan_before": rec.pending_plan_code, "claim_id": None, "links": []}
+            "pending_plan_before": rec.pending_plan_code, "claim_id": None, "links": [],
+            "deposits": [d.id for d in deposits]}
     paper.append((t("paper.retention"), t("paper.closed")))
+    if deposit_fen:
+        paper.append((t("paper.deposit"), t("paper.deposit_in_refund", amount=money(deposit_fen))))
     if refund > 0:
         payable = refund_payable_from(now.date())
         claim = RefundClaimRecord(number=number, amount_fen=refund, payable_from=payable, created_at=now)
@@ -46,8 +55,9 @@ def apply(session, answers, now) -> Outcome:
     rec.status = "closed"
     rec.pending_plan_code = None
     session.add(rec)
-    out = Outcome(number, f"close {number}: closed ({reason}), refund {refund} fen", paper)
+    out = Outcome(number, f"close {number}: closed ({reason}), refund {refund} fen (deposits {deposit_fen})", paper)
     out.reversal = data
+    out.deposit_fen = -deposit_fen
     return out
 
 
@@ -63,6 +73,7 @@ def reverse(session, data, tx) -> str:
         if claim is None or claim.status != "open":
             raise VoidRefused(t("void.refund_paid", number=data["number"]))
         session.delete(claim)
+    hold_again(session, data.get("deposits", []))
     for link_id in data.get("links", []):
         link = session.get(FamilyLinkRecord, link_id)
         if link is not None:
@@ -78,5 +89,5 @@ def reverse(session, data, tx) -> str:
 OPERATION = register(
     "close_account", fields={"number", "id_number", "reason", "retention"}, apply=apply, reverse=reverse,
     category=NON_CASH,
-    summary="close the number (or record that the customer was retained); balance becomes a refund claim",
+    summary="close the number (or record that the customer was retained); balance and deposits become a refund claim",
 )

@@ -4,6 +4,7 @@ credit is taken back."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from teller.domain import catalog
@@ -31,6 +32,7 @@ def apply(session, answers, now) -> Outcome:
     from teller.store.models import ComplaintRecord
 
     number, text, outcome = answers["number"], answers["complaint"], answers["outcome"]
+    contact = str(answers.get("contact") or number)
     compensation_fen = int(answers.get("compensation") or 0)
     authorized_by = str(answers.get("approval") or "")
     rec = customer(session, number)
@@ -46,14 +48,17 @@ def apply(session, answers, now) -> Outcome:
         ComplaintRecord(
             ticket_no=ticket_no, kind="service", number=number, text=text, outcome=outcome, reply_due=due,
             compensation_fen=compensation_fen, authorized_by=authorized_by, created_at=now,
+            details_json=json.dumps({"contact": contact}, ensure_ascii=False),
         )
     )
-    paper = [(t("paper.ticket_no"), ticket_no), (t("paper.complaint"), text), (t("paper.outcome"), t(f"complaint.{outcome}"))]
+    paper = [(t("paper.complaint"), text), (t("paper.outcome"), t(f"complaint.{outcome}"))]
     if due is not None:
         paper.append((t("paper.reply_by"), stamp(due)))
     if compensation_fen:
         paper += [(t("paper.compensation"), money(compensation_fen)), (t("paper.authorized_by"), authorized_by)]
     out = Outcome(number, f"complaint {ticket_no} {outcome} credit {compensation_fen}", paper)
+    # the ticket's number, and the number the hall promised to call with the outcome
+    out.receipt = {"ticket_no": ticket_no, "contact": contact if due is not None else ""}
     out.reversal = {"number": number, "ticket_no": ticket_no, "credit_fen": compensation_fen,
                     "status_before": status_before, "status_after": rec.status}
     return out

@@ -28,19 +28,19 @@ def apply(session, answers, now) -> Outcome:
     hours = catalog.RESERVATION_CALLBACK_HOURS
     session.add(ReservationRecord(reservation_no=no, **form, created_at=now, callback_due=now + timedelta(hours=hours)))
     paper = [
-        (t("paper.reservation_no"), no),
         (t("paper.name"), mask_name(form["name"])),
         (t("paper.contact"), form["contact"]),
         (t("paper.current_province"), form["current_province"]),
         (t("paper.target"), f"{form['target_province']} {form['target_city']}"),
         (t("paper.period"), f"{form['effective_date']} ~ {form['end_date']}"),
-        (t("paper.appointment"), stamp(form["appointment"])),
         (t("paper.id_type"), t(f"idtype.{form['id_type']}")),
         (t("paper.id"), mask_id(form["id_number"])),
         (t("paper.second_contact"), f"{mask_name(form['second_name'])} {form['second_contact']}"),
         (t("paper.callback"), t("paper.callback_text", hours=hours)),
     ]
     out = Outcome(None, f"reservation {no} to {form['target_province']}", paper)
+    # the one number the customer quotes, and the appointment, at the head of the slip
+    out.receipt = {"reservation_no": no, "appointment": stamp(form["appointment"])}
     out.reversal = {"reservation_no": no}
     return out
 

@@ -3,9 +3,7 @@ ID. Void: the handset goes back into stock and the sale record is removed."""
 
 from __future__ import annotations
 
-from teller.domain import catalog
-from teller.domain.money import money
-from teller.domain.rules import mask_id, mask_name
+from teller.domain.rules import check_imei, mask_id, mask_name
 from teller.errors import InputRefused, NotFound
 from teller.operations._base import SALE, Outcome, VoidRefused, register
 from teller.strings import t
@@ -26,14 +24,17 @@ def apply(session, answers, now) -> Outcome:
                              contact=answers.get("contact", ""), sold_at=now)
     session.add(sale)
     session.flush()
-    paper = [
-        (t("paper.handset"), f"{handset.make} {handset.model}"),
-        (t("paper.price"), money(handset.price_fen)),
+    goods = f"{handset.make} {handset.model}"
+    imei = check_imei(str(answers["imei"])) if answers.get("imei") else ""  # the unit sold (串号)
+    paper = [(t("paper.handset"), goods)]
+    if imei:
+        paper.append((t("paper.imei"), imei))
+    paper += [
         (t("paper.buyer"), mask_name(name)),
         (t("paper.id"), mask_id(id_number)),
-        (t("paper.warranty"), catalog.WARRANTY_TERMS),
     ]
-    out = Outcome(None, f"handset {code} sold at {handset.price_fen}", paper)
+    out = Outcome(None, f"handset {code} {imei} sold at {handset.price_fen}".replace("  ", " "), paper)
+    out.receipt = {"goods": goods, "imei": imei, "warranty": t("paper.warranty_terms")}
     out.reversal = {"handset": code, "sale_id": sale.id}
     return out
 

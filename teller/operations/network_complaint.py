@@ -31,15 +31,14 @@ def apply(session, answers, now) -> Outcome:
         )
     )
     paper = [
-        (t("paper.ticket_no"), ticket_no),
         (t("paper.since"), details["since"]),
         (t("paper.frequency"), details["frequency"]),
         (t("paper.location"), location),
         (t("paper.handset"), f"{details['handset_make']} {details['handset_model']}"),
-        (t("paper.contact"), details["contact"]),
         (t("paper.reply_by"), stamp(due)),
     ]
     out = Outcome(number, f"network complaint {ticket_no}", paper)
+    out.receipt = {"ticket_no": ticket_no, "contact": details["contact"]}
     out.reversal = {"ticket_no": ticket_no}
     return out
 

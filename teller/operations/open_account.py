@@ -43,6 +43,10 @@ def apply(session, answers, now) -> Outcome:
     # slip; the billing run deducts it at month start like every monthly fee, not this counter
     paper.append((t("paper.first_month_fee"), money(first_month_fee_fen(plan.monthly_fee_fen, now.date()))))
     out = Outcome(number, f"open {number} plan {plan.code}", paper)
+    # the three places the customer signs (the spoken line names them), the tariff confirmed
+    # and the agreement's terms, on the acceptance slip
+    out.signatures = [t("paper.sign_form"), t("paper.sign_tariff"), t("paper.sign_agreement")]
+    out.receipt = {"tariff": plan.tariff, "agreement": t("paper.agreement_terms")}
     out.reversal = {"number": number}
     return out
 

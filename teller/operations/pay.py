@@ -18,6 +18,7 @@ def apply(session, answers, now) -> Outcome:
     out = Outcome(number, f"pay {amount_fen} fen: balance {before} -> {rec.balance_fen}", [(t("paper.balance_after"), money(rec.balance_fen))])
     out.reversal = {"number": number, "amount_fen": amount_fen, "status_before": status_before, "status_after": rec.status}
     out.arrears_fen = max(0, min(amount_fen, -before))
+    out.receipt = {"balance_after": money(rec.balance_fen)}
     return out
 
 

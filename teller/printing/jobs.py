@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from teller.clock import local_text
 from teller.config import Settings
-from teller.domain.money import money
+from teller.domain.money import capital_yuan, money
 from teller.domain.rules import mask_id, mask_name
 from teller.errors import PrintFailed, TellerError
 from teller.printing import escpos
@@ -80,7 +80,8 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
     cust = session.get(CustomerRecord, tx.customer_number) if tx.customer_number else None
     answers = json.loads(tx.answers_json or "{}")
     details = [(str(label), str(value)) for label, value in answers.get("_paper", [])]
-    fees = [(f.label, money(f.amount_fen)) for f in session.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id))]
+    lines = [(f.label, f.amount_fen) for f in session.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id).order_by(FeeLineRecord.id))]
+    fees = [(label, money(fen)) for label, fen in split_arrears(lines, int(answers.get("_arrears_fen") or 0))]
     banners = []
     if tx.mode == "practice":
         banners.append(t("print.training"))
@@ -98,6 +99,7 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
         "customer_name": mask_name(cust.name) if cust else "",
         "customer_id": mask_id(cust.id_number) if cust else "",
         "total": money(tx.amount_due_fen),
+        "total_capital": capital_yuan(tx.amount_due_fen) if tx.amount_due_fen else "",
         "tendered": money(tx.tendered_fen) if tx.tendered_fen else "",
         "change": money(tx.change_fen) if tx.tendered_fen else "",
         "status": tx.status,
@@ -107,6 +109,22 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
     if isinstance(extra, dict):
         values.update({k: str(extra[k]) for k in EXTRA_PLACEHOLDERS if extra.get(k) not in (None, "")})
     return ReceiptData(values=values, fees=fees, details=details, banners=banners, signatures=signatures)
+
+
+def split_arrears(lines: list[tuple[str, int]], arrears_fen: int) -> list[tuple[str, int]]:
+    """Fee lines as the invoice prints them: the part of a payment that cleared arrears on a
+    line of its own (结清欠费), the rest under the fee's own label (预存话费). A payment clears
+    arrears first, so the arrears are taken from the first lines (the books count it so too)."""
+    out: list[tuple[str, int]] = []
+    left = max(0, arrears_fen)
+    for label, fen in lines:
+        part = min(left, max(0, fen))
+        if part:
+            out.append((t("paper.arrears_cleared"), part))
+            left -= part
+        if fen - part:
+            out.append((label, fen - part))
+    return out
 
 
 def _zone(settings: Settings):
@@ -165,14 +183,16 @@ def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, pr
         tx = session.get(TransactionRecord, void.tx_id)
         data = void_data(void, tx, settings, procedure_title=procedure_title)
         data.banners.extend(banner)
-        return _Paper(data, void.business_day.strftime("%Y%m%d"), data.values["receipt_no"])
+        # cash paid back opens the drawer, like cash taken in
+        return _Paper(data, void.business_day.strftime("%Y%m%d"), data.values["receipt_no"], cash_sale=void.amount_fen > 0)
     if job.shift_id is not None:
         from teller.printing.papers import settlement_data
-        from teller.store import shifts
+        from teller.store import audit, shifts
 
         shift = shifts.find_shift(session, shift_id=job.shift_id)
         closing = shifts.closing_of(session, shift=shift, threshold_fen=settings.settle_variance_fen)
-        data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift.id), settings)
+        data = settlement_data(shift, closing, shifts.movements(session, shift_id=shift.id), settings,
+                               counts=shifts.transaction_counts(session, shift=shift), anchor=audit.anchor_of(session))
         data.banners.extend(banner)
         return _Paper(data, shift.business_day.strftime("%Y%m%d"), f"shift{shift.id}-{shift.counter}")
     tx = session.get(TransactionRecord, job.tx_id)
@@ -181,11 +201,14 @@ def _paper_of(session: Session, job: ReceiptJobRecord, settings: Settings, *, pr
 
 
 def _first_of_subject(session: Session, job: ReceiptJobRecord) -> bool:
-    if job.tx_id is None:
+    """The first job of its sale or void (the one that may open the drawer); never a settlement."""
+    if job.tx_id is not None:
+        column, key = ReceiptJobRecord.tx_id, job.tx_id
+    elif job.void_id is not None:
+        column, key = ReceiptJobRecord.void_id, job.void_id
+    else:
         return False
-    return job.id == session.exec(
-        select(ReceiptJobRecord.id).where(ReceiptJobRecord.tx_id == job.tx_id).order_by(ReceiptJobRecord.id)
-    ).first()
+    return job.id == session.exec(select(ReceiptJobRecord.id).where(column == key).order_by(ReceiptJobRecord.id)).first()
 
 
 def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, now: datetime, reprint: bool = False) -> JobOutcome:
@@ -213,7 +236,7 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     try:
         layout = load_layout(str(settings.layouts_dir), job.layout)
         title = layout.copy_title(job.copy_no)
-        ops = render(layout, paper.data, cfg.columns, copy_no=job.copy_no)
+        ops = render(layout, paper.data, cfg.columns, copy_no=job.copy_no, charset=cfg.charset)
         raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=drawer)
         _mark_sending(engine, job_id, now)  # committed before the first byte leaves
         delivered = True
@@ -270,23 +293,35 @@ def spool(path: Path, preview: str, raw: bytes) -> None:
 
 # ---- test page -----------------------------------------------------------------------------------
 TEST_PAGE = "testpage"
+#: characters of names outside GB2312 (in GBK and GB18030): a GB2312-only font cannot print them
+CHARSET_PROBE = "镕 喆 堃 昇"
+_CJK_RULER = "一二三四五六七八九十"
 
 
 def test_page_data(settings: Settings, now: datetime) -> ReceiptData:
-    """What the test page shows: the hall, the printer as configured, and a test number for the QR."""
+    """What the test page shows: the hall, the printer as configured, the rulers of its width,
+    the character-set probe (sent as is, and as the configured charset prints it), a test number."""
+    from teller.printing.layouts import paper_safe
+
     cfg = settings.printer
     local = now.astimezone(_zone(settings))
+    target = escpos.describe(cfg).removeprefix(cfg.backend).strip()
     return ReceiptData(
         values={
             "hall": settings.hall_name,
             "counter": settings.counter,
             "time": local_text(now, settings.timezone),
             "receipt_no": f"TEST-{settings.counter}-{local:%Y%m%d%H%M%S}",
-            "printer": escpos.describe(cfg),
+            "printer": cfg.backend,
+            "printer_target": target,
             "profile": cfg.profile,
             "paper_mm": str(cfg.paper_mm),
             "columns": str(cfg.columns),
             "encoding": escpos.ENCODING.upper(),
+            "charset": cfg.charset.upper(),
+            "cjk_ruler": (_CJK_RULER * 10)[: cfg.columns // 2],
+            "probe": CHARSET_PROBE,
+            "probe_as_set": paper_safe(CHARSET_PROBE, cfg.charset),
         },
         fees=[(t("print.test_amount"), "￥0.01")],
         banners=[t("print.training")] if settings.practice else [],
@@ -304,7 +339,7 @@ def print_test_page(settings: Settings, *, now: datetime) -> JobOutcome:
     try:
         layout = load_layout(str(settings.layouts_dir), TEST_PAGE)
         title = layout.copy_title(1)
-        ops = render(layout, data, cfg.columns)
+        ops = render(layout, data, cfg.columns)  # the probe goes out as is, whatever the charset setting
         raw = escpos.to_bytes(ops, profile=cfg.profile)
         if settings.practice or cfg.backend == "preview":
             spooled = Path(settings.spool_dir) / now.astimezone(_zone(settings)).strftime("%Y%m%d") / data.values["receipt_no"]

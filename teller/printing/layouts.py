@@ -104,22 +104,24 @@ def cells(text: str) -> int:
     return sum(char_cells(ch) for ch in text)
 
 
-def printable(ch: str) -> bool:
-    """A character a Chinese printer's font has: ASCII or a two-byte GB18030 code."""
+def printable(ch: str, charset: str = "gb18030") -> bool:
+    """A character a Chinese printer's font has: ASCII or a two-byte code of its character set
+    (gb18030 by default; a gbk or gb2312 font has fewer, with the same codes)."""
     if ch < "\x80":
         return ch >= " "
     try:
-        return len(ch.encode("gb18030")) == 2
-    except UnicodeEncodeError:  # pragma: no cover - GB18030 maps every code point
+        return len(ch.encode("gb18030")) == 2 and (charset == "gb18030" or len(ch.encode(charset)) == 2)
+    except UnicodeEncodeError:  # outside the printer's character set
         return False
 
 
-def paper_safe(text: str) -> str:
-    """What the printer can print of `text`: composed (NFC), unprintable characters as `?`."""
+def paper_safe(text: str, charset: str = "gb18030") -> str:
+    """What the printer can print of `text`: composed (NFC); a character its font lacks is
+    printed as `?` (never as the wrong glyph its bytes would show on a smaller font)."""
     text = unicodedata.normalize("NFC", text)
     if text.isascii() and text.isprintable():
         return text
-    return "".join(ch if printable(ch) or ch == "\n" else "?" for ch in text)
+    return "".join(ch if printable(ch, charset) or ch == "\n" else "?" for ch in text)
 
 
 def _text(value) -> str:
@@ -200,29 +202,33 @@ def layout_names(folder: str | Path) -> list[str]:
 MIN_COLUMNS = 16
 
 
-def render(layout: Layout, data: ReceiptData, columns: int, *, copy_no: int | None = None) -> list[Op]:
+def render(layout: Layout, data: ReceiptData, columns: int, *, copy_no: int | None = None, charset: str = "gb18030") -> list[Op]:
     """The copies of a layout as print ops (all of them, or only `copy_no`), each ending in a cut.
 
+    `charset` is the printer font's character set: what it lacks prints as `?`.
     Raises LayoutError naming the layout and the block when something cannot fit the paper.
     """
     if columns < MIN_COLUMNS:
         raise LayoutError(f"{layout.id}: paper too narrow for receipts: {columns} columns (need at least {MIN_COLUMNS})")
     numbers = range(1, len(layout.copies) + 1) if copy_no is None else [copy_no]
     ops: list[Op] = []
-    safe = {k: paper_safe(str(v)) for k, v in data.values.items()}
+    def ok(text: str) -> str:
+        return paper_safe(text, charset)
+
+    safe = {k: ok(str(v)) for k, v in data.values.items()}
     rows = ReceiptData(
         values=safe,
-        fees=[(paper_safe(a), paper_safe(b)) for a, b in data.fees],
-        details=[(paper_safe(a), paper_safe(b)) for a, b in data.details],
-        banners=[paper_safe(b) for b in data.banners],
-        signatures=[paper_safe(b) for b in data.signatures],
+        fees=[(ok(a), ok(b)) for a, b in data.fees],
+        details=[(ok(a), ok(b)) for a, b in data.details],
+        banners=[ok(b) for b in data.banners],
+        signatures=[ok(b) for b in data.signatures],
     )
     for n in numbers:
         if not 0 < n <= len(layout.copies):
             raise LayoutError(f"{layout.id}: no copy {n} (the layout has {len(layout.copies)})")
         copy = layout.copies[n - 1]
         values = {**safe, "title": pick(layout.title), "copy": _text(copy) if copy else ""}
-        fill = lambda s: _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), _text(s))  # noqa: E731
+        fill = lambda s: ok(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), _text(s)))  # noqa: E731
         for i, block in enumerate(layout.blocks):
             if isinstance(block, dict) and "if" in block and not values.get(block["if"]):
                 continue
@@ -249,6 +255,8 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
             return [Line("")]
         if block == "cut":
             return [Cut()]
+        if block == "ruler":  # the configured width exactly: on narrower paper the printer itself wraps it
+            return [Line(ruler(width))]
         if block == "banner":
             return [Line(center(part, width), bold=True) for b in data.banners for part in wrap(f"*** {b} ***", width)]
         rows = data.fees if block == "fees" else data.details

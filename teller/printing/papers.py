@@ -20,8 +20,19 @@ def _local(at: datetime | None, settings: Settings) -> str:
     return local_text(at, settings.timezone)
 
 
-def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
-    """The slip of a closed (or counted) shift: the count by denomination and the books."""
+def movement_reason(move) -> str:
+    """A cash movement's reason as the slip prints it, in the UI language: a void's refund is
+    recorded as `<receipt no> <reason code>` (冲正 01-20261123-0004 金额错误)."""
+    if move.kind == books.VOID_REFUND:
+        receipt_no, _, code = move.reason.partition(" ")
+        if code in books.VOID_REASONS:
+            return f"{receipt_no} {t(f'void.reason.{code}')}"
+    return move.reason
+
+
+def settlement_data(shift, closing, moves, settings: Settings, *, counts: dict[str, int] | None = None, anchor: str = "") -> ReceiptData:
+    """The slip of a closed (or counted) shift: the transactions by kind, the count by
+    denomination and the books. Labels wrap by cells on the paper, never cut by characters."""
     exp = closing.expected
     counted = {int(k): int(v) for k, v in json.loads(shift.counted_json or "{}").items()}
     details = [(f"{books.denomination_label(d)} × {counted.get(d, 0)}", money(d * counted.get(d, 0))) for d in books.DENOMINATIONS]
@@ -33,7 +44,8 @@ def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
         (t("settle.cash_out"), money(-(exp.cash_out_fen - exp.void_refund_fen))),
         (t("settle.void_refund"), money(-exp.void_refund_fen)),
     ]
-    fees += [(f"  {t('settle.kind.' + m.kind)}: {m.reason}"[:40], money(m.amount_fen if m.kind == books.CASH_IN else -m.amount_fen)) for m in moves]
+    fees += [(f"  {t('settle.kind.' + m.kind)}：{movement_reason(m)}", money(m.amount_fen if m.kind == books.CASH_IN else -m.amount_fen)) for m in moves]
+    counts = counts or {"all": exp.sales, "cash": exp.sales, "non_cash": 0, "voided": 0}
     banners = [t("print.training")] if shift.mode == "practice" else []
     values = {
         "hall": settings.hall_name,
@@ -44,11 +56,18 @@ def settlement_data(shift, closing, moves, settings: Settings) -> ReceiptData:
         "opened": _local(shift.opened_at, settings),
         "time": _local(shift.closed_at or shift.counted_at, settings),
         "sales": str(exp.sales),
+        "transactions": str(counts["all"]),
+        "cash_sales": str(counts["cash"]),
+        "non_cash": str(counts["non_cash"]),
+        "voided": str(counts["voided"]),
         "expected": money(closing.settlement.expected_fen),
         "counted": money(closing.settlement.counted_fen),
         "variance": money(closing.settlement.variance_fen),
         "supervisor": shift.supervisor or "-",
         "note": shift.note or "-",
+        # the audit chain's head when the slip printed: kept on paper, outside the database,
+        # `teller-admin audit verify --anchor` later proves nothing before it was cut away
+        "audit_anchor": anchor or "-",
     }
     return ReceiptData(values=values, fees=fees, details=details, banners=banners)
 

@@ -21,10 +21,10 @@ def json_schema() -> dict[str, Any]:
     from teller.procedures.loader import BUILTIN_FIELDS
     from teller.procedures.schema_docs import decorate
 
-    schema = decorate(
-        Procedure.model_json_schema(by_alias=True, mode="validation"),
-        operations=sorted(operations.registry()), checks=sorted(CHECKS), fields=sorted(BUILTIN_FIELDS), documents=sorted(KNOWN),
-    )
+    schema = Procedure.model_json_schema(by_alias=True, mode="validation")
+    _add_operation_params(schema)
+    public = sorted(name for name, op in operations.registry().items() if not op.internal)
+    schema = decorate(schema, operations=public, checks=sorted(CHECKS), fields=sorted(BUILTIN_FIELDS), documents=sorted(KNOWN))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -39,8 +39,41 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+def _add_operation_params(schema: dict[str, Any]) -> None:
+    """Each generic operation's `params` model in the schema: `EffectCall` gets one if/then per
+    operation (`op: take_deposit` → its params), so an editor checks params as the loader does."""
+    from pydantic.json_schema import models_json_schema
+
+    from teller import operations
+
+    generic = sorted((name, op.params) for name, op in operations.registry().items() if op.params is not None and not op.internal)
+    refs, extra = models_json_schema([(model, "validation") for _, model in generic], ref_template="#/$defs/{model}")
+    schema.setdefault("$defs", {}).update(extra.get("$defs", {}))
+    call = schema["$defs"]["EffectCall"]
+    call["allOf"] = [
+        {"if": {"properties": {"op": {"const": name}}, "required": ["op"]},
+         "then": {"properties": {"params": refs[(model, "validation")]}, "required": ["params"]}}
+        for name, model in generic
+    ]
+
+
 def json_schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def effect_lines(proc: Procedure) -> list:
+    """An effect list's operations (with params and conditions) and the procedure's paper lines."""
+    from rich.text import Text
+
+    out = []
+    if isinstance(proc.effect, list):
+        for n, call in enumerate(proc.effect, 1):
+            params = ", ".join(f"{k}: {v}" for k, v in (call.params or {}).items())
+            when = f" when {condition_text(call.when)}" if call.when else ""
+            out.append(Text(f"  {n}. {call.op}" + (f" ({params})" if params else "") + when))
+    for line in proc.paper:
+        out.append(Text(f"paper: {pick(line.label.as_dict())} = {line.field}"))
+    return out
 
 
 def condition_text(cond: Condition) -> str:
@@ -189,7 +222,8 @@ def show_lines(proc: Procedure, *, path: str = "") -> list:
         source = f"¥{yuan(fee.amount)}" if fee.amount is not None else ("input" if fee.input else f"price of {fee.price_of}")
         when = f" when {condition_text(fee.when)}" if fee.when else ""
         out.append(Text(f"fee {fee.code}: {pick(fee.label.as_dict())} = {source}{when}"))
-    out.append(Text(f"effect: {proc.effect or '-'}   print: {', '.join(proc.print) or '-'}"))
+    out.append(Text(f"effect: {', '.join(proc.effect_names) or '-'}   print: {', '.join(proc.print) or '-'}"))
+    out += effect_lines(proc)
     for i, step in enumerate(proc.steps):
         out.append(Text(""))
         line = Text()
@@ -202,6 +236,8 @@ def show_lines(proc: Procedure, *, path: str = "") -> list:
             out.append(Text(f"    {'stops when' if step.kind == 'gate' else 'only when'}: {condition_text(step.when)}", style="yellow"))
         if step.say is not None:
             out.append(Text(f"    「{pick(step.say.as_dict())}」"))
+        for alt in step.instead:
+            out.append(Text(f"    instead, when {condition_text(alt.when)}: 「{pick(alt.say.as_dict())}」"))
         if step.note is not None:
             out.append(Text(f"    note: {pick(step.note.as_dict())}", style="dim"))
         spec = step.input

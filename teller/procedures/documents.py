@@ -26,6 +26,7 @@ KNOWN: dict[str, tuple[str, str, str]] = {
     "service_password_both_cards": ("主、副卡双方服务密码", "Both cards' service passwords", "holder"),
     "power_of_attorney": ("委托书", "Power of attorney", "party"),
     "agent_id_card": ("代办人身份证", "Agent's ID card", "party"),
+    "holder_in_person": ("机主本人", "The holder in person", "holder"),
 }
 
 
@@ -38,6 +39,7 @@ class Needed:
     party: str
     group: str  # all_of | any_of
     steps: tuple[str, ...]  # the input steps whose answers check it (all of them)
+    when: object = None  # a Condition that must hold too
 
 
 def _inputs(proc: Procedure):
@@ -85,6 +87,6 @@ def needed(proc: Procedure) -> list[Needed]:
         label = doc.label.as_dict() if doc.label else ({"zh": known[0], "en": known[1]} if known else {"zh": doc.id, "en": doc.id})
         party = doc.party if doc.party != "holder" or not known else known[2]
         steps = tuple(doc.checked_by) or (found_steps(proc, doc.id) if known else ())
-        out.append(Needed(doc.id, label, party, group, steps))
+        out.append(Needed(doc.id, label, party, group, steps, doc.when))
     return out
 

@@ -207,6 +207,7 @@ class Run:
             "total": spoken_yuan(self.total_fen),
             "receipt_no": self.committed.receipt_no if self.committed else "",
         }
+        out["hall.opens"], out["hall.closes"] = getattr(self.desk, "opening_hours", ("", ""))
         money_fields = {s.input.field for s in self.procedure.steps if s.input and s.input.kind in ("money", "cash")}
         money_fields |= self._fee_inputs()
         secret_fields = {s.input.field for s in self.procedure.steps if s.input and "password" in s.input.kind}
@@ -236,13 +237,17 @@ class Run:
         values = self.placeholders()
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), pick(text.as_dict()))
 
+    def said(self, step: Step):
+        """The text a step says now: the first `instead` whose condition holds, else its `say`."""
+        return next((alt.say for alt in step.instead if self.holds(alt.when)), step.say)
+
     @property
     def line(self) -> str:
         """The spoken line of the current step, placeholders filled (a stop for a missing
         document that names no gate says the console's own line)."""
         if self.state == STOPPED and self.stop_code == DOCUMENTS_MISSING:
             return t("run.documents_missing")
-        return self.render(self.step.say)
+        return self.render(self.said(self.step))
 
     def options(self) -> list[Option]:
         return self.options_for(self.step.input)
@@ -504,7 +509,7 @@ class Run:
         fields = {s.id: s.input.field for s in self.procedure.steps if s.input}
         out = []
         for doc in needed(self.procedure):
-            done = bool(doc.steps) and all(fields.get(step) in self.answers for step in doc.steps)
+            done = bool(doc.steps) and all(fields.get(step) in self.answers for step in doc.steps) and self.holds(doc.when)
             out.append(DocumentState(doc.id, pick(doc.label), doc.party, doc.group, done))
         return out
 

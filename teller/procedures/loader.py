@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -35,7 +35,7 @@ BUILTIN_PLACEHOLDERS = frozenset(
         "customer.arrears", "customer.month_charges", "customer.prepaid_1st",
         "customer.last_unpaid", "customer.points", "customer.plan", "customer.brand",
         "customer.status", "plan.name", "plan.monthly_fee", "plan.tariff", "plan.first_month_fee",
-        "customer.services", "customer.reply_hours",
+        "customer.services", "customer.reply_hours", "customer.deposit", "hall.opens", "hall.closes",
     }
 )
 #: Fields conditions may test, besides the procedure's own input fields.
@@ -44,9 +44,15 @@ BUILTIN_FIELDS = frozenset(
         "customer.status", "customer.brand", "customer.plan_code", "customer.balance_fen",
         "customer.arrears_fen", "customer.points", "customer.local", "customer.exists", "total_fen",
         "customer.family_linked", "customer.family_role",
-        "customer.subscription_count",
+        "customer.subscription_count", "customer.deposit_fen",
+        "change",  # the change of the cash step (0: exact cash, 收您…元整好)
     }
 )
+#: Conditions may also test `customer.service.<code>`: present (true) while the number holds that
+#: service (a value-added service or a flag opened by open_service), absent otherwise.
+SERVICE_FIELD = re.compile(r"^customer\.service\.[a-z][a-z0-9_]*$")
+#: Layouts of receipts/ that a void or a shift prints, never a procedure's commit.
+RESERVED_LAYOUTS = frozenset({"void", "settlement"})
 
 
 def account_names(field: str, names: frozenset[str]) -> set[str]:
@@ -220,12 +226,14 @@ def clean_errors(errors: list[dict]) -> list[dict]:
     return out
 
 
-def parse(text: str, path: str | Path = "<text>", *, context: Context | None = None) -> LoadedProcedure:
+def parse(text: str, path: str | Path = "<text>", *, layouts: str | Path | None = None, context: Context | None = None) -> LoadedProcedure:
     """Validate one procedure's text; raise ProcedureError listing every problem.
 
     Structure first (the schema), then references (names that must exist), then what the
     procedure does (teller.procedures.semantics, with the hall's `context`): its errors
-    refuse the file, its warnings are kept on the result (`LoadedProcedure.warnings`)."""
+    refuse the file, its warnings are kept on the result (`LoadedProcedure.warnings`).
+    `layouts`: the receipts folder `print:` names layouts of (default: the context's, else
+    see `layouts_folder`)."""
     name = str(path)
     try:
         root, data = safe_yaml.parse(text)
@@ -243,15 +251,18 @@ def parse(text: str, path: str | Path = "<text>", *, context: Context | None = N
     try:
         proc = Procedure.model_validate(data)
     except ValidationError as exc:
-        errors = clean_errors(exc.errors())
+        errors = clean_errors(_effect_branch(exc.errors(), data.get("effect")))
         problems = [  # only those shown are worded (a hint looks at the node, a suggestion compares names)
             Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e, lines.node(e["loc"])))
             for e in errors[: MAX_PROBLEMS + 1]
         ]
         problems += [Problem(name, None, "", "") for _ in errors[MAX_PROBLEMS + 1:]]  # counted by _capped
         raise ProcedureError(_capped(problems, name)) from None
+    folder = layouts_folder(path, layouts if layouts is not None else (context.layouts_dir if context is not None else None))
+    context = replace(context or Context(), layouts_dir=folder)
+    found = _semantic_problems(proc) + _generic_problems(proc, folder)
     problems = [
-        Problem(name, lines(loc), _field_name(loc), msg) for loc, msg in _semantic_problems(proc)
+        Problem(name, lines(loc), _field_name(loc), msg) for loc, msg in found
     ]
     if problems:
         raise ProcedureError(_capped(problems, name))
@@ -309,7 +320,7 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
                 check_cond((*loc, key, j), part)
         if cond.not_ is not None:
             check_cond((*loc, "not"), cond.not_)
-        if cond.field is not None and cond.field not in cond_fields:
+        if cond.field is not None and cond.field not in cond_fields and not SERVICE_FIELD.match(cond.field):
             out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition{suggest(cond.field, cond_fields)}"))
         if cond.equals_field is not None and cond.equals_field not in cond_fields:
             out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition{suggest(cond.equals_field, cond_fields)}"))
@@ -318,6 +329,9 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         base = ("steps", i)
         for attr in ("say", "title", "note"):
             check_text((*base, attr), getattr(step, attr))
+        for j, alt in enumerate(step.instead):
+            check_text((*base, "instead", j, "say"), alt.say)
+            check_cond((*base, "instead", j, "when"), alt.when)
         check_target((*base, "goto"), step.goto)
         check_cond((*base, "when"), step.when)
         for name in step.checks:
@@ -335,18 +349,25 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
                 check_text((*base, "input", "choices", j, "label"), choice.label)
     for name, text in proc.refusals.items():
         check_text(("refusals", name), text)
+    for group in ("all_of", "any_of"):
+        for j, doc in enumerate(getattr(proc.documents, group)):
+            if not isinstance(doc, str):
+                check_cond(("documents", group, j, "when"), doc.when)
     for i, fee in enumerate(proc.fees):
         if fee.input and fee.code not in fields:
             out.append((("fees", i, "input"), f"no input step has field {fee.code!r} for this fee"))
         check_cond(("fees", i, "when"), fee.when)
-    from teller import operations
+    if isinstance(proc.effect, str):  # one operation by name; a list is checked by _generic_problems
+        from teller import operations
 
-    if proc.effect and operations.fields_of(proc.effect) is None:
-        out.append((("effect",), f"unknown effect {proc.effect!r}{suggest(proc.effect, operations.registry())} (known: {', '.join(sorted(operations.registry()))})"))
-    elif proc.effect:
-        missing = operations.fields_of(proc.effect) - fields
-        if missing:
-            out.append((("effect",), f"effect {proc.effect!r} needs input fields: {', '.join(sorted(missing))}"))
+        if operations.fields_of(proc.effect) is None or operations.registry()[proc.effect].internal:
+            out.append((("effect",), f"unknown effect {proc.effect!r}{suggest(proc.effect, _public_operations())} (known: {', '.join(_public_operations())})"))
+        elif operations.registry()[proc.effect].params is not None:
+            out.append((("effect",), f"effect {proc.effect!r} takes params: write it as a list, `effect: [{{op: {proc.effect}, params: {{...}}}}]`"))
+        else:
+            missing = operations.fields_of(proc.effect) - fields
+            if missing:
+                out.append((("effect",), f"effect {proc.effect!r} needs input fields: {', '.join(sorted(missing))}"))
     kinds = [s.kind for s in proc.steps]
     if proc.effect and "commit" not in kinds:
         out.append((("effect",), "a procedure with an effect needs a commit step"))
@@ -356,6 +377,8 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         out.append((("steps",), "only one commit step per procedure"))
     if proc.print and not proc.effect:
         out.append((("print",), "receipts print after a commit: set `effect`"))
+    if proc.paper and not proc.effect:
+        out.append((("paper",), "paper lines print after a commit: set `effect`"))
     out += _reference_problems(proc)
     return out
 
@@ -395,30 +418,28 @@ def default_context(folder: str | Path) -> Context:
     return Context(layouts_dir=layouts if layouts.is_dir() else None)
 
 
-def load_file(path: str | Path, *, context: Context | None = None) -> LoadedProcedure:
+def load_file(path: str | Path, *, layouts: str | Path | None = None, context: Context | None = None) -> LoadedProcedure:
     p = Path(path)
-    context = context or default_context(p.parent)
     try:
         text = safe_yaml.read_text(p)
     except FileNotFoundError:
         raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
     except safe_yaml.YamlRefused as exc:
         raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
-    return parse(text, p, context=context)
+    return parse(text, p, layouts=layouts, context=context)
 
 
 def procedure_files(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob("*.yaml")) + sorted(Path(folder).glob("*.yml"))
 
 
-def load_folder(folder: str | Path, *, context: Context | None = None) -> tuple[list[LoadedProcedure], list[Problem]]:
+def load_folder(folder: str | Path, *, layouts: str | Path | None = None, context: Context | None = None) -> tuple[list[LoadedProcedure], list[Problem]]:
     """Every good procedure of a folder, and every problem of the bad ones (never all-or-nothing).
 
     Bounded: at most MAX_FILES files and MAX_FOLDER_BYTES in all are read (each file within
     safe_yaml's limits), so a crowded or hostile folder cannot hold the log-in screen.
     The problems are the errors that kept files out; a loaded file's warnings are on it.
     """
-    context = context or default_context(folder)
     good: list[LoadedProcedure] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
@@ -437,7 +458,7 @@ def load_folder(folder: str | Path, *, context: Context | None = None) -> tuple[
                 continue
             budget -= size
         try:
-            loaded = load_file(path, context=context)
+            loaded = load_file(path, layouts=layouts, context=context)
         except ProcedureError as exc:
             problems.extend(exc.problems)
             continue
@@ -450,3 +471,111 @@ def load_folder(folder: str | Path, *, context: Context | None = None) -> tuple[
         seen[loaded.id] = path
         good.append(loaded)
     return good, problems
+
+
+# ---- issue 9 (genops): generic operations, paper lines, any layout ------------------------------
+
+
+def layouts_folder(path: str | Path, layouts: str | Path | None) -> Path | None:
+    """The receipts folder `print:` is checked against: the one given (the console passes its
+    settings' layouts folder), else `receipts/` beside the procedures folder (a teller home),
+    else the checkout's `receipts/`; None when there is none to check against."""
+    if layouts is not None:
+        return Path(layouts)
+    for candidate in (Path(path).parent.parent / "receipts", Path(__file__).resolve().parents[2] / "receipts"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _public_operations() -> list[str]:
+    from teller import operations
+
+    return sorted(name for name, op in operations.registry().items() if not op.internal)
+
+
+def _effect_branch(errors: list, effect) -> list:
+    """Pydantic reports a union field's errors for each branch (`effect` is a name or a list):
+    keep the branch the file wrote, without the branch tag in the location."""
+    out = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc[:1] == ("effect",) and len(loc) > 1 and isinstance(loc[1], str):
+            wrote_list = isinstance(effect, list)
+            if loc[1].startswith("list[") != wrote_list:
+                continue
+            if not wrote_list and not isinstance(effect, str):
+                err = {**err, "type": "value_error", "msg": "an operation name, or a list of {op, params, when}"}
+            err = {**err, "loc": (loc[0], *loc[2:])}
+            if err in out:
+                continue
+        out.append(err)
+    return out
+
+
+def _generic_problems(proc: Procedure, layouts: Path | None) -> list[tuple[tuple, str]]:
+    """The effect's list (operations, params, fields they need, reversibility), paper lines and layouts."""
+    from teller import operations
+
+    out: list[tuple[tuple, str]] = []
+    specs = {s.input.field: s.input for s in proc.steps if s.input}
+    fields, fee_codes = set(specs), {f.code for f in proc.fees}
+    known = operations.registry()
+    secret = {"password", "new_password"}
+    cond_fields = BUILTIN_FIELDS | fields
+    for name in {f for f, spec in specs.items() if spec.lookup == "account"}:
+        cond_fields |= account_names(name, BUILTIN_FIELDS)
+    if isinstance(proc.effect, list):
+        if not proc.effect:
+            out.append((("effect",), "an empty list: name at least one operation"))
+        for i, call in enumerate(proc.effect):
+            loc = ("effect", i)
+            op = known.get(call.op)
+            if op is None or op.internal:
+                out.append(((*loc, "op"), f"unknown operation {call.op!r} (known: {', '.join(_public_operations())})"))
+                continue
+            for attr in ("field", "equals_field"):
+                name = getattr(call.when, attr, None) if call.when is not None else None
+                if name is not None and name not in cond_fields and not SERVICE_FIELD.match(name):
+                    out.append(((*loc, "when", attr), f"unknown field {name!r} in condition"))
+            missing = op.fields - fields
+            if missing:
+                out.append(((*loc, "op"), f"operation {call.op!r} needs input fields: {', '.join(sorted(missing))}"))
+            if op.params is None:
+                if call.params:
+                    out.append(((*loc, "params"), f"operation {call.op!r} takes no params"))
+                continue
+            try:
+                params = op.params.model_validate(call.params or {})
+            except ValidationError as exc:
+                for e in exc.errors():
+                    out.append(((*loc, "params", *e["loc"]), _pydantic_message(e)))
+                continue
+            for where, kind, name in params.references():
+                if kind == "fee" and name not in fee_codes:
+                    out.append(((*loc, "params", *where), f"no fee has code {name!r}"))
+                elif kind == "field" and name not in fields:
+                    out.append(((*loc, "params", *where), f"no input step has field {name!r}"))
+                elif kind == "field" and specs[name].kind in secret:
+                    out.append(((*loc, "params", *where), f"{name!r} is a secret ({specs[name].kind}): it is never kept"))
+    if proc.reversible == "required":
+        for i, call in enumerate(proc.calls):
+            op = known.get(call.op)
+            if op is not None and op.reverse is None:
+                from teller.strings import t
+
+                loc = ("effect",) if isinstance(proc.effect, str) else ("effect", i, "op")
+                out.append((loc, f"operation {call.op!r} cannot be reversed ({t(op.irreversible)}) and this procedure says `reversible: required`"))
+    for i, line in enumerate(proc.paper):
+        spec = specs.get(line.field)
+        if spec is None and line.field not in fee_codes:
+            out.append((("paper", i, "field"), f"no input step or fee has field {line.field!r}"))
+        elif spec is not None and spec.kind in secret:
+            out.append((("paper", i, "field"), f"{line.field!r} is a secret ({spec.kind}): it never prints"))
+    for i, name in enumerate(proc.print):
+        if name in RESERVED_LAYOUTS:
+            out.append((("print", i), f"layout {name!r} is printed by a {'void' if name == 'void' else 'shift settlement'}, not by a procedure"))
+        elif layouts is not None and not (layouts / f"{name}.yaml").is_file():
+            have = ", ".join(sorted(p.stem for p in layouts.glob("*.yaml") if p.stem not in RESERVED_LAYOUTS))
+            out.append((("print", i), f"no layout {name!r} in {layouts} (have: {have})"))
+    return out

@@ -182,11 +182,19 @@ class InputSpec(Strict):
 StepKind = Literal["say", "input", "gate", "commit", "end"]
 
 
+class AltSay(Strict):
+    """A line said instead of the step's `say` while `when` holds (exact cash: 收您…元整好)."""
+
+    when: Condition
+    say: Text
+
+
 class Step(Strict):
     id: Ident
     kind: StepKind = "say"
     title: Text | None = None
     say: Text | None = None
+    instead: list[AltSay] = []  # lines said instead of `say`: the first whose `when` holds
     note: Text | None = None  # a hint for the clerk, not spoken
     when: Condition | None = None  # the step applies only when this holds (a gate: stops when it holds)
     input: InputSpec | None = None
@@ -212,6 +220,8 @@ class Step(Strict):
             raise ValueError("a gate needs `when` and `stop`")
         if self.kind in ("say", "gate", "end", "commit") and self.say is None:
             raise ValueError(f"a {self.kind} step needs `say`")
+        if self.instead and self.say is None:
+            raise ValueError("`instead` needs the step's own `say` (said when no condition holds)")
         if self.again and not self.goto and not (self.input and self.input.choices):
             raise ValueError("`again` needs a `goto` (or choices with goto)")
         return self
@@ -240,6 +250,7 @@ class Document(Strict):
     label: Text | None = None  # shown to the clerk (known ids have one: 身份证, 服务密码, 委托书, ...)
     party: Ident = "holder"  # whose document: holder, or the second party (`party:` of the procedure)
     checked_by: list[Ident] = []  # the steps whose answers check it (known ids are found by themselves)
+    when: Condition | None = None  # ticked only while this holds too (机主本人: who equals holder)
 
 
 DocumentRef = Annotated[str | Document, Field(union_mode="left_to_right")]
@@ -269,8 +280,30 @@ class Party(Strict):
 
 Effect = Ident  # an operation of teller.operations (checked when the file loads, with the fields it reads)
 
-#: Papers a procedure may print: each is a layout file in receipts/.
-Layout = Literal["invoice", "slip", "bill", "ticket", "reservation", "agreement", "void"]
+
+class EffectCall(Strict):
+    """One operation of a procedure's effect written as a list: its name, the parameters a generic
+    operation takes (open_service, close_service, take_deposit, return_deposit, record_order;
+    checked against the operation's own model when the file loads) and an optional condition
+    (the operation applies only when it holds). The list applies in order in one commit; a void
+    reverses it in reverse order."""
+
+    op: Ident
+    params: dict[str, Any] | None = None
+    when: Condition | None = None
+
+
+class PaperLine(Strict):
+    """A line the procedure adds to its papers' details: a label and the answer (or fee) it prints.
+    Money prints as ￥, a choice as its label, an ID number masked; an absent answer prints no line."""
+
+    label: Text
+    field: Ident
+
+
+#: Papers a procedure may print: any layout file in receipts/ (checked when the file loads),
+#: except the void and settlement slips, which a void and a shift print.
+Layout = Ident
 
 
 class Procedure(Strict):
@@ -283,7 +316,22 @@ class Procedure(Strict):
     documents: Documents = Documents()
     fees: list[FeeItem] = []
     steps: list[Step] = Field(min_length=1)
-    effect: Effect | None = None
+    # one operation by name, or a list of {op, params, when} applied in order in one commit
+    effect: Effect | list[EffectCall] | None = None
+    paper: list[PaperLine] = []  # answers printed in the papers' details, after the operation's own lines
     print: list[Layout] = []
     party: Party | None = None  # a second party shown beside the customer (过户's new owner, an agent)
     refusals: dict[Ident, Text] = {}  # a check's refusal in this procedure's words, by check name
+    # required: every operation of the effect must be reversible by a void (a load error otherwise)
+    reversible: Literal["required", "optional"] = "optional"
+
+    @property
+    def calls(self) -> list[EffectCall]:
+        """The effect as a list of calls (`effect: pay` is one call without params)."""
+        if self.effect is None:
+            return []
+        return [EffectCall(op=self.effect)] if isinstance(self.effect, str) else list(self.effect)
+
+    @property
+    def effect_names(self) -> list[str]:
+        return [c.op for c in self.calls]

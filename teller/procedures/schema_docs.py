@@ -24,6 +24,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "print": "The papers printed after the commit: layouts of receipts/ (invoice, slip, bill, ticket, reservation, agreement).",
         "party": "A second party shown beside the customer (过户's new owner, an agent): its label and the inputs holding its name, ID number and number.",
         "refusals": "A check's refusal in this procedure's words, by check name (placeholders allowed).",
+        "paper": "Answers printed in the papers' details, after the operation's own lines: [{label, field}].",
+        "reversible": "required: every operation of the effect must be reversible by a void (the file does not load otherwise); optional (default).",
     },
     "Text": {
         "zh": "The Chinese text (required). Placeholders like {customer.title} are filled from the visit.",
@@ -41,6 +43,49 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "goto": "The step to go to next, instead of the following one.",
         "stop": "A gate's reason code, recorded when the visit stops there.",
         "again": "With a goto (or a choice's goto): the jump starts a fresh visit (e.g. another number to pay).",
+        "instead": "Lines said instead of say while a condition holds ([{when, say}]; the first that holds wins).",
+    },
+    "AltSay": {
+        "when": "While this holds, this line is said instead of the step's say.",
+        "say": "The line said instead.",
+    },
+    "EffectCall": {
+        "op": "The operation (a generic one takes params: open_service, close_service, take_deposit, return_deposit, record_order).",
+        "params": "What a generic operation needs, checked against its own model when the file loads.",
+        "when": "The operation applies only when this holds.",
+    },
+    "PaperLine": {
+        "label": "The line's label on the papers.",
+        "field": "The answer (or fee) it prints: money as ￥, a choice as its label, an ID masked; absent: no line.",
+    },
+    "Label": {
+        "zh": "The name in Chinese (required).",
+        "en": "The name in English; falls back to zh.",
+    },
+    "OpenServiceParams": {
+        "service": "The code kept on the number (intl_roaming); conditions read customer.service.<code>.",
+        "name": "What the panel, the slip and the audit show.",
+        "monthly_fee": "The service's monthly fee in yuan, printed on the slip (billing charges it).",
+    },
+    "CloseServiceParams": {
+        "service": "The code of the service switched off.",
+        "name": "What the slip and the audit show.",
+        "effective": "now (off at once) or next_month (from the 1st of next month).",
+    },
+    "TakeDepositParams": {
+        "purpose": "What the deposit secures (a service code); return_deposit names it too.",
+        "name": "As printed: 国际漫游押金.",
+        "fee": "The fee line whose amount is the deposit (the cash taken for it).",
+    },
+    "ReturnDepositParams": {
+        "purpose": "The deposits returned: those held for this purpose.",
+        "to": "balance (onto the account, the default) or refund (a refund claim from the 3rd of next month).",
+    },
+    "OrderParams": {
+        "kind": "What the order is (billing_info); `teller-admin orders list --kind` filters by it.",
+        "name": "As printed and listed: 更改帐务信息.",
+        "keep": "The answer fields kept with the order.",
+        "prefix": "The order number's two capital letters (GD by default).",
     },
     "InputSpec": {
         "field": "The answer's name: used by placeholders, conditions, fees and the effect.",
@@ -97,6 +142,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "label": "What the clerk sees.",
         "party": "Whose document: holder, party (the procedure's second party) or an account field (secondary).",
         "checked_by": "The input steps whose answers check it: it is ticked once they all passed.",
+        "when": "Ticked only while this condition holds too (机主本人: who equals holder).",
     },
     "Party": {
         "label": "The party's title beside the customer: 新机主, 代办人.",
@@ -113,6 +159,11 @@ MODEL_DESCRIPTIONS = {
     "InputSpec": "What the clerk types or chooses at an input step.",
     "Step": "One step of the visit.",
     "Documents": "The documents the visit needs.",
+    "OpenServiceParams": "params of open_service: a service switched on for the number.",
+    "CloseServiceParams": "params of close_service: a service switched off.",
+    "TakeDepositParams": "params of take_deposit: a deposit held for the number.",
+    "ReturnDepositParams": "params of return_deposit: the deposits held for a purpose returned.",
+    "OrderParams": "params of record_order: an order with the procedure's own answers.",
 }
 
 BUILTIN_FIELD_DOC = "A built-in field (customer.*, total_fen), or an input field of the file."
@@ -171,7 +222,12 @@ def decorate(schema: dict[str, Any], *, operations: list[str], checks: list[str]
         if model in MODEL_DESCRIPTIONS and "description" not in target:
             target["description"] = MODEL_DESCRIPTIONS[model]
     props = schema["properties"]
-    props["effect"]["anyOf"][0] = {"type": "string", "enum": operations}
+    effect = props["effect"]["anyOf"]
+    effect[0] = {"type": "string", "enum": operations}
+    call_op = defs.get("EffectCall", {}).get("properties", {}).get("op")
+    if call_op is not None:
+        call_op["enum"] = operations
+        call_op.pop("pattern", None)
     props["refusals"]["propertyNames"] = {"enum": checks}
     step = defs["Step"]
     step["properties"]["check"]["anyOf"] = [
@@ -183,7 +239,7 @@ def decorate(schema: dict[str, Any], *, operations: list[str], checks: list[str]
     defs["InputSpec"]["allOf"] = _input_rules()
     defs["InputSpec"]["properties"]["min_fen"]["deprecated"] = True
     cond = defs["Condition"]["properties"]
-    name = {"anyOf": [{"type": "string", "enum": fields}, {"type": "string", "pattern": r"^[a-z][a-z0-9_]*(\.[a-z_]+)?$"}]}
+    name = {"anyOf": [{"type": "string", "enum": fields}, {"type": "string", "pattern": r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"}]}
     for key in ("field", "equals_field"):
         cond[key] = {**{k: v for k, v in cond[key].items() if k not in ("anyOf", "type", "title")}, "anyOf": [*name["anyOf"], {"type": "null"}]}
         cond[key].setdefault("description", BUILTIN_FIELD_DOC)

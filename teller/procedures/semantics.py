@@ -84,6 +84,7 @@ CHECK_KINDS: dict[str, frozenset[str]] = {
     "id_is_not_holder": frozenset({"id_number"}),
     "plan_is_new": frozenset({"choice"}),
     "password_is_new": frozenset({"new_password"}),
+    "imei_valid": frozenset({"text"}),
 }
 #: A check on a choice reads the value of one catalogue.
 CHECK_OPTIONS: dict[str, str] = {"bill_month_not_printed": "bill_months", "points_cover_reward": "rewards", "plan_is_new": "plans"}
@@ -96,13 +97,18 @@ NUMBER_KINDS = frozenset({"money", "cash"})
 #: Values a transaction's receipt fills (teller.printing.jobs.receipt_data), by what they need.
 RECEIPT_ALWAYS = frozenset({
     "hall", "counter", "clerk", "time", "receipt_no", "procedure", "procedure_version", "total", "title", "copy", "status",
+    "total_capital",
 })
 RECEIPT_CUSTOMER = frozenset({"customer_number", "customer_name", "customer_id"})
 RECEIPT_CASH = frozenset({"tendered", "change"})
-#: Filled only when a feature records them with the transaction (`_receipt`): shown under `if:`.
-RECEIPT_OPTIONAL = frozenset({"original_receipt_no", "void_reason", "supervisor", "original_total", "appointment"})
+def _receipt_optional() -> frozenset[str]:
+    """Filled only when a feature or an operation records them with the transaction (`_receipt`,
+    Outcome.receipt): shown under `if:`."""
+    from teller.layout_file import EXTRA_PLACEHOLDERS
+
+    return frozenset(EXTRA_PLACEHOLDERS)
 #: Layouts a commit never prints: what they show is not a transaction's.
-NOT_FOR_COMMITS = {
+NOT_FOR_COMMITS = {  # (void and settlement are refused by the loader's references, before these checks)
     "void": "the void slip is printed by a void (F7, `teller-admin tx void`), never by a commit: remove it from `print`",
     "settlement": "the settlement slip is printed when a shift closes, never by a commit: remove it from `print`",
     "testpage": "the test page is for the printer (`teller-admin receipts test-page`): remove it from `print`",
@@ -291,7 +297,7 @@ class Flow:
 
     def fact_of(self, name: str) -> str | None:
         """The fact a name needs to have a value: None when it always has one."""
-        if name in ALWAYS:
+        if name in ALWAYS or name.startswith("hall."):  # the hall's own values ({hall.opens}) are always there
             return None
         if name in ("tendered", "change"):
             return "tendered"
@@ -348,7 +354,7 @@ class Flow:
                 todo.append(e.target)
         return None
 
-    def feasible_path(self, start: tuple, goal, *, avoid: frozenset = frozenset(), edge_ok=None, limit: int = 50_000) -> list[tuple] | None:
+    def feasible_path(self, start: tuple, goal, *, avoid: frozenset = frozenset(), edge_ok=None, accept=None, limit: int = 50_000) -> list[tuple] | None:
         """Like `path`, along moves whose conditions can all hold together (a step entered when
         `id_type` is resident_id and another when it is not are never on one path). None when
         there is no such path, or when the search grows beyond `limit` states (no finding then)."""
@@ -360,7 +366,7 @@ class Flow:
         while todo:
             key = todo.popleft()
             node, _ = key
-            if goal(node) and node != start:
+            if goal(node) and node != start and (accept is None or accept(states[key])):
                 out = [node]
                 k = prev[key]
                 while k is not None:
@@ -484,7 +490,7 @@ def _choices_and_fields(proc: Procedure, flow: Flow) -> list[Finding]:
     # a condition value no choice can produce; a secret in a condition
     kinds = {s.input.field: s.input for s in proc.steps if s.input}
     for loc, cond, step in _conditions(proc):
-        where = _where(step) if step else f"fee `{loc[1] if len(loc) > 1 else ''}`: "
+        where = _where(step) if step else (f"fee `{proc.fees[loc[1]].code}`: " if loc[0] == "fees" else f"effect[{loc[1]}]: ")
         spec = kinds.get(cond.field)
         if spec is not None and spec.kind in SECRET_KINDS:
             out.append(Finding((*loc, "field"), where + f"condition reads {cond.field!r}, a {spec.kind}: secrets are never kept to compare; test the choice that led to it instead"))
@@ -510,6 +516,13 @@ def _conditions(proc: Procedure):
     for i, step in enumerate(proc.steps):
         for loc, cond in comparisons(("steps", i, "when"), step.when):
             yield loc, cond, step
+        for j, alt in enumerate(step.instead):
+            for loc, cond in comparisons(("steps", i, "instead", j, "when"), alt.when):
+                yield loc, cond, step
+    if isinstance(proc.effect, list):
+        for i, call in enumerate(proc.effect):
+            for loc, cond in comparisons(("effect", i, "when"), call.when):
+                yield loc, cond, None
     for i, fee in enumerate(proc.fees):
         for loc, cond in comparisons(("fees", i, "when"), fee.when):
             yield loc, cond, None
@@ -642,11 +655,16 @@ def _flow_shape(proc: Procedure, flow: Flow) -> list[Finding]:
             out.append(Finding(loc, _where(step) + f"after the commit, {how} back to `{back.id}` (before the commit `{proc.steps[c].id}`): the commit would not run again and the old answers would stay; add `again: true` for a new visit, or go forward"))
     from teller import operations
 
-    needs = operations.fields_of(proc.effect) if proc.effect else None
-    for name in sorted(needs or ()):
+    needs: set[str] = set()
+    for call in proc.calls:  # an operation under `when` reads its fields only when it applies
+        op = operations.registry().get(call.op)
+        if op is not None and call.when is None:
+            needs |= op.fields
+    effect_name = proc.effect if isinstance(proc.effect, str) else "+".join(proc.effect_names)
+    for name in sorted(needs):
         path = flow.feasible_path(("at", 0), lambda n: n == ("exec", c), edge_ok=lambda e, f=name: f not in e.sets and not e.reset)
         if path is not None:
-            out.append(Finding(("steps", c), _where(proc.steps[c]) + f"the commit can be reached without {name!r}, which the operation `{proc.effect}` reads (on the path {flow.steps_on(path[:-1]) or 'from the start'}): ask for it on every path to the commit"))
+            out.append(Finding(("steps", c), _where(proc.steps[c]) + f"the commit can be reached without {name!r}, which the operation `{effect_name}` reads (on the path {flow.steps_on(path[:-1]) or 'from the start'}): ask for it on every path to the commit"))
     if ("exec", c) in reach:
         path = flow.feasible_path(("at", 0), lambda n: n == FINISH, avoid=frozenset({("exec", c)}))
         if path is not None:
@@ -667,13 +685,20 @@ def _cycles(flow: Flow, node: tuple, within: set) -> bool:
     return False
 
 
-def _texts(step: Step, base: tuple):
+def _texts(flow: Flow, step: Step, base: tuple):
+    """(loc, text, facts its being said implies) of every text of a step: the main `say` is said
+    when no `instead` holds, an `instead` line when its condition holds."""
+    unless = frozenset()
+    for alt in step.instead:
+        unless |= {flow.fact_of(name) for name, op, value in fails_if(alt.when) if op in ("eq", "in") or (op == "exists" and value)} - {None}
     for attr in ("say", "title", "note"):
         text = getattr(step, attr)
         if text is not None:
-            yield (*base, attr), text
+            yield (*base, attr), text, unless if attr == "say" else frozenset()
+    for j, alt in enumerate(step.instead):
+        yield (*base, "instead", j, "say"), alt.say, flow.cond_facts(alt.when)
     for j, choice in enumerate(step.input.choices or [] if step.input else []):
-        yield (*base, "input", "choices", j, "label"), choice.label
+        yield (*base, "input", "choices", j, "label"), choice.label, frozenset()
 
 
 def _facts_read(proc: Procedure, flow: Flow) -> list[Finding]:
@@ -700,7 +725,7 @@ def _facts_read(proc: Procedure, flow: Flow) -> list[Finding]:
             continue  # unreachable: reported once, above
         must_here, may_here = gate_facts(i, node, must), gate_facts(i, node, may)
         base = ("steps", i)
-        for loc, text in _texts(step, base):
+        for loc, text, implied in _texts(flow, step, base):
             for lang, value in (("zh", text.zh), ("en", text.en)):
                 for name in _PLACEHOLDER.findall(value or ""):
                     spec = specs.get(name)
@@ -711,7 +736,7 @@ def _facts_read(proc: Procedure, flow: Flow) -> list[Finding]:
                             out.append(Finding((*loc, lang), _where(step) + f"{{{name}}} is a {spec.kind}: a secret is never said or shown (it would read empty); remove it"))
                         continue
                     fact = flow.fact_of(name)
-                    if fact is None or fact in must_here:
+                    if fact is None or fact in must_here or fact in implied:
                         continue
                     key = (i, name)
                     if key in reported:
@@ -788,7 +813,10 @@ def _money(proc: Procedure, flow: Flow, ctx: Context) -> list[Finding]:
     # every path to the commit takes the cash (a cash step skipped when the total is 0 is fine)
     safe_skips = {("at", i) for i in cash if _zero_total_guard(proc.steps[i].when)}
     if proc.fees:
-        path = flow.feasible_path(("at", 0), lambda n: n == ("exec", c), avoid=frozenset(cash_nodes | safe_skips))
+        def charged(state: dict) -> bool:  # some fee can apply on this path (a fee whose `when` cannot hold is not charged)
+            return any(fee.when is None or _assume(state, holds_if(fee.when)) is not None for fee in proc.fees)
+
+        path = flow.feasible_path(("at", 0), lambda n: n == ("exec", c), avoid=frozenset(cash_nodes | safe_skips), accept=charged)
         if path is not None:
             out.append(Finding(("steps", c), _where(proc.steps[c]) + f"a path reaches the commit without the cash step ({flow.steps_on(path)}): the total would be recorded with ¥0 tendered; take the cash on every path (a `when` on the cash step may only be `{{field: total_fen, gt: 0}}`)"))
     # the amount is known before the cash is taken: nothing the total depends on is asked after it
@@ -856,7 +884,7 @@ def _unfilled(proc: Procedure, layout: str, used: dict[str, bool], has_cash: boo
         elif name in RECEIPT_CASH:
             if not has_cash:
                 out.append((f"layout {layout!r} prints {{{name}}}, but this procedure takes no cash: it prints empty; guard the block with `if: tendered`", WARNING))
-        elif name in RECEIPT_OPTIONAL:
+        elif name in _receipt_optional():
             out.append((f"layout {layout!r} prints {{{name}}} unguarded; a commit fills it only when an operation records it: guard the block with `if: {name}`", WARNING))
         else:
             out.append((f"layout {layout!r} prints {{{name}}}, which a transaction's receipt never fills (it belongs to another paper): it would print empty", ERROR))

@@ -61,6 +61,18 @@ LABELS: dict[str, str] = {
     "effective_date": "生效日期", "end_date": "截止日期", "appointment": "预约时间", "id_type": "证件类型",
 }
 
+#: The params of the generic operations (`effect: [{op, params}]`), from the procedure's id and
+#: title; extra inputs and fees they need. A generic operation not listed has no skeleton.
+GENERIC: dict[str, dict] = {
+    "open_service": {"params": "{{service: {id}, name: {{zh: {title}}}}}"},
+    "close_service": {"params": "{{service: {id}, name: {{zh: {title}}}}}"},
+    "take_deposit": {"params": "{{purpose: {id}, name: {{zh: 押金}}, fee: deposit}}",
+                     "fee": '  - {code: deposit, label: {zh: 押金, en: Deposit}, amount: "100.00"}   # the deposit held: edit it'},
+    "return_deposit": {"params": "{{purpose: {id}}}", "no_cash": True},
+    "record_order": {"params": "{{kind: {id}, name: {{zh: {title}}}, keep: [details]}}", "fields": ["details"]},
+}
+LABELS_EXTRA = {"details": "受理内容"}
+
 #: Fields asked first, in this order (the customer, then who they are).
 FIRST = ("number", "secondary", "name", "new_name", "id_number", "new_id_number")
 
@@ -81,13 +93,17 @@ def customer_kind(fields: frozenset[str]) -> str:
     return "none"
 
 
-def skeleton(ident: str, op_name: str, *, fields: frozenset[str], category: str, title: str | None = None, summary: str = "") -> str:
-    """The text of a new procedure file for operation `op_name` (its `fields` and `category`)."""
+def skeleton(ident: str, op_name: str, *, fields: frozenset[str], category: str, title: str | None = None, summary: str = "", generic: bool = False) -> str:
+    """The text of a new procedure file for operation `op_name` (its `fields` and `category`;
+    `generic`: it takes params, written from GENERIC). KeyError for a generic operation GENERIC
+    does not know."""
+    spec_generic = GENERIC[op_name] if generic else {}
+    fields = frozenset(fields) | frozenset(spec_generic.get("fields", ()))
     customer = customer_kind(fields)
     ordered = [f for f in FIRST if f in fields] + sorted(f for f in fields if f not in FIRST)
     money_field = "amount" if "amount" in fields else "prepay" if "prepay" in fields else None
     priced = "handset" in fields
-    moves_money = bool(money_field or priced or category in (PREPAYMENT, SALE, DEPOSIT))
+    moves_money = bool(money_field or priced or category in (PREPAYMENT, SALE, DEPOSIT)) and not spec_generic.get("no_cash")
     label = title or ident
     out = [
         SCHEMA_LINE,
@@ -110,6 +126,8 @@ def skeleton(ident: str, op_name: str, *, fields: frozenset[str], category: str,
         fees.append(f"  - {{code: {money_field}, label: {{zh: 费用, en: Amount}}, input: true}}")
     if priced:
         fees.append("  - {code: handset_price, label: {zh: 手机款, en: Handset}, price_of: handset}")
+    if spec_generic.get("fee"):
+        fees.append(spec_generic["fee"])
     if moves_money and not fees:
         fees.append('  - {code: fee, label: {zh: 费用, en: Fee}, amount: "10.00"}   # the amount charged: edit it')
     out += ["fees:", *fees] if fees else ["fees: []"]
@@ -122,7 +140,7 @@ def skeleton(ident: str, op_name: str, *, fields: frozenset[str], category: str,
     for name in ordered:
         spec = KIND_BY_FIELD.get(name)
         choices = _choices(op_name, name)
-        shown = LABELS.get(name, name)
+        shown = LABELS.get(name) or LABELS_EXTRA.get(name, name)
         say = "{greeting}！您请坐。请报一下您的手机号码。" if name == "number" else f"请提供{shown}。"
         if choices:
             body = [f"  - id: {name}", "    kind: input", f"    title: {{zh: {_q(shown)}}}", f"    say: {{zh: {_q(say)}}}",
@@ -161,6 +179,10 @@ def skeleton(ident: str, op_name: str, *, fields: frozenset[str], category: str,
          "    say: {zh: \"请问还有其他业务吗？祝您愉快，请慢走！\"}")
     out.append("\n\n".join(steps))
     out.append("")
-    out.append(f"effect: {op_name}")
+    if spec_generic:
+        params = spec_generic["params"].format(id=ident, title=_q(label))
+        out += ["effect:", f"  - op: {op_name}", f"    params: {params}"]
+    else:
+        out.append(f"effect: {op_name}")
     out.append("print: [invoice, slip]" if moves_money else "print: [slip]")
     return "\n".join(out) + "\n"

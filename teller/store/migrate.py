@@ -15,6 +15,10 @@ ADDED_COLUMNS: dict[tuple[str, str], str] = {
     ("audit", "hash"): "VARCHAR NOT NULL DEFAULT ''",
     ("void", "void_no"): "VARCHAR NOT NULL DEFAULT ''",
     ("audit", "books"): "VARCHAR DEFAULT ''",
+    ("daily_summary", "deposit_count"): "INTEGER NOT NULL DEFAULT 0",
+    ("daily_summary", "deposit_fen"): "INTEGER NOT NULL DEFAULT 0",
+    ("daily_summary", "deposit_back_count"): "INTEGER NOT NULL DEFAULT 0",
+    ("daily_summary", "deposit_back_fen"): "INTEGER NOT NULL DEFAULT 0",
 }
 
 

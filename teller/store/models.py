@@ -281,3 +281,38 @@ class HandsetSaleRecord(SQLModel, table=True):
     id_number: str
     contact: str = ""
     sold_at: datetime = utc_field()
+
+
+# ---- issue 9 (genops): deposits and orders of the generic operations ---------------------------
+
+
+class DepositRecord(SQLModel, table=True):
+    """A deposit (押金) held for a number, e.g. before international roaming is opened: taken at
+    the counter (take_deposit), returned to the account or into a refund (return_deposit), or
+    with the closing's refund (close_account). Not revenue and not prepayment."""
+
+    __tablename__ = "deposit"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(foreign_key="customer.number", index=True)
+    purpose: str  # what it secures, a service code (intl_roaming)
+    name: str  # as printed: 国际漫游押金
+    amount_fen: int
+    status: str = "held"  # held | returned
+    taken_at: datetime = utc_field()
+    returned_at: datetime | None = utc_field(default=None)
+    returned_to: str = ""  # balance | refund | closing
+
+
+class OrderRecord(SQLModel, table=True):
+    """An order or request taken at the counter (record_order): its kind and the answers the
+    procedure keeps, for the back office; the number is never issued twice."""
+
+    __tablename__ = "order_request"
+    id: int | None = Field(default=None, primary_key=True)
+    order_no: str = Field(unique=True)
+    kind: str = Field(index=True)
+    name: str
+    number: str = Field(foreign_key="customer.number", index=True)
+    details_json: str = "{}"
+    status: str = "open"  # open | done
+    created_at: datetime = utc_field(index=True)

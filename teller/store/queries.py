@@ -65,9 +65,11 @@ def family_link_of(session: Session, number: str, *, as_secondary: bool = False)
 
 
 def _bills_and_services(session: Session, number: str) -> dict:
-    """The months already printed and the active value-added services of a number."""
+    """The months already printed, the active services and the deposits held of a number."""
+    from sqlmodel import func
+
     from teller.domain.views import SubscriptionView
-    from teller.store.models import BillPrintRecord, SubscriptionRecord
+    from teller.store.models import BillPrintRecord, DepositRecord, SubscriptionRecord
 
     months = session.exec(select(BillPrintRecord.month).where(BillPrintRecord.number == number).order_by(BillPrintRecord.month))
     subs = session.exec(
@@ -75,9 +77,13 @@ def _bills_and_services(session: Session, number: str) -> dict:
         .where(SubscriptionRecord.number == number, SubscriptionRecord.status == "active")
         .order_by(SubscriptionRecord.id)
     )
+    held = session.exec(
+        select(func.coalesce(func.sum(DepositRecord.amount_fen), 0)).where(DepositRecord.number == number, DepositRecord.status == "held")
+    ).one()
     return {
         "printed_bill_months": tuple(months),
         "subscriptions": tuple(SubscriptionView(s.service_code, s.name, s.monthly_fee_fen) for s in subs),
+        "deposit_fen": int(held or 0),
     }
 
 

@@ -33,13 +33,15 @@ from teller.store.summary import INDEXES, DailySummaryRecord, PaymentAmountRecor
 # ---- kept up to date at commit and void ------------------------------------------------------
 _UPSERT_SUMMARY = sa.text(
     "INSERT INTO daily_summary (business_day, counter, clerk, procedure_id, mode, tx_count, amount_fen, pay_count, pay_fen,"
-    " arrears_count, arrears_fen, void_count, void_fen)"
-    " VALUES (:day, :counter, :clerk, :proc, :mode, :n, :amount, :pn, :pay, :an, :arrears, :vn, :void)"
+    " arrears_count, arrears_fen, void_count, void_fen, deposit_count, deposit_fen, deposit_back_count, deposit_back_fen)"
+    " VALUES (:day, :counter, :clerk, :proc, :mode, :n, :amount, :pn, :pay, :an, :arrears, :vn, :void, :dn, :dep, :bn, :back)"
     " ON CONFLICT (business_day, counter, clerk, procedure_id, mode) DO UPDATE SET"
     " tx_count = tx_count + excluded.tx_count, amount_fen = amount_fen + excluded.amount_fen,"
     " pay_count = pay_count + excluded.pay_count, pay_fen = pay_fen + excluded.pay_fen,"
     " arrears_count = arrears_count + excluded.arrears_count, arrears_fen = arrears_fen + excluded.arrears_fen,"
-    " void_count = void_count + excluded.void_count, void_fen = void_fen + excluded.void_fen"
+    " void_count = void_count + excluded.void_count, void_fen = void_fen + excluded.void_fen,"
+    " deposit_count = deposit_count + excluded.deposit_count, deposit_fen = deposit_fen + excluded.deposit_fen,"
+    " deposit_back_count = deposit_back_count + excluded.deposit_back_count, deposit_back_fen = deposit_back_fen + excluded.deposit_back_fen"
 )
 _UPSERT_AMOUNT = sa.text(
     "INSERT INTO payment_amount (business_day, counter, mode, amount_fen, count) VALUES (:day, :counter, :mode, :amount, :n)"
@@ -47,29 +49,32 @@ _UPSERT_AMOUNT = sa.text(
 )
 
 
-def _summary_params(tx, *, is_pay: bool, arrears_fen: int, sign: int) -> dict[str, Any]:
+def _summary_params(tx, *, is_pay: bool, arrears_fen: int, sign: int, deposit_fen: int = 0) -> dict[str, Any]:
     amount = tx.amount_due_fen
+    taken, back = max(0, deposit_fen), max(0, -deposit_fen)
     return {
         "day": tx.business_day.isoformat(), "counter": tx.counter, "clerk": tx.clerk, "proc": tx.procedure_id, "mode": tx.mode,
         "n": sign, "amount": sign * amount, "pn": sign if is_pay else 0, "pay": sign * amount if is_pay else 0,
         "an": sign if arrears_fen else 0, "arrears": sign * arrears_fen,
         "vn": 1 if sign < 0 else 0, "void": amount if sign < 0 else 0,
+        "dn": sign if taken else 0, "dep": sign * taken, "bn": sign if back else 0, "back": sign * back,
     }
 
 
-def add_to_summary(session: Session, *, tx, category: str, arrears_fen: int) -> None:
+def add_to_summary(session: Session, *, tx, category: str, arrears_fen: int, deposit_fen: int = 0) -> None:
     """Count a committed transaction (call inside the commit's DB transaction) by its operation's
-    report category (teller.domain.books.CATEGORIES): only prepayment counts as a payment."""
+    report category (teller.domain.books.CATEGORIES): only prepayment counts as a payment.
+    `deposit_fen`: deposits it took (> 0) or returned (< 0), counted in their own columns."""
     is_pay = books.is_payment(category)
-    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1))
+    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1, deposit_fen=deposit_fen))
     if is_pay:
         session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
 
 
-def take_out_of_summary(session: Session, *, tx, category: str, arrears_fen: int) -> None:
-    """A voided transaction leaves the business figures and is counted as a void."""
+def take_out_of_summary(session: Session, *, tx, category: str, arrears_fen: int, deposit_fen: int = 0) -> None:
+    """A voided transaction leaves the business figures (its deposits too) and is counted as a void."""
     is_pay = books.is_payment(category)
-    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=-1))
+    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=-1, deposit_fen=deposit_fen))
     if is_pay:
         session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": -1})
 
@@ -116,24 +121,25 @@ def _t(key: str) -> str:
 
 
 def daily(session: Session, *, start: date, end: date, mode: str = "live", hall: str = "", **_: Any) -> Report:
-    """Business by hall, counter and clerk: count, amount, average per transaction."""
+    """Business by hall, counter and clerk: count, amount, average per transaction, and the part
+    of the amount that is deposits taken (held, not revenue)."""
     a, b = _days(start, end)
     where = "business_day BETWEEN :a AND :b AND mode = :mode"
     rows: list[dict[str, Any]] = []
-    total = _rows(session, f"SELECT COALESCE(SUM(tx_count),0), COALESCE(SUM(amount_fen),0) FROM daily_summary WHERE {where}", a=a, b=b, mode=mode)[0]
-    rows.append({"level": _t("report.level.hall"), "key": hall, "count": total[0], "amount_fen": total[1]})
+    total = _rows(session, f"SELECT COALESCE(SUM(tx_count),0), COALESCE(SUM(amount_fen),0), COALESCE(SUM(deposit_fen),0) FROM daily_summary WHERE {where}", a=a, b=b, mode=mode)[0]
+    rows.append({"level": _t("report.level.hall"), "key": hall, "count": total[0], "amount_fen": total[1], "deposit_fen": total[2]})
     for level, col in (("counter", "counter"), ("clerk", "clerk")):
-        for key, n, amount in _rows(
+        for key, n, amount, deposit in _rows(
             session,
-            f"SELECT {col}, SUM(tx_count), SUM(amount_fen) FROM daily_summary WHERE {where} GROUP BY {col} HAVING SUM(tx_count) > 0 ORDER BY {col}",
+            f"SELECT {col}, SUM(tx_count), SUM(amount_fen), SUM(deposit_fen) FROM daily_summary WHERE {where} GROUP BY {col} HAVING SUM(tx_count) > 0 ORDER BY {col}",
             a=a, b=b, mode=mode,
         ):
-            rows.append({"level": _t(f"report.level.{level}"), "key": key, "count": n, "amount_fen": amount})
+            rows.append({"level": _t(f"report.level.{level}"), "key": key, "count": n, "amount_fen": amount, "deposit_fen": deposit})
     for row in rows:
         row["avg_fen"] = books.average(row["amount_fen"], row["count"])
-        _money(row, "amount", "avg")
+        _money(row, "amount", "avg", "deposit")
     columns = {"level": _t("report.col.level"), "key": _t("report.col.key"), "count": _t("report.col.count"),
-               "amount_yuan": _t("report.col.amount"), "avg_yuan": _t("report.col.avg")}
+               "amount_yuan": _t("report.col.amount"), "avg_yuan": _t("report.col.avg"), "deposit_yuan": _t("report.col.deposit")}
     return Report("daily", columns, rows, chart=("key", "amount_fen"))
 
 
@@ -235,6 +241,28 @@ def amount_bands(session: Session, *, start: date, end: date, mode: str = "live"
     return Report("bands", columns, rows, chart=("band", "count"))
 
 
+def deposits(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+    """Deposits (押金, report category deposit) taken and returned in the period, and the net; the
+    note gives what the deposit ledger holds now. Never counted as prepayment or payment."""
+    from teller.strings import t
+
+    a, b = _days(start, end)
+    dn, taken, bn, back = _rows(
+        session,
+        "SELECT COALESCE(SUM(deposit_count),0), COALESCE(SUM(deposit_fen),0), COALESCE(SUM(deposit_back_count),0),"
+        " COALESCE(SUM(deposit_back_fen),0) FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode",
+        a=a, b=b, mode=mode,
+    )[0]
+    rows = []
+    if dn or bn:
+        for kind, n, amount in (("taken", dn, taken), ("returned", bn, back), ("net", dn - bn, taken - back)):
+            rows.append(_money({"kind": _t(f"report.kind.deposit_{kind}"), "count": n, "amount_fen": amount}, "amount"))
+    held_n, held_fen = _rows(session, "SELECT COUNT(*), COALESCE(SUM(amount_fen),0) FROM deposit WHERE status = 'held'")[0]
+    columns = {"kind": _t("report.col.kind"), "count": _t("report.col.count"), "amount_yuan": _t("report.col.amount")}
+    note = t("report.deposits_held", count=held_n, amount=yuan(held_fen))
+    return Report("deposits", columns, rows, chart=("kind", "amount_fen"), note=note)
+
+
 #: the procedures whose answers carry a retention outcome, and the value that means "kept"
 RETENTION_PROCEDURES = {"close_account": "retained", "cancel_service": "retained"}
 
@@ -318,6 +346,7 @@ REPORTS: dict[str, Callable[..., Report]] = {
     "prepay-arrears": prepay_arrears,
     "procedures": procedures,
     "bands": amount_bands,
+    "deposits": deposits,
     "retention": retention,
     "complaints": complaints,
     "exceptions": exceptions,
@@ -441,7 +470,8 @@ def generate_load(
         if summary:
             con.execute(_UPSERT_SUMMARY, [
                 {"day": d, "counter": c, "clerk": k, "proc": p, "mode": mode, "n": v[0], "amount": v[1], "pn": v[2], "pay": v[3],
-                 "an": v[4], "arrears": v[5], "vn": v[6], "void": v[7]} for (d, c, k, p), v in summary.items()
+                 "an": v[4], "arrears": v[5], "vn": v[6], "void": v[7], "dn": 0, "dep": 0, "bn": 0, "back": 0}
+                for (d, c, k, p), v in summary.items()
             ])
         if amounts:
             con.execute(_UPSERT_AMOUNT, [{"day": d, "counter": c, "mode": mode, "amount": a, "n": n} for (d, c, a), n in amounts.items()])

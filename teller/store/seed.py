@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -32,7 +32,8 @@ def seed_demo(engine, *, now: datetime) -> int:
                         number=number, name=name, id_number=catalog.demo_id(id17), male=male, brand=brand,
                         plan_code=plan, status=status, balance_fen=balance, month_charges_fen=month,
                         prepaid_1st_fen=prepaid, last_unpaid_fen=unpaid, points=points, local=local,
-                        password_hash=hash_secret(pw), sim_serial="8986" + number.rjust(16, "0"), opened_at=now,
+                        password_hash=hash_secret(pw), sim_serial="8986" + number.rjust(16, "0"),
+                        opened_at=now - timedelta(days=catalog.DEMO_TENURE_DAYS),
                     )
                 )
                 added += 1

@@ -144,6 +144,21 @@ def drawer(session: Session, *, shift: ShiftRecord) -> books.Drawer:
     return books.Drawer(shift.float_fen, sales, movements)
 
 
+def transaction_counts(session: Session, *, shift: ShiftRecord) -> dict[str, int]:
+    """The transactions taken in a shift, for its slip: all of them, those that took cash (money
+    tendered) and those that did not, and how many of them have been voided since."""
+    stmt = select(TransactionRecord.tendered_fen, TransactionRecord.status).where(
+        TransactionRecord.counter == shift.counter,
+        TransactionRecord.mode == shift.mode,
+        TransactionRecord.created_at >= shift.opened_at,
+    )
+    if shift.counted_at is not None:
+        stmt = stmt.where(TransactionRecord.created_at <= shift.counted_at)
+    rows = list(session.exec(stmt))
+    cash = sum(1 for tendered, _ in rows if tendered)
+    return {"all": len(rows), "cash": cash, "non_cash": len(rows) - cash, "voided": sum(1 for _, status in rows if status == "voided")}
+
+
 def movements(session: Session, *, shift_id: int) -> list[CashMoveRecord]:
     return list(session.exec(select(CashMoveRecord).where(CashMoveRecord.shift_id == shift_id).order_by(CashMoveRecord.id)))
 

@@ -25,6 +25,10 @@ class DailySummaryRecord(SQLModel, table=True):
     arrears_fen: int = 0  # the part of payments that cleared arrears
     void_count: int = 0
     void_fen: int = 0
+    deposit_count: int = 0  # transactions that took a deposit (report category deposit: not revenue)
+    deposit_fen: int = 0
+    deposit_back_count: int = 0  # transactions that returned deposits (to the account, a refund, a closing)
+    deposit_back_fen: int = 0
 
 
 class PaymentAmountRecord(SQLModel, table=True):

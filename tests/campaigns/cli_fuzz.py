@@ -152,6 +152,9 @@ def catalogue(files: list[Path], tmp: Path) -> list[Command]:
         Command(["audit", "show"], [Slot("--since", "2026-11-23", DATES), Slot("--clerk", "1001", STAFF),
                                     Slot("--action", "login", TEXT), fmt]),
         Command(["customers", "import"], [Slot(None, paths[0], paths, "FILE")]),
+        Command(["orders", "list"], [Slot("--date", "2026-11-23", DATES), Slot("--kind", "billing_info", TEXT),
+                                     Slot("--number", "13800138000", TEXT), fmt]),
+        Command(["deposits", "list"], [Slot("--status", "held", TEXT), Slot("--number", "13800138000", TEXT), fmt]),
     ]
 
 

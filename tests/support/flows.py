@@ -10,6 +10,7 @@ LI = "13912345678"  # suspended for arrears, owes ¥30.50
 WANG_ID = demo_id("11010519800101123")
 NEW_ID = "11010519491231002X"
 NEW_NUMBER = "13477771314"
+IMEI = "490154203237518"  # 15 digits, the last its Luhn check digit
 
 
 def pay(desk, number=WANG, name="王小明", amount="10", tendered=None):
@@ -31,6 +32,6 @@ def open_account(desk, number=NEW_NUMBER, tendered="115"):
 
 
 def replace_sim(desk, tendered="20"):
-    run = walk(start(desk, "replace_sim"), WANG, WANG_ID, None, tendered)
+    run = walk(start(desk, "replace_sim"), WANG, "yes", WANG_ID, None, tendered)
     run.submit()
     return run.committed

@@ -16,7 +16,7 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
 
-REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "retention", "complaints", "exceptions")
+REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "deposits", "retention", "complaints", "exceptions")
 
 
 class ReportsScreen(Screen):

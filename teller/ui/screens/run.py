@@ -294,7 +294,12 @@ class RunScreen(Screen):
         printed = [o.title or o.layout for o in outcomes if o.ok]
         if printed:
             text += "  " + t("run.printed", layouts="、".join(printed))
-        self.query_one("#result", Static).update(text)
+        shown = self.query("#result")
+        if not shown or not self.is_attached:  # between two visits' screens, or closing: say it here
+            if failures:
+                self.app.notify(t("run.print_failed_later", receipt_no=receipt_no, error=failures[0]), severity="error", timeout=15)
+            return
+        shown.first(Static).update(text)
         self.show_error(t("run.print_failed", error=failures[0]) if failures else "")
         self.refresh_bindings()
 

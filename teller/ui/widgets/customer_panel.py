@@ -35,6 +35,10 @@ class CustomerPanel(Static):
             ]
             if c.pending_plan_name:
                 rows.append(("panel.pending", c.pending_plan_name))
+            if c.subscriptions:  # value-added services and the flags opened on the number (国际漫游, ...)
+                rows.append(("panel.services", "、".join(s.name for s in c.subscriptions)))
+            if c.deposit_fen:
+                rows.append(("panel.deposit", money(c.deposit_fen)))
         elif run is not None and run.procedure.customer == "new":
             a = run.answers
             plan = run.plan
