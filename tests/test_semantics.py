@@ -539,3 +539,11 @@ def test_semantics_fuzz_campaign_small():
                             cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "150 runs · 0 failures · 0 data lost" in result.stdout
+
+
+def test_every_check_says_which_input_kinds_it_reads():
+    """A new check gets its row in CHECK_KINDS, so validate catches it on the wrong step."""
+    from teller.domain.checks import CHECKS
+    from teller.procedures.semantics import CHECK_KINDS
+
+    assert set(CHECKS) <= set(CHECK_KINDS)
