@@ -62,6 +62,7 @@ class Settings:
     spool_dir: Path | None = None
     procedures_dir: Path | None = None
     layouts_dir: Path | None = None
+    scenarios_dir: Path | None = None  # practice scenarios (default: scripts_yaml/scenarios)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     practice: bool = False
     live_database_url: str = ""  # set in practice mode, so the desk can refuse to open it
@@ -71,6 +72,8 @@ class Settings:
     settle_variance_fen: int = 0
     #: bounds of the payment amount bands in the reports (fen): [0,50), [50,100), … yuan
     payment_bands_fen: tuple[int, ...] = (5000, 10000, 20000, 50000)
+    #: practice exams: the score (0-100) an exam's drills must reach on average to pass
+    practice_pass_mark: int = 80
 
     def __post_init__(self) -> None:
         home = self.home
@@ -82,6 +85,7 @@ class Settings:
         put(self, "spool_dir", Path(self.spool_dir or home / "receipts" / "spool"))
         put(self, "procedures_dir", Path(self.procedures_dir or home / "scripts_yaml"))
         put(self, "layouts_dir", Path(self.layouts_dir or home / "receipts"))
+        put(self, "scenarios_dir", Path(self.scenarios_dir or Path(self.procedures_dir) / "scenarios"))
         if self.printer.backend not in PRINTER_BACKENDS:
             raise TellerError(f"printer.backend must be one of {', '.join(PRINTER_BACKENDS)}")
         if self.locale not in ("zh", "en"):
@@ -98,6 +102,9 @@ class Settings:
         return opens, closes
         if not isinstance(self.idle_lock_s, int) or isinstance(self.idle_lock_s, bool) or self.idle_lock_s < 0:
             raise TellerError("idle_lock_s must be a whole number of seconds, 0 or more (0 = never lock)")
+        mark = self.practice_pass_mark
+        if not isinstance(mark, int) or isinstance(mark, bool) or not 0 <= mark <= 100:
+            raise TellerError("practice_pass_mark must be a whole number from 0 to 100")
 
     def for_practice(self) -> "Settings":
         """Practice mode: its own database, its own spool, never a real printer."""
@@ -145,7 +152,7 @@ def load_settings(path: str | Path | None = None, *, home: Path | None = None, *
     if unknown:
         raise TellerError(f"{cfg_path}: unknown setting(s): {', '.join(sorted(unknown))}")
     printer = PrinterSettings(**{**printer_data, **overrides.pop("printer", {})})
-    for key in ("spool_dir", "procedures_dir", "layouts_dir"):
+    for key in ("spool_dir", "procedures_dir", "layouts_dir", "scenarios_dir"):
         if key in data:
             p = Path(data[key])
             data[key] = p if p.is_absolute() else home / p

@@ -424,7 +424,12 @@ class Desk:
         from teller.store.shifts import open_shift_at
 
         with Session(self.engine, expire_on_commit=False) as session:
-            return open_shift_at(session, counter=self.counter, mode=self.mode)
+            return open_shift_at(session, counter=self.counter, mode=self.mode, clerk=self._practice_clerk)
+
+    @property
+    def _practice_clerk(self) -> str | None:
+        """On a (shared) practice PC each trainee has a practice shift of their own."""
+        return self.clerk if self.practice and self.clerk else None
 
     def needs_shift(self) -> bool:
         """After log-in: a live counter with no shift open must count its float first."""
@@ -433,7 +438,7 @@ class Desk:
     def _my_shift(self, session):
         from teller.store.shifts import open_shift_at
 
-        shift = open_shift_at(session, counter=self.counter, mode=self.mode)
+        shift = open_shift_at(session, counter=self.counter, mode=self.mode, clerk=self._practice_clerk)
         if shift is None:
             raise TellerError(t("settle.no_shift"))
         if shift.clerk != self.clerk:

@@ -20,6 +20,7 @@ from teller.cli.customers import customers_app
 from teller.cli.db import db_app
 from teller.cli.deposits import deposits_app
 from teller.cli.orders import orders_app
+from teller.cli.practice import practice_app
 from teller.cli.procedures import procedures_app
 from teller.cli.receipts import receipts_app
 from teller.cli.report import report_cmd
@@ -32,7 +33,7 @@ app = noun("营业厅柜台系统运维工具 / Operator tools for the teller co
 for _sub, _name in (
     (db_app, "db"), (seed_app, "seed"), (procedures_app, "procedures"), (tx_app, "tx"), (receipts_app, "receipts"),
     (clerks_app, "clerks"), (audit_app, "audit"), (customers_app, "customers"), (settle_app, "settle"),
-    (orders_app, "orders"), (deposits_app, "deposits"),
+    (orders_app, "orders"), (deposits_app, "deposits"), (practice_app, "practice"),
 ):
     app.add_typer(_sub, name=_name)
 app.command("report")(report_cmd)

@@ -1,40 +1,26 @@
-"""Practice mode: drills timed against the hall's standards, scored, nothing real touched.
+"""Practice mode: scenarios with a scripted customer, drills scored and stored, trainers' tools.
 
-The isolation itself lives in Settings.for_practice() (own database, preview spool only)
-and is enforced again by the Desk; this module scores a drill.
+The isolation itself lives in Settings.for_practice() (own database, preview spool only) and
+is enforced again by the Desk. The parts, none of which imports Textual:
+
+- scenario.py  the scenario files (strict models, file:line:field problems)
+- stage.py     a scenario's people put into the practice database when a drill starts
+- drill.py     DrillRun: the engine's Run with the drill's journal (mistakes as they happen)
+- scoring.py   the score and its breakdown (pure)
+- records.py   drills at a practice Desk: start, finish (scored and stored), results, sets
+- report.py    a trainee's report (pure), rendered for 80 columns
+- headless.py  scenarios run through the engine without a screen (`practice scenarios validate`)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+def free_summary(limit_s: int, elapsed_s: float, *, commits: int) -> str:
+    """Free practice (a procedure, no scenario): the time against the standard, unscored: without
+    a scripted customer nothing says whether the visit was handled right."""
+    from teller.practice.scoring import clock
+    from teller.strings import t
 
-@dataclass(frozen=True)
-class Score:
-    limit_s: int
-    elapsed_s: float
-    commits: int
-
-    @property
-    def within(self) -> bool:
-        return self.elapsed_s <= self.limit_s
-
-    @property
-    def points(self) -> int:
-        """100 within the standard; minus 1 per 2 s over it; nothing for a drill that committed nothing."""
-        if self.commits == 0:
-            return 0
-        over = max(0.0, self.elapsed_s - self.limit_s)
-        return max(0, 100 - int(over // 2))
-
-    def summary(self) -> str:
-        from teller.strings import t
-
-        m, s = divmod(int(self.elapsed_s), 60)
-        lm, ls = divmod(self.limit_s, 60)
-        verdict = "✓" if self.within else t("run.over_time")
-        return f"{t('app.practice')}：{m}:{s:02d} / {lm}:{ls:02d} {verdict}  {self.points}分"
-
-
-def score(limit_s: int, elapsed_s: float, *, commits: int) -> Score:
-    return Score(limit_s, elapsed_s, commits)
+    verdict = "✓" if elapsed_s <= limit_s else t("run.over_time")
+    done = t("drill.free_committed") if commits else t("drill.free_nothing")
+    return t("drill.free_summary", practice=t("app.practice"), elapsed=clock(elapsed_s), limit=clock(limit_s), verdict=verdict, done=done)

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from teller.store import models
 from teller.store import summary as _summary  # registers the summary tables; their indexes
 from teller.store import shifts as _shifts  # noqa: F401 - registers shift, cash_move, day_close, void
+from teller.store import drills as _drills  # noqa: F401 - registers practice_attempt, practice_mistake, practice_set
 from teller.store.identity import MODE_KEY, MODES, database_file
 from teller.store.models import MetaRecord
 

@@ -115,9 +115,12 @@ def reversal_of(session: Session, *, tx_id: int) -> dict | None:
 
 
 # ---- reading ----------------------------------------------------------------------------------
-def open_shift_at(session: Session, *, counter: str, mode: str) -> ShiftRecord | None:
-    """The counter's shift that is not closed yet (open, or counted and awaiting sign-off)."""
+def open_shift_at(session: Session, *, counter: str, mode: str, clerk: str | None = None) -> ShiftRecord | None:
+    """The counter's shift that is not closed yet (open, or counted and awaiting sign-off); with
+    `clerk`, that clerk's (a shared practice PC: each trainee has a practice shift of their own)."""
     stmt = select(ShiftRecord).where(ShiftRecord.counter == counter, ShiftRecord.mode == mode, ShiftRecord.status != CLOSED)
+    if clerk is not None:
+        stmt = stmt.where(ShiftRecord.clerk == clerk)
     return session.exec(stmt.order_by(ShiftRecord.id.desc())).first()
 
 
@@ -138,6 +141,8 @@ def drawer(session: Session, *, shift: ShiftRecord) -> books.Drawer:
     )
     if shift.counted_at is not None:
         stmt = stmt.where(TransactionRecord.created_at <= shift.counted_at)
+    if shift.mode == "practice":  # trainees share a practice counter, each with a shift of their own
+        stmt = stmt.where(TransactionRecord.clerk == shift.clerk)
     sales = [books.Sale(tendered, change) for tendered, change in session.exec(stmt) if tendered or change]
     moves = session.exec(select(CashMoveRecord).where(CashMoveRecord.shift_id == shift.id).order_by(CashMoveRecord.id))
     movements = [books.Movement(m.kind, m.amount_fen) for m in moves]
@@ -174,12 +179,14 @@ def shifts_of_day(session: Session, *, day: date, counter: str | None = None) ->
 def require_shift(session: Session, *, counter: str, clerk: str, mode: str, day: date, now: datetime) -> ShiftRecord:
     """The open shift a transaction is taken in; refuses a closed day or a missing shift.
 
-    In practice mode a practice shift (no float) opens by itself, so drills need no set-up.
+    In practice mode each trainee's own practice shift (no float) opens by itself, so drills need
+    no set-up and trainees on one practice PC never wait for one another's shift.
     """
     if day_is_closed(session, counter=counter, mode=mode, day=day):
         raise TellerError(t("settle.day_closed", counter=counter, day=day.isoformat()))
-    shift = open_shift_at(session, counter=counter, mode=mode)
-    if shift is None and mode == "practice":
+    practice = mode == "practice"
+    shift = open_shift_at(session, counter=counter, mode=mode, clerk=clerk if practice else None)
+    if shift is None and practice:
         return open_shift(session, counter=counter, clerk=clerk, mode=mode, counts={}, now=now)
     if shift is None:
         raise TellerError(t("settle.no_shift"))
@@ -195,7 +202,7 @@ def open_shift(session: Session, *, counter: str, clerk: str, mode: str, counts,
     day = now.date()
     if day_is_closed(session, counter=counter, mode=mode, day=day):
         raise TellerError(t("settle.day_closed", counter=counter, day=day.isoformat()))
-    current = open_shift_at(session, counter=counter, mode=mode)
+    current = open_shift_at(session, counter=counter, mode=mode, clerk=clerk if mode == "practice" else None)
     if current is not None:
         raise TellerError(t("settle.already_open", clerk=current.clerk))
     pieces = books.normalise_counts(counts)

@@ -23,6 +23,7 @@ class TellerApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", t("key.quit"), show=False),
         Binding("f12", "lock", t("key.lock")),
+        Binding("f11", "drills", t("key.drills")),  # practice: from free practice back to the drills
     ]
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
@@ -156,6 +157,10 @@ class TellerApp(App):
             from teller.ui.screens.shift_open import ShiftOpenScreen
 
             self.switch_screen(ShiftOpenScreen())
+        elif self.settings.practice:  # drills for a trainee, the trainer's screen for a trainer
+            from teller.ui.screens.drills import practice_home
+
+            practice_home(self)
         else:
             self.switch_screen(HomeScreen())
 
@@ -191,6 +196,8 @@ class TellerApp(App):
 
     def logout(self) -> None:
         self.desk.logout()
+        while len(self.screen_stack) > 2:  # screens pushed over the first one (practice) go too
+            self.pop_screen()
         self.switch_screen(LoginScreen())
 
     def start(self, procedure_id: str) -> None:
@@ -201,11 +208,16 @@ class TellerApp(App):
         self.push_screen(RunScreen(Run(loaded, self.desk)))
 
     def end_run(self, message: str, *, elapsed: float | None = None, run=None) -> None:
-        """Back to the picker; in practice mode, score the drill against the time standard."""
+        """Back to the picker. A practice drill (a scenario) is scored by its own screen; free
+        practice shows the time against the standard, unscored."""
+        drill_run = run if run is not None else getattr(self.screen, "run", None)
+        if getattr(drill_run, "on_end", None) is not None:  # teller.ui.screens.drills
+            drill_run.on_end(message)
+            return
         if elapsed is not None and run is not None and self.settings.practice:
-            from teller.practice import score
+            from teller.practice import free_summary
 
-            message = score(run.procedure.time_limit_s, elapsed, commits=len(run.visits)).summary()
+            message = free_summary(run.procedure.time_limit_s, elapsed, commits=len(run.visits))
         self.last_result = message
         self.pop_screen()
         if message:
@@ -251,9 +263,17 @@ class TellerApp(App):
             self.lock_console(idle_s=limit)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "drills":  # shown on the free-practice picker, over the drills
+            from teller.ui.screens.home import HomeScreen
+
+            return True if self.settings.practice and isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2 else False
         if action == "lock":
             return True if self._lockable() else (False if self.locked else None)
         return True
+
+    def action_drills(self) -> None:
+        if self.check_action("drills", ()):
+            self.pop_screen()
 
     def action_lock(self) -> None:
         if self._lockable():
