@@ -129,28 +129,190 @@ def default_home() -> Path:
     return Path.cwd()
 
 
+class SettingsError(TellerError):
+    """The settings file is wrong: every problem as `file:line: key: what is wrong`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+#: keys the file writes in yuan; the program keeps fen
+_YUAN_KEYS = {"payment_limit_yuan": "payment_limit_fen", "payment_bands_yuan": "payment_bands_fen"}
+#: what a key may hold beyond its type: (test, what it must be)
+_RULES = {
+    "hall_name": (lambda v: 0 < len(v.strip()) <= 40, "the hall's name, 1-40 characters"),
+    "counter": (lambda v: re.fullmatch(r"[0-9A-Za-z]{1,8}", v) is not None, 'the counter as text, 1-8 letters or digits, e.g. "01"'),
+    "locale": (lambda v: v in ("zh", "en"), '"zh" or "en"'),
+    "timezone": (lambda v: _zone_ok(v), 'a time zone name such as "Asia/Shanghai"'),
+    "idle_lock_s": (lambda v: 0 <= v <= 86_400, "seconds, 0 (never lock) to 86400"),
+    "settle_variance_fen": (lambda v: 0 <= v <= 10_000_000, "fen, 0 or more"),
+    "payment_limit_yuan": (lambda v: 0 < v <= 10_000_000 and _two_decimals(v), "yuan above 0, at most 10000000, two decimals at most"),
+    "payment_bands_yuan": (
+        lambda v: 0 < len(v) <= 20 and all(0 < b <= 10_000_000 and _two_decimals(b) for b in v) and list(v) == sorted(set(v)),
+        "a list of yuan bounds, rising, e.g. [50, 100, 200, 500]",
+    ),
+    "printer.backend": (lambda v: v in PRINTER_BACKENDS, " | ".join(PRINTER_BACKENDS)),
+    "printer.paper_mm": (lambda v: v in (58, 80), "58 (32 columns) or 80 (48 columns)"),
+    "printer.port": (lambda v: 1 <= v <= 65535, "a TCP port, 1-65535"),
+    "printer.timeout": (lambda v: 0 < v <= 600, "seconds above 0, at most 600"),
+    "printer.vendor_id": (lambda v: 0 <= v <= 0xFFFF, "a USB id, 0x0000-0xFFFF"),
+    "printer.product_id": (lambda v: 0 <= v <= 0xFFFF, "a USB id, 0x0000-0xFFFF"),
+    "printer.baudrate": (lambda v: 0 < v <= 4_000_000, "bits per second, e.g. 9600"),
+    "printer.profile": (lambda v: bool(v.strip()), "a python-escpos printer profile name"),
+}
+_TYPE_NAMES = {str: "text in quotes", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _toml(value) -> str:
+    """A value as the file spells it (`true`, `"nine"`, `70`), cut when long."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _zone_ok(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _two_decimals(value: float) -> bool:
+    return abs(round(value * 100) - value * 100) < 1e-6
+
+
+def _kind_of(hint) -> type | tuple:
+    """The TOML type a field's annotation asks for (a Path is written as text)."""
+    text = str(hint)
+    if hint is bool:
+        return bool
+    if hint is int:
+        return int
+    if hint is float:
+        return float
+    if hint is str or "Path" in text:
+        return str
+    if "tuple" in text or "list" in text:
+        return list
+    return object
+
+
+def _file_kinds() -> tuple[dict[str, type], dict[str, type]]:
+    """Each key the file may hold and its type, read from the dataclasses (a new field is checked too)."""
+    import typing
+
+    top = {name: _kind_of(hint) for name, hint in typing.get_type_hints(Settings).items()
+           if name not in ("home", "printer", "practice", "live_database_url", *_YUAN_KEYS.values())}
+    top.update({"payment_limit_yuan": float, "payment_bands_yuan": list})
+    printer = {name: _kind_of(hint) for name, hint in typing.get_type_hints(PrinterSettings).items()}
+    return top, printer
+
+
+def _type_ok(value, kind) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:  # a number: 5000 or 5000.5
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    if kind is list:
+        return isinstance(value, list) and all(_type_ok(v, float) for v in value)
+    if kind is str:
+        return isinstance(value, str)
+    return True
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Line of each `key = ...` in a TOML text (`printer.port` for keys under `[printer]`)."""
+    found: dict[str, int] = {}
+    table = ""
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        header = re.match(r"^\[\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\s*(#.*)?$", line)
+        if header:
+            table = header.group(1).strip().strip("\"'")
+            found.setdefault(table, n)
+            continue
+        m = re.match(r"^([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*=", line)
+        if m:
+            key = m.group(1).strip("\"'")
+            found.setdefault(f"{table}.{key}" if table else key, n)
+    return found
+
+
+def check_settings(data: dict, text: str, where: str) -> list[str]:
+    """Every problem of a parsed settings file, as `file:line: key: message` (empty when good)."""
+    lines = key_lines(text)
+    top, printer_kinds = _file_kinds()
+    problems: list[str] = []
+
+    def problem(key: str, message: str) -> None:
+        line = lines.get(key) or lines.get(key.split(".")[0])
+        problems.append(f"{where}:{line}: {key}: {message}" if line else f"{where}: {key}: {message}")
+
+    def check(key: str, value, kind) -> None:
+        if not _type_ok(value, kind):
+            got = _toml(value)
+            rule = _RULES.get(key)
+            problem(key, f"must be {_TYPE_NAMES.get(kind, 'a list of numbers') if kind is not object else 'valid'}"
+                         f"{' (' + rule[1] + ')' if rule else ''}, not {got}")
+            return
+        rule = _RULES.get(key)
+        if rule and not rule[0](value):
+            problem(key, f"must be {rule[1]}, not {_toml(value)}")
+
+    for key, value in data.items():
+        if key == "printer":
+            if not isinstance(value, dict):
+                problem("printer", "must be a table: [printer]")
+                continue
+            for pkey, pvalue in value.items():
+                if pkey not in printer_kinds:
+                    problem(f"printer.{pkey}", f"unknown setting (known: {', '.join(sorted(printer_kinds))})")
+                else:
+                    check(f"printer.{pkey}", pvalue, printer_kinds[pkey])
+        elif key not in top:
+            problem(key, f"unknown setting (known: {', '.join(sorted([*top, 'printer']))})")
+        else:
+            check(key, value, top[key])
+    return problems
+
+
 def load_settings(path: str | Path | None = None, *, home: Path | None = None, **overrides) -> Settings:
-    """Read the settings file if there is one; keyword overrides win (used by tests and flags)."""
+    """Read the settings file if there is one; keyword overrides win (used by tests and flags).
+
+    The file is checked as strictly as a procedure file: an unknown key, a value of the wrong
+    type (`counter = 1`, `port = "nine"`) or out of range (`paper_mm = 70`) is a SettingsError
+    listing every problem with file and line."""
     home = Path(home) if home else default_home()
     cfg_path = Path(path) if path else Path(os.environ.get("TELLER_CONFIG") or home / "teller.toml")
     data: dict = {}
     if cfg_path.is_file():
         try:
-            data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+            text = cfg_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise SettingsError([f"{cfg_path}: not UTF-8 text"]) from None
+        try:
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise TellerError(f"{cfg_path}: {exc}") from None
+            raise SettingsError([f"{cfg_path}: {exc}"]) from None
+        problems = check_settings(data, text, str(cfg_path))
+        if problems:
+            raise SettingsError(problems)
     elif path:
-        raise TellerError(f"{cfg_path}: settings file not found")
+        raise SettingsError([f"{cfg_path}: settings file not found"])
     printer_data = data.pop("printer", {})
     if "payment_limit_yuan" in data:  # the file speaks yuan; the program keeps fen
-        data["payment_limit_fen"] = int(data.pop("payment_limit_yuan")) * 100
+        data["payment_limit_fen"] = int(round(data.pop("payment_limit_yuan") * 100))
     if "payment_bands_yuan" in data:
         data["payment_bands_fen"] = tuple(int(round(float(b) * 100)) for b in data.pop("payment_bands_yuan"))
-    known_printer = {f.name for f in dataclasses.fields(PrinterSettings)}
-    known = {f.name for f in dataclasses.fields(Settings)} - {"home", "printer", "practice", "live_database_url"}
-    unknown = (set(data) - known) | {f"printer.{k}" for k in set(printer_data) - known_printer}
-    if unknown:
-        raise TellerError(f"{cfg_path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    if "timeout" in printer_data:
+        printer_data["timeout"] = float(printer_data["timeout"])
     printer = PrinterSettings(**{**printer_data, **overrides.pop("printer", {})})
     for key in ("spool_dir", "procedures_dir", "layouts_dir", "scenarios_dir"):
         if key in data:

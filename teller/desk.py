@@ -29,6 +29,20 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class TxLine:
+    """One transaction as the void screen lists it."""
+
+    receipt_no: str
+    time: str  # hall time, HH:MM
+    procedure_id: str
+    title: str
+    number: str
+    amount_fen: int
+    status: str  # completed | voided
+    clerk: str
+
+
+@dataclass(frozen=True)
 class ClerkView:
     staff_no: str
     name: str
@@ -150,7 +164,9 @@ class Desk:
 
         check = retry_locked(once, on_busy=self.on_busy)  # the PIN count is never lost to a lock
         if not check.ok:
-            raise (StaffLocked if check.reason == "login.locked" else AuthError)(check.message)
+            error = (StaffLocked if check.reason == "login.locked" else AuthError)(check.message)
+            error.left = check.left  # wrong PINs still allowed (the lock screen says so)
+            raise error
         return check
 
     def authorize(self, staff_no: str, pin: str, *, action: str, detail: str = "") -> ClerkView:
@@ -177,10 +193,60 @@ class Desk:
         self.audit("authorize", actor=granted.staff_no, detail=f"{action} for {self.clerk or '-'} {detail}".strip())
         return granted
 
-    def logout(self, *, by: str = "") -> None:
+    def logout(self, *, by: str = "", how: str = "") -> None:
+        """The clerk leaves (audited): `by` a supervisor's staff number, `how` e.g. "quit" (^q)."""
         if self.clerk_view:
-            self.audit("logout", detail=f"by supervisor {by}" if by else "")
+            self.audit("logout", detail=f"by supervisor {by}" if by else how)
         self.clerk_view = None
+
+    def unlock_clerk(self, staff_no: str, supervisor: str, pin: str) -> str:
+        """A supervisor clears a locked staff number's lock-out at this PC (maker-checker, audited)."""
+        from teller.domain import staff
+        from teller.domain.rules import ascii_digits
+        from teller.store.db import session_scope
+
+        staff_no = ascii_digits(staff_no).strip()
+        if not staff_no:
+            raise AuthError(t("login.unlock_whom"))
+        granted = self.authorize(supervisor, pin, action="unlock", detail=staff_no)
+        with session_scope(self.engine) as session:
+            rec = staff.unlock(session=session, staff_no=staff_no, supervisor=granted.staff_no, counter=self.counter, now=self.now())
+            return rec.staff_no
+
+    def is_demo_hall(self) -> bool:
+        """The demo hall's staff are there (a hall seeded with the demo data): the log-in shows them."""
+        from sqlmodel import Session
+
+        from teller.domain.catalog import CLERKS
+        from teller.store.models import ClerkRecord
+
+        if not self.settings.seed_demo or self.engine is None:
+            return False
+        with Session(self.engine) as session:
+            return all(session.get(ClerkRecord, row[0]) is not None for row in CLERKS)
+
+    def why_no_business(self) -> str:
+        """Why this clerk cannot take a transaction here now ('' when they can): the picker's guard,
+        asked before a visit starts, so a clerk is never refused only at the commit."""
+        from sqlmodel import Session
+
+        from teller.store.shifts import CLOSED, day_is_closed, open_shift_at, shifts_of_day
+
+        if self.practice:
+            return ""  # practice opens its own shift
+        day = self.now().date()
+        with Session(self.engine) as session:
+            if day_is_closed(session, counter=self.counter, mode=self.mode, day=day):
+                return t("settle.day_closed", counter=self.counter, day=day.isoformat())
+            shift = open_shift_at(session, counter=self.counter, mode=self.mode)
+            if shift is None:
+                closed = [s for s in shifts_of_day(session, day=day, counter=self.counter) if s.mode == self.mode and s.status == CLOSED]
+                return t("settle.shift_closed") if closed else t("settle.no_shift")
+            if shift.clerk != self.clerk:
+                return t("settle.other_clerk", clerk=shift.clerk)
+            if shift.status != "open":
+                return t("settle.counting")
+        return ""
 
     # ---- the idle lock of the console -----------------------------------------------------
     def lock(self, *, idle_s: int = 0) -> None:
@@ -230,14 +296,20 @@ class Desk:
                 self._plans = [PlanView(r.code, r.name, r.brand, r.monthly_fee_fen, r.tariff) for r in rows]
         return self._plans
 
-    def free_numbers(self) -> list[str]:
+    def free_numbers(self, digits: str = "") -> list[str]:
+        """Free numbers for 入网 (30 at most); with `digits`, those ending in them first, then those
+        holding them (a customer asks for a number ending in 8888)."""
         from sqlmodel import Session, select
 
         from teller.store.models import NumberRecord
 
+        N = NumberRecord.number
         with Session(self.engine) as session:
-            rows = session.exec(select(NumberRecord.number).where(NumberRecord.free).order_by(NumberRecord.number).limit(30))
-            return list(rows)
+            if not digits:
+                return list(session.exec(select(N).where(NumberRecord.free).order_by(N).limit(30)))
+            ending = list(session.exec(select(N).where(NumberRecord.free, N.endswith(digits)).order_by(N).limit(30)))
+            holding = list(session.exec(select(N).where(NumberRecord.free, N.contains(digits)).order_by(N).limit(30)))
+            return (ending + [n for n in holding if n not in ending])[:30]
 
     def handsets(self) -> list["HandsetView"]:
         """The hall's handset catalogue with stock (a sale offers those in stock)."""
@@ -534,6 +606,27 @@ class Desk:
                                   counter=self.counter if self.clerk_view else None)
 
         return retry_locked(attempt)  # its trial reversal writes (rolled back): wait out another writer
+
+    def todays_transactions(self, query: str = "", *, limit: int = 200) -> list[TxLine]:
+        """Today's transactions at this counter, newest first (the void screen's list); `query`
+        keeps those whose receipt number or customer number contains it."""
+        from sqlmodel import Session, select
+
+        from teller.store.models import TransactionRecord
+
+        T = TransactionRecord
+        needle = query.strip()
+        stmt = select(T).where(T.counter == self.counter, T.business_day == self.now().date(), T.mode == self.mode)
+        if needle:
+            stmt = stmt.where(T.receipt_no.contains(needle) | T.customer_number.contains(needle))
+        with Session(self.engine) as session:
+            rows = session.exec(stmt.order_by(T.id.desc()).limit(limit)).all()
+        zone = self.clock.zone
+        return [
+            TxLine(r.receipt_no, r.created_at.astimezone(zone).strftime("%H:%M"), r.procedure_id,
+                   self.procedure_title(r.procedure_id), r.customer_number or "", r.amount_due_fen, r.status, r.clerk)
+            for r in rows
+        ]
 
     def void(self, receipt_no: str, *, reason: str, supervisor: str, pin: str, by: str | None = None):
         """Void a same-day transaction with a supervisor's PIN (maker-checker); prints a void slip.

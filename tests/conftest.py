@@ -7,12 +7,13 @@ and its file copied into each test's home (the Desk seeds only a new or clerk-le
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.support.homes import copy_sources
 
 from teller.clock import FixedClock, hall_zone
 
@@ -23,8 +24,7 @@ DAY = datetime(2026, 11, 23, 10, 0, tzinfo=hall_zone("Asia/Shanghai"))
 def make_home(root: Path) -> Path:
     """A teller home: copies of the repository's procedures and receipt layouts."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "scripts_yaml", root / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", root / "receipts")
+    copy_sources(root)
     return root
 
 
@@ -38,10 +38,11 @@ def copy_db(src: Path, dest: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_outside_config(monkeypatch):
-    """Tests never read the machine's teller settings."""
+def _no_outside_config(monkeypatch, tmp_path):
+    """Tests never read the machine's teller settings, nor the working copy's database or spool:
+    a test that names no home gets an empty one of its own, never the checkout."""
     monkeypatch.delenv("TELLER_CONFIG", raising=False)
-    monkeypatch.delenv("TELLER_HOME", raising=False)
+    monkeypatch.setenv("TELLER_HOME", str(tmp_path / "unnamed-home"))
 
 
 @pytest.fixture(scope="session")

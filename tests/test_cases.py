@@ -5,7 +5,8 @@ hold says why, a bad case file is named with file:line, and the simulate/test co
 
 from __future__ import annotations
 
-import shutil
+from tests.support.homes import copy_sources  # noqa: E402
+
 from pathlib import Path
 
 import pytest
@@ -161,10 +162,7 @@ def test_a_bad_case_file_is_named_with_its_line(text, where, words):
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    h = tmp_path / "home"
-    shutil.copytree(FOLDER, h / "scripts_yaml")
-    shutil.copytree(LAYOUTS, h / "receipts")
-    return h
+    return copy_sources(tmp_path / "home")
 
 
 def cli(home: Path, *args: str, **kw):

@@ -63,7 +63,7 @@ def test_settle_close_beyond_the_threshold_needs_the_supervisor(home):
     assert cli(home, "settle", "open", *CLERK, "--float", "100=2").exit_code == 0
     r = cli(home, "settle", "close", *CLERK, "--count", "100=1,50=1")
     assert r.exit_code == 1
-    assert "expected ￥200.00" in r.output and "variance ￥-50.00" in r.output and "supervisor" in r.output
+    assert "expected ￥200.00" in r.output and "variance 短款 short ￥50.00" in r.output and "￥-" not in r.output and "supervisor" in r.output
     assert rows(home, "select status from shift") == [("counted",)]
     r = cli(home, "settle", "close", *CLERK, "--supervisor", "1001", "--supervisor-pin", "1234", "--note", "x")
     assert r.exit_code == 1 and "另一位" in r.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 from teller.cli.main import app
 from teller.procedures.describe import json_schema_text
 from teller.procedures.loader import load_file
+from tests.support.homes import copy_sources
 
 REPO = Path(__file__).parents[1]
 SHIPPED = sorted((REPO / "scripts_yaml").glob("*.yaml"))
@@ -22,8 +22,7 @@ runner = CliRunner()
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
-    shutil.copytree(REPO / "scripts_yaml", home / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", home / "receipts")
+    copy_sources(home)
     return home
 
 

@@ -3,7 +3,8 @@ file:line: field, `teller-admin receipts validate`, and the printer refusing a b
 
 from __future__ import annotations
 
-import shutil
+from tests.support.homes import copy_sources  # noqa: E402
+
 from pathlib import Path
 
 import pytest
@@ -90,10 +91,7 @@ def test_placeholders_used_and_whether_guarded():
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    h = tmp_path / "home"
-    shutil.copytree(REPO / "scripts_yaml", h / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", h / "receipts")
-    return h
+    return copy_sources(tmp_path / "home")
 
 
 def test_receipts_validate(home):

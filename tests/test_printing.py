@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from teller.domain import catalog
 from teller.errors import AuthError
 from teller.printing import escpos
+from teller.strings import t
 from teller.printing.layouts import Cut, Line, Qr, load_layout, pair, preview_text, render, wrap
 from teller.store.models import ReceiptJobRecord, TransactionRecord
 from tests.conftest import network_settings, open_desk, start, walk
@@ -232,7 +233,8 @@ def test_wrap_never_splits_or_overflows():
 def test_wrap_keeps_full_lines_full():
     s = "营业厅" * 20  # 60 characters, 120 cells: 16 characters a line at 32 columns
     assert wrap(s, 32) == [s[0:16], s[16:32], s[32:48], s[48:60]]
-    assert wrap("ab " * 12, 16) == ["ab ab ab ab ab a", "b ab ab ab ab ab", "ab "]  # the space at the break goes
+    # words are not split: the line breaks at a space, and the space at the break goes
+    assert wrap("ab " * 12, 16) == ["ab ab ab ab ab", "ab ab ab ab ab", "ab ab "]
     assert wrap("营业厅营业厅营业厅", 17) == ["营业厅营业厅营业", "厅"]
 
 
@@ -419,7 +421,7 @@ def test_paper_running_out_during_the_job_says_paper_out_and_may_be_on_paper(des
     assert jobs_of(desk, committed.tx_id)[0].bytes_sent
 
 
-def test_a_job_whose_outcome_could_not_be_recorded_still_counts_as_on_paper(desk, settings, monkeypatch):
+def test_a_job_whose_outcome_could_not_be_recorded_still_counts_as_on_paper(desk, settings, monkeypatch, caplog):
     """A locked database at the job's update after the bytes went out: the job stays `sending`
     with bytes_sent (written before sending), so the next copy is a supervised 补打."""
     from teller.printing import jobs as jobs_module
@@ -443,7 +445,8 @@ def test_a_job_whose_outcome_could_not_be_recorded_still_counts_as_on_paper(desk
         (outcome,) = desk.print_transaction(committed.tx_id)
         monkeypatch.setattr(jobs_module, "Session", real_session)
         fp.wait_closed(1)
-    assert not outcome.ok and "database is locked" in outcome.error
+    assert not outcome.ok and outcome.error == t("print.unrecorded", error=t("print.db_reason"))  # the UI language
+    assert "database is locked" in caplog.text  # the database's own words go to the log
     (job,) = jobs_of(desk, committed.tx_id)
     assert (job.status, job.bytes_sent) == ("sending", True)
     assert desk.reprint_needs_supervisor(committed.receipt_no)

@@ -3,7 +3,8 @@ line, every field the operation reads, a cash step where money moves, commit and
 
 from __future__ import annotations
 
-import shutil
+from tests.support.homes import copy_sources  # noqa: E402
+
 from pathlib import Path
 
 import pytest
@@ -40,10 +41,7 @@ def test_the_skeleton_of_every_operation_validates_without_warnings(name):
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    h = tmp_path / "home"
-    shutil.copytree(REPO / "scripts_yaml", h / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", h / "receipts")
-    return h
+    return copy_sources(tmp_path / "home")
 
 
 def cli(home: Path, *args: str):

@@ -6,7 +6,8 @@ Errors refuse the file; warnings let it load and are kept on it (validate prints
 
 from __future__ import annotations
 
-import shutil
+from tests.support.homes import copy_sources  # noqa: E402
+
 from pathlib import Path
 
 import pytest
@@ -406,7 +407,7 @@ def test_an_invoice_for_a_procedure_without_fees_is_a_warning():
 
 
 def test_a_layout_placeholder_no_transaction_fills(tmp_path):
-    shutil.copytree(REPO / "receipts", tmp_path / "receipts")
+    copy_sources(tmp_path)
     slip = tmp_path / "receipts" / "slip.yaml"
     slip.write_text(slip.read_text(encoding="utf-8").replace("  - details\n", "  - {pair: [退款, \"{refund}\"]}\n  - details\n"), encoding="utf-8")
     text = GOOD.replace("print: [invoice]", "print: [invoice, slip]")
@@ -415,7 +416,7 @@ def test_a_layout_placeholder_no_transaction_fills(tmp_path):
 
 
 def test_a_customer_line_on_a_procedure_without_customer_is_a_warning(tmp_path):
-    shutil.copytree(REPO / "receipts", tmp_path / "receipts")
+    copy_sources(tmp_path)
     slip = tmp_path / "receipts" / "slip.yaml"
     slip.write_text(slip.read_text(encoding="utf-8").replace("  - details\n", "  - {pair: [客户, \"{customer_name}\"]}\n  - details\n"), encoding="utf-8")
     text = (REPO / "scripts_yaml" / "cross_region.yaml").read_text(encoding="utf-8").replace("print: [reservation]", "print: [reservation, slip]")
@@ -424,7 +425,7 @@ def test_a_customer_line_on_a_procedure_without_customer_is_a_warning(tmp_path):
 
 
 def test_a_broken_layout_is_named_at_load(tmp_path):
-    shutil.copytree(REPO / "receipts", tmp_path / "receipts")
+    copy_sources(tmp_path)
     (tmp_path / "receipts" / "invoice.yaml").write_text("id: invoice\ntitle: {zh: 票}\nblocks:\n  - {txet: x}\n", encoding="utf-8")
     p = hit(errors(GOOD, Context(layouts_dir=tmp_path / "receipts")), "layout 'invoice'", "invoice.yaml:4: blocks[0]", "did you mean `text`?")
     assert p.field == "print[0]"
@@ -461,9 +462,7 @@ def test_a_colon_in_an_unquoted_text_says_to_quote_it():
 def test_validate_prints_warnings_and_strict_refuses_them(tmp_path):
     from teller.cli.main import app
 
-    home = tmp_path / "home"
-    shutil.copytree(REPO / "scripts_yaml", home / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", home / "receipts")
+    home = copy_sources(tmp_path / "home")
     no_end = GOOD.replace("  - id: bye\n    kind: end\n    say: {zh: \"再见。\"}\n", "")
     (home / "scripts_yaml" / "mini.yaml").write_text(no_end, encoding="utf-8")
     runner = CliRunner()

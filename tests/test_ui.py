@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from teller.clock import FixedClock
 from teller.config import load_settings
 from teller.domain.catalog import demo_id
 from teller.ui.app import TellerApp
+from tests.support.homes import copy_sources
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,8 +26,7 @@ def ui_home(home: Path) -> Path:
 @pytest.fixture
 def bare_home(tmp_path: Path) -> Path:
     """A home with no database at all: the console must create and seed what it opens."""
-    shutil.copytree(REPO / "scripts_yaml", tmp_path / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", tmp_path / "receipts")
+    copy_sources(tmp_path)
     return tmp_path
 
 

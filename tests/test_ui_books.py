@@ -53,7 +53,7 @@ async def test_float_after_login_then_blind_count_and_supervisor_signoff(home: P
         await count(app, pilot, {10000: 3, 5000: 1, 1000: 1})  # 360: ten yuan short
         await until(pilot, lambda: app.screen.query_one("#signoff").display)
         result = text_of(app, "#settle-result")
-        assert "￥370.00" in result and "￥360.00" in result and "￥-10.00" in result
+        assert "￥370.00" in result and "￥360.00" in result and "短款 ￥10.00" in result and "￥-" not in result
         assert rows(home, "select status, counted_fen, expected_fen from shift") == [("counted", 36000, 37000)]
         # the clerk cannot sign off their own shortage
         app.screen.query_one("#sup-staff").value = "1001"
@@ -79,22 +79,24 @@ async def test_void_on_screen_with_a_supervisors_pin(home: Path) -> None:
         receipt_no = await pay_on_screen(app, pilot, "100", "100")
         await pilot.press("f7")
         await until(pilot, lambda: type(app.screen).__name__ == "VoidScreen")
-        app.screen.query_one("#void-receipt").value = receipt_no
+        # today's transactions at this counter are listed; the newest is highlighted
+        await until(pilot, lambda: app.screen.query_one("#void-list").option_count == 1)
         await pilot.press("enter")
         # what the void will do is shown before the supervisor is asked
-        await until(pilot, lambda: "将冲正" in text_of(app, "#void-result"))
-        assert "￥100.00" in text_of(app, "#void-result") and "缴费" in text_of(app, "#void-result")
-        await pilot.press("down", "enter")  # customer_request
+        await until(pilot, lambda: app.screen.query_one("#void-check").display)
+        preview = text_of(app, "#void-preview")
+        assert receipt_no in preview and "￥100.00" in preview and "缴费" in preview and "13800138000" in preview
+        await pilot.press("2")  # the digit picks the reason (customer_request) and moves on
+        assert app.focused is app.screen.query_one("#void-staff")
         await pilot.press(*"9001", "enter")
         await pilot.press(*"9999", "enter")
         await until(pilot, lambda: "已冲正" in text_of(app, "#void-result"))
         assert "￥100.00" in text_of(app, "#void-result")
-        # the same receipt again: refused with the reason at the receipt number, no PIN asked
-        app.screen.query_one("#void-receipt").value = receipt_no
-        app.screen.query_one("#void-receipt").focus()
+        # the same receipt again: refused with the reason at the list, no PIN asked
+        await until(pilot, lambda: "已冲正" in str(app.screen.query_one("#void-list").get_option_at_index(0).prompt))
         await pilot.press("enter")
         await until(pilot, lambda: "已冲正" in text_of(app, "#void-error"))
-        assert app.focused is app.screen.query_one("#void-receipt")
+        assert app.focused is app.screen.query_one("#void-filter") and not app.screen.query_one("#void-check").display
     assert rows(home, "select status from \"transaction\"") == [("voided",)]
     assert rows(home, "select clerk, supervisor, reason from void") == [("1001", "9001", "customer_request")]
     assert rows(home, "select balance_fen from customer where number='13800138000'") == [(3520,)]

@@ -60,7 +60,8 @@ async def test_idle_console_locks_and_the_same_clerk_unlocks_with_the_visit_inta
         await pilot.pause()
         assert screen_name(app) == "RunScreen"
         hand.now += 2  # the timer notices by itself
-        await until(pilot, lambda: screen_name(app) == "LockScreen")
+        await until(pilot, lambda: screen_name(app) == "LockScreen" and bool(app.screen.query("#lock-who")))
+        hand.now += 5  # the clerk comes back to the counter (keys the instant it locked are dropped)
         lock_text = text_of(app, "#lock-who")
         assert "周丽" in lock_text and "1001" in lock_text
         assert not app.screen.query("CustomerPanel")  # nothing of the customer shows while locked

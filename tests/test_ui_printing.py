@@ -105,8 +105,10 @@ async def test_a_void_slip_that_did_not_print_says_so_is_pending_and_f5_prints_i
             receipt_no = await pay_on_screen(app, pilot, "100", "100")
             await pilot.press("f7")
             await until(pilot, lambda: type(app.screen).__name__ == "VoidScreen")
-            app.screen.query_one("#void-receipt").value = receipt_no
+            app.screen.query_one("#void-filter").value = receipt_no
+            await until(pilot, lambda: app.screen.query_one("#void-list").option_count == 1)
             await pilot.press("enter")
+            await until(pilot, lambda: app.screen.query_one("#void-check").display)
             await pilot.press("down", "enter")
             await pilot.press(*"9001", "enter")
             await pilot.press(*"9999", "enter")

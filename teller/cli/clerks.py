@@ -10,6 +10,7 @@ from teller.cli.common import (
     SUPERVISOR_PIN_ENV, ByOption, Format, FormatOption, PinOption, PinStdinOption, SupervisorPinOption, ask_pin, emit, fail, noun,
     open_desk,
 )
+from teller.cli.params import ROLES, one_of
 
 clerks_app = noun("营业员与角色 / Clerks, roles and PINs")
 
@@ -41,7 +42,7 @@ def clerks_add(
     ctx: typer.Context,
     staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
     name: Annotated[str, typer.Argument(help="姓名 / Name", show_default=False)],
-    role: Annotated[str, typer.Option("--role", help="clerk | trainer | supervisor | ops")] = "clerk",
+    role: Annotated[str, typer.Option("--role", help="clerk | trainer | supervisor | ops", parser=one_of(ROLES))] = "clerk",
     pin: PinOption = None,
     pin_stdin: PinStdinOption = False,
     by: ByOption = "admin",
@@ -108,7 +109,7 @@ def clerks_set_pin(
 def clerks_set_role(
     ctx: typer.Context,
     staff_no: Annotated[str, typer.Argument(help="工号 / Staff number", show_default=False)],
-    role: Annotated[str, typer.Argument(help="clerk | trainer | supervisor | ops", show_default=False)],
+    role: Annotated[str, typer.Argument(help="clerk | trainer | supervisor | ops", show_default=False, parser=one_of(ROLES))],
     by: ByOption = "admin",
 ) -> None:
     """更改角色 / Change a staff number's role."""

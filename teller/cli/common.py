@@ -83,9 +83,10 @@ class AdminGroup(TyperGroup):
         return rv
 
 
-def noun(help_text: str, **kwargs) -> typer.Typer:
-    """A sub-app (or the root app): help on no arguments, never tracebacks with locals."""
-    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False, **kwargs)
+def noun(help_text: str, *, completion: bool = False, **kwargs) -> typer.Typer:
+    """A sub-app (or, with `completion`, the root app with shell completion: `--install-completion`,
+    `--show-completion`): help on no arguments, never tracebacks with locals."""
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=completion, pretty_exceptions_show_locals=False, **kwargs)
 
 
 class Format(str, Enum):
@@ -130,7 +131,9 @@ def open_settings(ctx: typer.Context, **changes) -> "Settings":
         if changes:
             settings = dataclasses.replace(settings, **changes)
     except TellerError as exc:
-        fail(f"设置错误 / Settings: {exc.message}", 2)
+        for problem in getattr(exc, "problems", [])[:-1]:  # every problem of the file, one a line
+            typer.echo(f"设置错误 / Settings: {one_line(problem)}", err=True)
+        fail(f"设置错误 / Settings: {(getattr(exc, 'problems', None) or [exc.message])[-1]}", 2)
     set_locale(settings.locale)
     return settings
 
@@ -195,10 +198,12 @@ def ask_pin(
     fail(f"错误 / Error: {option}: 需要 PIN（{ways}，或在终端中运行）/ a PIN is needed: {ways}, or run at a terminal", 2)
 
 
-def local_time(at: datetime, settings: "Settings") -> str:
+def local_time(at: datetime, settings: "Settings", *, table: bool = False) -> str:
+    """Hall time: ISO with its offset for JSON/CSV; `YYYY-MM-DD HH:MM:SS` in a table (the hall's own time)."""
     from teller.clock import hall_zone
 
-    return at.astimezone(hall_zone(settings.timezone)).isoformat(sep=" ", timespec="seconds")
+    local = at.astimezone(hall_zone(settings.timezone))
+    return local.strftime("%Y-%m-%d %H:%M:%S") if table else local.isoformat(sep=" ", timespec="seconds")
 
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -213,8 +218,37 @@ def safe_cell(value):
     return value
 
 
-def emit(rows: list[dict], columns: dict[str, str], fmt: Format, *, fields: list[str], empty: str = "") -> None:
-    """Rows out as a rich table (`columns`: key -> header), a JSON list, or CSV with a header (`fields`)."""
+def output_width() -> int:
+    """Columns to lay a table out in: $COLUMNS if set, else the terminal's, else 240 (a pipe)."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return 240
+
+
+def shown_cell(value) -> str:
+    """A table cell: nothing for a missing value (never `None`)."""
+    return "" if value is None else str(value)
+
+
+#: columns of free text: they wrap inside the width left to them (every other column shows its values whole)
+TEXT_COLUMNS = ("detail", "error", "note", "title", "reason", "file", "problem")
+
+
+def emit(
+    rows: list[dict], columns: dict[str, str], fmt: Format, *, fields: list[str], empty: str = "",
+    optional: tuple[str, ...] = (),
+) -> None:
+    """Rows out as a table (`columns`: key -> header), a JSON list, or CSV with a header (`fields`).
+
+    The table fits the terminal (80 columns and up): a value is never cut (no `…`); headers wrap
+    at their space (`实收 / Tendered`), free-text columns (TEXT_COLUMNS) wrap; while the table
+    would still be too wide, the `optional` columns are left out in that order and a line says
+    which (JSON and CSV always carry everything)."""
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt is Format.csv:
@@ -227,12 +261,67 @@ def emit(rows: list[dict], columns: dict[str, str], fmt: Format, *, fields: list
         typer.echo(empty)
     else:
         from rich.console import Console
-        from rich.table import Table
 
-        table = Table()
-        for key, header in columns.items():
-            numeric = key.endswith(("_yuan", "_fen", "attempts", "version"))
-            table.add_column(header, justify="right" if numeric else "left", no_wrap=key in ("receipt_no", "time"))
-        for row in rows:
-            table.add_row(*(str(row.get(key, "")) for key in columns))
-        Console(width=None if sys.stdout.isatty() else 240).print(table)
+        width = output_width()
+        shown = dict(columns)
+        left_out: list[str] = []
+        for key in optional:
+            if _needed(rows, shown) <= width:
+                break
+            if key in shown:
+                left_out.append(shown.pop(key))
+        Console(width=width, highlight=False).print(_table(rows, shown))
+        if left_out:
+            hidden = ", ".join(header.split(" ", 1)[-1] for header in left_out)
+            typer.echo(f"（未显示 / hidden: {hidden} — --format csv）")
+
+
+def _is_text(key: str) -> bool:
+    return key.endswith(TEXT_COLUMNS)
+
+
+def _column_need(rows: list[dict], key: str, header: str) -> int:
+    from rich.cells import cell_len
+
+    head = max((cell_len(part) for part in header.split(" ", 1)), default=0)  # the header: two lines
+    if _is_text(key):
+        return max(head, 12)
+    return max([head] + [cell_len(shown_cell(r.get(key))) for r in rows])
+
+
+def _needed(rows: list[dict], columns: dict[str, str]) -> int:
+    """The narrowest the table can be with every value whole: columns plus three cells between
+    each (a cell of padding either side of the box's space)."""
+    return sum(_column_need(rows, key, header) for key, header in columns.items()) + 3 * (len(columns) - 1)
+
+
+def _table(rows: list[dict], columns: dict[str, str]):
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for key, header in columns.items():
+        numeric = key.endswith(("_yuan", "_fen", "attempts", "version", "count", "rows"))
+        text = _is_text(key)
+        table.add_column(header.replace(" ", "\n", 1), justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=not text, min_width=None if text else _column_need(rows, key, header))
+    for row in rows:
+        table.add_row(*(shown_cell(row.get(key)) for key in columns))
+    return table
+
+
+def emit_verdict(verdict: dict, fmt: Format, *, lines: list[str]) -> None:
+    """A command's verdict: `lines` in a table (as the command always said it), else one JSON
+    object or one CSV row (nested lists and dicts as JSON text in their cell)."""
+    if fmt is Format.table:
+        for line in lines:
+            typer.echo(line)
+    elif fmt is Format.json:
+        typer.echo(json.dumps(verdict, ensure_ascii=False, indent=2))
+    else:
+        flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in verdict.items()}
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(flat), lineterminator="\n")
+        writer.writeheader()
+        writer.writerow({k: safe_cell(v) for k, v in flat.items()})
+        typer.echo(buf.getvalue(), nl=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from teller.cli.common import ByOption, fail, noun, open_desk
+from teller.cli.common import ByOption, Format, FormatOption, emit, emit_verdict, fail, noun, open_desk
 from teller.errors import InputRefused, TellerError
 
 customers_app = noun("客户资料 / Subscribers")
@@ -20,6 +20,7 @@ def customers_import(
     file: Annotated[Path, typer.Argument(help="CSV 文件（UTF-8 或 GB18030）/ CSV file (UTF-8 or GB18030)", exists=True, dir_okay=False, show_default=False)],
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="只导入有效行 / Import the valid rows, report the others")] = False,
     by: ByOption = "admin",
+    fmt: FormatOption = Format.table,
 ) -> None:
     """导入客户 / Import subscribers from CSV; any invalid row stops the whole import (see --skip-invalid)."""
     from rich.console import Console
@@ -47,6 +48,18 @@ def customers_import(
                 fail(f"{file}: 数值超出范围（余额？），未导入任何数据 / a figure is out of range (a balance?); nothing imported", 2)
             except TellerError as exc:  # the file itself (its encoding) is bad: a usage error; others (a busy database) are not
                 fail(f"{file}: {exc.message}", 2 if type(exc) in (TellerError, InputRefused) else 1)
+    if fmt is not Format.table:  # the verdict and every problem, for a script
+        ok = not (result.errors and not skip_invalid)
+        errors = [{"row": e.row, "field": e.field, "reason": e.reason} for e in result.errors]
+        if fmt is Format.json:
+            emit_verdict({"ok": ok, "imported": result.imported, "invalid_rows": result.invalid_rows, "errors": errors}, fmt, lines=[])
+        else:
+            emit([{"imported": result.imported, "invalid_rows": result.invalid_rows, **e} for e in errors]
+                 or [{"imported": result.imported, "invalid_rows": result.invalid_rows}],
+                 {}, fmt, fields=["imported", "invalid_rows", "row", "field", "reason"])
+        if not ok:
+            raise typer.Exit(1)
+        return
     for err in result.errors:
         typer.echo(f"第 {err.row} 行 / row {err.row}: {err.field}: {err.reason}", err=True)
     if result.errors and not skip_invalid:

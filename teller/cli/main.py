@@ -29,7 +29,7 @@ from teller.cli.settle import settle_app
 from teller.cli.tx import tx_app
 from teller.errors import TellerError
 
-app = noun("营业厅柜台系统运维工具 / Operator tools for the teller counter console", cls=AdminGroup)
+app = noun("营业厅柜台系统运维工具 / Operator tools for the teller counter console", cls=AdminGroup, completion=True)
 for _sub, _name in (
     (db_app, "db"), (seed_app, "seed"), (procedures_app, "procedures"), (tx_app, "tx"), (receipts_app, "receipts"),
     (clerks_app, "clerks"), (audit_app, "audit"), (customers_app, "customers"), (settle_app, "settle"),
@@ -39,12 +39,22 @@ for _sub, _name in (
 app.command("report")(report_cmd)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from teller import __version__
+
+        typer.echo(f"teller-admin {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option("--config", help="设置文件 / Settings file (default: teller.toml in the home folder)", dir_okay=False)] = None,
     home: Annotated[Path | None, typer.Option("--home", help="teller 主目录 / Teller home folder (default: $TELLER_HOME)", file_okay=False)] = None,
     practice: Annotated[bool, typer.Option("--practice", help="使用练习数据库 / Work on the practice database")] = False,
+    version: Annotated[bool, typer.Option("--version", help="显示版本 / Show the version and exit", is_eager=True,
+                                          callback=_show_version)] = False,
 ) -> None:
     """营业厅柜台系统运维工具 / Operator tools for the teller counter console."""
     ctx.obj = Options(config, home, practice)

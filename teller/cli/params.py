@@ -111,3 +111,21 @@ def DayOption(name: str, help_text: str):  # noqa: N802 - reads like the Annotat
     """An optional `--name YYYY-MM-DD` option parsed by `parse_day`."""
     return Annotated[date | None, typer.Option(name, parser=parse_day, metavar="YYYY-MM-DD", help=help_text, show_default=False)]
 
+
+
+#: the staff roles and void reasons, as the domain has them (kept here so `--help` imports no database layer;
+#: tests/test_cli_ops.py checks they match teller.domain.staff.ROLES and teller.domain.books.VOID_REASONS)
+ROLES = ("clerk", "trainer", "supervisor", "ops")
+VOID_REASONS = ("wrong_amount", "customer_request", "duplicate", "system_fault")
+
+
+def one_of(choices: tuple[str, ...]):
+    """A parser accepting one of `choices` (exit 2 naming the option and the choices otherwise)."""
+
+    def parse(value: str) -> str:
+        text = (value or "").strip()
+        if text not in choices:
+            raise typer.BadParameter(f"须为 / one of: {' | '.join(choices)}; got {shown(value)}")
+        return text
+
+    return parse

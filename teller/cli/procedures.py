@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from teller.cli.common import Format, emit, fail, noun, open_settings
+from teller.cli.common import Format, FormatOption, emit, fail, noun, open_settings
 
 procedures_app = noun("业务流程文件 / Procedure files (scripts_yaml)")
 
 
 @procedures_app.command("list")
-def procedures_list(ctx: typer.Context) -> None:
+def procedures_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """列出业务流程 / List the procedures of the scripts folder; files with problems come after, marked ✗."""
     from teller.procedures.loader import load_folder
     from teller.strings import pick
@@ -27,10 +27,17 @@ def procedures_list(ctx: typer.Context) -> None:
         for p in sorted(good, key=lambda p: (p.procedure.order, p.id))  # as the clerk's picker
     ]
     columns = {"id": "编号 Id", "title": "名称 Title", "version": "版本 Version", "time_limit": "时限 Limit", "file": "文件 File"}
-    emit(rows, columns, Format.table, fields=list(columns), empty=f"没有业务流程 / No procedures in {settings.procedures_dir}")
     counts: dict[str, int] = {}
     for problem in problems:
         counts[problem.path] = counts.get(problem.path, 0) + 1
+    if fmt is not Format.table:  # broken files are rows too, with their problem count
+        rows = [{**r, "ok": True, "problems": 0} for r in rows]
+        rows += [{"id": "", "title": "", "version": "", "time_limit": "", "file": Path(path).name, "ok": False, "problems": n}
+                 for path, n in counts.items()]
+        emit(rows, columns, fmt, fields=[*columns, "ok", "problems"])
+        return
+    emit(rows, columns, Format.table, fields=list(columns), empty=f"没有业务流程 / No procedures in {settings.procedures_dir}",
+         optional=("version", "time_limit"))
     for path, n in counts.items():
         typer.echo(f"✗ {Path(path).name}: {n} 个问题，未加载 / {n} problem(s), not loaded (teller-admin procedures validate)")
 

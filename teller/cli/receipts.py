@@ -108,10 +108,12 @@ def receipts_pending(ctx: typer.Context, fmt: FormatOption = Format.table) -> No
 
     with open_desk(ctx) as desk, Session(desk.engine) as session:
         rows = [
-            {"receipt_no": tx.receipt_no, "time": local_time(tx.created_at, desk.settings), "procedure": tx.procedure_id,
+            {"receipt_no": tx.receipt_no, "time": local_time(tx.created_at, desk.settings, table=fmt is Format.table),
+             "procedure": tx.procedure_id,
              "layout": job.layout, "copy": job.copy_no, "status": job.status, "attempts": job.attempts, "error": job.error}
             for tx, job in unprinted(session)
         ]
     columns = {"receipt_no": "受理单号 Receipt", "time": "时间 Time", "procedure": "业务 Procedure", "layout": "票据 Paper", "copy": "联 Copy",
                "status": "状态 Status", "attempts": "次数 Attempts", "error": "原因 Error"}
-    emit(rows, columns, fmt, fields=list(columns), empty="没有未打印的票据 / Every receipt is printed")
+    emit(rows, columns, fmt, fields=list(columns), empty="没有未打印的票据 / Every receipt is printed",
+         optional=("attempts", "procedure", "time", "copy"))

@@ -37,9 +37,8 @@ def report_cmd(
     if fmt is Format.table and report.chart and report.rows:
         from rich.console import Console
 
-        from teller.charts import bars
+        from teller.charts import bars, money_bars
 
         label, value = report.chart
-        Console(width=None if sys.stdout.isatty() else 240).print(
-            bars([(row[label], row[value] / 100 if value.endswith("_fen") else row[value]) for row in report.rows])
-        )
+        items = [(row[label], row[value]) for row in report.rows]
+        Console(width=None if sys.stdout.isatty() else 240).print(money_bars(items) if value.endswith("_fen") else bars(items))

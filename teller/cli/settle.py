@@ -27,7 +27,9 @@ def _figures(closing) -> str:
     from teller.domain.money import money
 
     s = closing.settlement
-    return f"应有 expected {money(s.expected_fen)} · 实点 counted {money(s.counted_fen)} · 长短款 variance {money(s.variance_fen)}"
+    v = s.variance_fen
+    variance = f"短款 short {money(-v)}" if v < 0 else f"长款 over {money(v)}" if v > 0 else money(0)
+    return f"应有 expected {money(s.expected_fen)} · 实点 counted {money(s.counted_fen)} · 长短款 variance {variance}"
 
 
 @settle_app.command("open")
@@ -164,4 +166,5 @@ def settle_show(
                "variance_yuan": "长短款 Variance", "supervisor": "审核 Sign-off", "note": "说明 Note", "day_closed": "日结 Day closed"}
     fields = ["shift", "counter", "clerk", "status", "mode", "float_fen", "expected_fen", "counted_fen", "variance_fen",
               "supervisor", "note", "slip", "day_closed"]
-    emit(rows, columns, fmt, fields=fields, empty=f"没有班次 / No shifts on {business_day}")
+    emit(rows, columns, fmt, fields=fields, empty=f"没有班次 / No shifts on {business_day}",
+         optional=("day_closed", "supervisor", "counter", "float_yuan"))

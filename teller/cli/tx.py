@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from teller.cli.common import SUPERVISOR_PIN_ENV, Format, FormatOption, PinStdinOption, SupervisorPinOption, ask_pin, emit, local_time, noun, open_desk
-from teller.cli.params import DayOption
+from teller.cli.params import VOID_REASONS, DayOption, one_of
 
 tx_app = noun("交易记录 / Transactions")
 
@@ -39,7 +39,8 @@ def tx_list(
     with open_desk(ctx) as desk, Session(desk.engine) as session:
         rows = [
             {
-                "receipt_no": tx.receipt_no, "time": local_time(tx.created_at, desk.settings), "clerk": tx.clerk,
+                "receipt_no": tx.receipt_no, "time": _when(tx.created_at, desk.settings, one_day=day is not None, table=fmt is Format.table),
+                "clerk": tx.clerk,
                 "procedure": tx.procedure_id, "number": tx.customer_number or "",
                 "amount_due_fen": tx.amount_due_fen, "amount_due_yuan": yuan(tx.amount_due_fen),
                 "tendered_fen": tx.tendered_fen, "tendered_yuan": yuan(tx.tendered_fen),
@@ -47,14 +48,23 @@ def tx_list(
             }
             for tx in transactions(session, day=day)
         ]
-    emit(rows, TX_COLUMNS, fmt, fields=TX_FIELDS, empty="没有交易 / No transactions")
+    # at 80 columns: receipt, time and amount whole; mode, change, tendered, clerk left out first
+    emit(rows, TX_COLUMNS, fmt, fields=TX_FIELDS, empty="没有交易 / No transactions",
+         optional=("mode", "change_yuan", "tendered_yuan", "clerk", "procedure", "status"))
+
+
+def _when(at, settings, *, one_day: bool, table: bool) -> str:
+    """The time column: in a table of one business day just HH:MM:SS; JSON/CSV the full local time."""
+    text = local_time(at, settings, table=table)
+    return text[11:] if table and one_day else text
 
 
 @tx_app.command("void")
 def tx_void(
     ctx: typer.Context,
     receipt_no: Annotated[str, typer.Argument(help="受理单号 / Receipt number", show_default=False)],
-    reason: Annotated[str, typer.Option("--reason", help="wrong_amount | customer_request | duplicate | system_fault", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="wrong_amount | customer_request | duplicate | system_fault", show_default=False,
+                                        parser=one_of(VOID_REASONS))],
     supervisor: Annotated[str, typer.Option("--supervisor", help="授权值班长工号 / Supervisor's staff no", show_default=False)],
     pin: SupervisorPinOption = None,
     pin_stdin: PinStdinOption = False,

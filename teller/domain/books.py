@@ -45,8 +45,10 @@ def is_payment(category: str) -> bool:
 
 
 def denomination_label(fen: int) -> str:
-    """100元 … 1元, 5角, 1角."""
-    return f"{fen // 100}元" if fen >= 100 else f"{fen // 10}角"
+    """100元 … 1元, 5角, 1角 (in the UI language: 100 yuan, 5 jiao)."""
+    from teller.strings import t
+
+    return t("money.denom_yuan", n=fen // 100) if fen >= 100 else t("money.denom_jiao", n=fen // 10)
 
 
 def normalise_counts(counts: Mapping[int | str, int | str]) -> dict[int, int]:

@@ -52,6 +52,17 @@ def money(fen: int) -> str:
     return f"￥{yuan(fen)}"
 
 
+def variance(fen: int) -> str:
+    """A cash variance as a clerk reads it: `短款 ￥2.00` (short), `长款 ￥2.00` (over), never `￥-2.00`."""
+    from teller.strings import t
+
+    if fen < 0:
+        return t("money.variance_short", amount=money(-fen))
+    if fen > 0:
+        return t("money.variance_over", amount=money(fen))
+    return money(0)
+
+
 _CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CAPITAL_PLACES = ("", "拾", "佰", "仟")  # within a group of four digits
 _CAPITAL_GROUPS = ("", "万", "亿")  # groups of four digits, from the units up

@@ -159,3 +159,37 @@ def check_datetime(text: str) -> datetime:
         except ValueError:
             continue
     raise InputRefused(t("rule.datetime", text=text.strip()))
+
+
+#: the courtesy that follows the greeting on a visit's first line (dropped with it on a repeat)
+_SEATING = ("您请坐。", "两位请坐。", "请坐。", "Please have a seat.", "Please both have a seat.", "Please sit down.")
+
+
+def without_greeting(line: str, greeting: str) -> str:
+    """A visit's first line for the second number of the same customer: no second 早上好, no
+    second 您请坐 (`早上好！您请坐。请报一下号码。` -> `请报一下号码。`)."""
+    text = line.lstrip()
+    if not greeting or not text.startswith(greeting):
+        return line
+    text = text[len(greeting):].lstrip("！!，,。. ")
+    for courtesy in _SEATING:
+        if text.startswith(courtesy):
+            text = text[len(courtesy):].lstrip()
+            break
+    return text or line
+
+
+#: which brands fit which usage answer (the `usage` choice of 入网), in order of preference
+USAGE_BRANDS = {"local": ("神州行",), "long_distance": ("神州行",), "heavy": ("全球通",), "youth": ("动感地带",)}
+
+
+def plans_for_usage(plans: list, usage: str | None) -> list[tuple[object, bool]]:
+    """The plan list as the usage answer reads it: the fitting plans first, marked recommended
+    (local calls: the cheapest first; long distance and texts: the fuller plan first), the rest
+    after in catalogue order. No answer, or one the rule does not know: the catalogue as it is."""
+    brands = USAGE_BRANDS.get(usage or "")
+    if not brands:
+        return [(p, False) for p in plans]
+    fitting = [p for p in plans if p.brand in brands]
+    fitting.sort(key=lambda p: p.monthly_fee_fen, reverse=usage == "long_distance")
+    return [(p, True) for p in fitting] + [(p, False) for p in plans if p not in fitting]

@@ -65,9 +65,12 @@ class PinCheck:
     ok: bool
     clerk: ClerkRecord | None
     reason: str = ""
+    left: int | None = None  # wrong PINs still allowed before the lock-out (a known staff number)
 
     @property
     def message(self) -> str:
+        if self.reason == "login.bad" and self.left is not None:
+            return t("login.bad_left", n=self.left)
         return t(self.reason, n=MAX_FAILED_PINS) if self.reason else ""
 
 
@@ -93,7 +96,7 @@ def verify_pin(*, session: Session, staff_no: str, pin: str, purpose: str, count
         if is_locked(rec):
             _audit(session, "lockout", f"{MAX_FAILED_PINS} wrong PINs", actor=staff_no, counter=counter, now=now)
             return PinCheck(False, rec, "login.locked")
-        return PinCheck(False, rec, "login.bad")
+        return PinCheck(False, rec, "login.bad", left=MAX_FAILED_PINS - rec.failed_logins)
     if not rec.active:
         _audit(session, f"{purpose}_refused_disabled", "", actor=staff_no, counter=counter, now=now)
         return PinCheck(False, rec, "login.disabled")

@@ -19,7 +19,7 @@ from teller.domain.money import capital_yuan, money
 from teller.domain.rules import mask_id, mask_name
 from teller.errors import PrintFailed, TellerError
 from teller.printing import escpos
-from teller.printing.layouts import EXTRA_PLACEHOLDERS, ReceiptData, load_layout, preview_text, render
+from teller.printing.layouts import EXTRA_PLACEHOLDERS, LayoutError, ReceiptData, load_layout, preview_text, render
 from teller.store.models import CustomerRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
 from teller.strings import t
 
@@ -37,6 +37,13 @@ class JobOutcome:
 
 #: papers whose second print needs a supervisor's PIN (a duplicate invoice is money)
 SUPERVISED_REPRINTS = ("invoice",)
+
+
+def _log_db_fault(exc: BaseException) -> None:
+    """The database's own (English) words go to the log; the clerk reads `print.db_reason`."""
+    import logging
+
+    logging.getLogger("teller.printing").warning("print journal: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
 
 
 def spool_failed(exc: OSError) -> str:
@@ -232,6 +239,7 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     # once per sale, with its first paper, only while no copy of it may have printed
     drawer = cfg.cash_drawer and paper.cash_sale and not reprint and first_job
     error, spooled, title, delivered = "", None, job.layout, False
+    clerk_error = ""  # what the clerk reads when the journal keeps more (a layout's technical reason)
     layout_name, copy_no = job.layout, job.copy_no
     try:
         layout = load_layout(str(settings.layouts_dir), job.layout)
@@ -247,10 +255,14 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
             escpos.send(cfg, raw)
     except escpos.PrinterFault as exc:
         error, delivered = exc.message, exc.maybe_delivered
-    except TellerError as exc:  # the layout cannot print (it says why)
+    except LayoutError as exc:  # the layout cannot print: the clerk reads it in the UI language,
+        clerk_error = t("print.layout_bad", layout=title)  # the journal keeps the file and block for ops
+        error = f"{clerk_error}: {exc.message}"
+    except TellerError as exc:
         error = exc.message
     except SQLAlchemyError as exc:  # could not mark the job: nothing was sent
-        error = t("print.io", error=str(exc).splitlines()[0])
+        _log_db_fault(exc)
+        error = t("print.io", error=t("print.db_reason"))
     except OSError as exc:  # the spool folder itself failed (disk full, permissions)
         error = spool_failed(exc)
     try:
@@ -269,7 +281,10 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
             session.add(job)
             session.commit()
     except SQLAlchemyError as exc:  # the job stays `sending` with bytes_sent: a later copy is a 补打
-        error = error or t("print.unrecorded", error=str(exc).splitlines()[0])
+        _log_db_fault(exc)
+        error = error or t("print.unrecorded", error=t("print.db_reason"))
+    if clerk_error:
+        error = clerk_error
     return JobOutcome(job_id, layout_name, not error, error, spooled, copy_no, title)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from teller.errors import TellerError
 from teller.strings import pick
+from teller.text import break_lines, cut_lines
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -129,21 +130,10 @@ def _text(value) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Break text into lines of at most `width` cells, never inside a character."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        cur, used = "", 0
-        for ch in para:
-            w = char_cells(ch)
-            if used + w > width:
-                lines.append(cur)
-                cur, used = "", 0
-                if ch == " ":
-                    continue
-            cur += ch
-            used += w
-        lines.append(cur)
-    return lines
+    """Break text into lines of at most `width` cells by the Chinese line-breaking rules (禁则,
+    teller.text.break_lines, the same as the screen's): never inside a character, a number or an
+    amount; no closing punctuation at a line start, no opening bracket at a line end."""
+    return break_lines(text, width, char_width=char_cells)
 
 
 def pad_left(text: str, width: int) -> str:
@@ -278,7 +268,7 @@ def _block(block, data: ReceiptData, fill, width: int) -> list[Op]:
     if "signatures" in block:  # one line per party the transaction names (过户: old and new owner), else the default
         return [op for label in (data.signatures or [fill(block["signatures"])]) for op in _signature_line(label, width)]
     if "ruler" in block:
-        return [Line(s, bold, tall) for s in wrap(ruler(block["ruler"]), width)]
+        return [Line(s, bold, tall) for s in cut_lines(ruler(block["ruler"]), width, char_cells)]
     text = fill(block.get("text") or block.get("center") or block.get("right"))
     lines = wrap(text, width)
     if "center" in block:

@@ -11,7 +11,7 @@ from datetime import datetime
 from teller.clock import local_text
 from teller.config import Settings
 from teller.domain import books
-from teller.domain.money import money
+from teller.domain.money import money, variance
 from teller.printing.layouts import ReceiptData
 from teller.strings import t
 
@@ -62,7 +62,7 @@ def settlement_data(shift, closing, moves, settings: Settings, *, counts: dict[s
         "voided": str(counts["voided"]),
         "expected": money(closing.settlement.expected_fen),
         "counted": money(closing.settlement.counted_fen),
-        "variance": money(closing.settlement.variance_fen),
+        "variance": variance(closing.settlement.variance_fen),
         "supervisor": shift.supervisor or "-",
         "note": shift.note or "-",
         # the audit chain's head when the slip printed: kept on paper, outside the database,

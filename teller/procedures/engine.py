@@ -111,6 +111,7 @@ class Run:
     history: list[int] = field(default_factory=list)
     visit_token: str = field(default_factory=lambda: uuid.uuid4().hex)
     visits: list[Committed] = field(default_factory=list)  # every commit of this run (loops)
+    option_filter: str = ""  # what the clerk typed to narrow a long catalogue (a free number's tail digits)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -243,11 +244,16 @@ class Run:
 
     @property
     def line(self) -> str:
-        """The spoken line of the current step, placeholders filled (a stop for a missing
-        document that names no gate says the console's own line)."""
+        """The spoken line of the current step, placeholders filled. The next number of the same
+        customer (a loop after a commit) is not greeted a second time. A stop for a missing
+        document that names no gate says the console's own line."""
         if self.state == STOPPED and self.stop_code == DOCUMENTS_MISSING:
             return t("run.documents_missing")
-        return self.render(self.said(self.step))
+        said = self.said(self.step)
+        line = self.render(said)
+        if self.visits and self.committed is None and said and "{greeting}" in pick(said.as_dict()):
+            line = rules.without_greeting(line, rules.greeting(self.desk.now()))
+        return line
 
     def options(self) -> list[Option]:
         return self.options_for(self.step.input)
@@ -582,11 +588,20 @@ def _shown(value) -> str:
 
 # ---- catalogues a choice may offer (`options:` in a procedure file) ------------------------------
 def _plans(run: Run) -> list[Option]:
-    return [Option(p.code, f"{p.name}  {spoken_yuan(p.monthly_fee_fen)}元/月") for p in run.desk.plans()]
+    """The catalogue as the `usage` answer reads it: fitting plans first, marked (rules.plans_for_usage)."""
+    from teller.domain.money import money
+
+    return [
+        Option(p.code, t("option.plan", name=p.name, fee=money(p.monthly_fee_fen)) + (t("option.recommended") if fits else ""))
+        for p, fits in rules.plans_for_usage(run.desk.plans(), run.answers.get("usage"))
+    ]
 
 
 def _free_numbers(run: Run) -> list[Option]:
-    return [Option(n, n) for n in run.desk.free_numbers()]
+    """Free numbers; with `option_filter`, those ending in (or holding) the digits the clerk typed."""
+    digits = rules.ascii_digits(run.option_filter).strip()
+    found = run.desk.free_numbers(digits) if digits else run.desk.free_numbers()
+    return [Option(n, n) for n in found]
 
 
 def _bill_months(run: Run) -> list[Option]:
@@ -597,7 +612,9 @@ def _bill_months(run: Run) -> list[Option]:
 
 def _subscriptions(run: Run) -> list[Option]:
     subs = run.customer.subscriptions if run.customer else ()
-    return [Option(s.code, f"{s.name}  {spoken_yuan(s.monthly_fee_fen)}元/月") for s in subs]
+    from teller.domain.money import money
+
+    return [Option(s.code, t("option.plan", name=s.name, fee=money(s.monthly_fee_fen))) for s in subs]
 
 
 def _rewards(run: Run) -> list[Option]:
@@ -608,10 +625,16 @@ def _rewards(run: Run) -> list[Option]:
 
 def _handsets(run: Run) -> list[Option]:
     return [
-        Option(h.code, f"{h.make} {h.model}  {spoken_yuan(h.price_fen)}元", h.price_fen)
+        Option(h.code, f"{h.make} {h.model}  {_money(h.price_fen)}", h.price_fen)
         for h in run.desk.handsets()
         if h.stock > 0
     ]
+
+
+def _money(fen: int) -> str:
+    from teller.domain.money import money
+
+    return money(fen)
 
 
 def _provinces(run: Run) -> list[Option]:

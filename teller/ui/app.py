@@ -13,6 +13,7 @@ from textual.binding import Binding
 from teller.clock import Clock
 from teller.config import Settings
 from teller.strings import set_locale, t
+from teller.ui.keys import localize
 from teller.ui.print_queue import PapersPrinted, PrintQueue
 from teller.ui.screens.login import LoginScreen
 
@@ -21,27 +22,30 @@ class TellerApp(App):
     CSS_PATH = Path(__file__).with_name("teller.tcss")
     TITLE = "teller"
     BINDINGS = [
-        Binding("ctrl+q", "quit", t("key.quit"), show=False),
-        Binding("f12", "lock", t("key.lock")),
-        Binding("f11", "drills", t("key.drills")),  # practice: from free practice back to the drills
+        Binding("ctrl+q", "request_quit", "key.quit", show=False),  # asks first; never from the lock screen
+        Binding("f12", "lock", "key.lock"),
+        Binding("f1", "help", "key.help", show=False),
+        Binding("f11", "drills", "key.drills"),  # practice: from free practice back to the drills
     ]
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         set_locale(settings.locale)
         super().__init__()
+        localize(self)  # footer labels in the UI language (bindings are made at import, before the locale)
         self.settings = settings
         self.clock = clock
         self.desk = None
         self.desk_error = ""
         self._desk_ready = threading.Event()
         self.last_result: str = ""
+        self.demo_hall = False  # the demo hall's clerks are there: the log-in screen shows them
         self.crash_ref: str = ""  # the reference of the unexpected error that closed the app
         self.idle_clock = time.monotonic  # tests put a clock they move by hand here
         self._last_activity = self.idle_clock()
         self.papers = PrintQueue(self)  # papers print here, after the commit, in order
 
     def title_line(self) -> str:
-        parts = [self.settings.hall_name, f"台席 {self.settings.counter}"]
+        parts = [self.settings.hall_name, t("app.counter", counter=self.settings.counter)]
         desk = self.desk
         if desk is not None and desk.clerk_view is not None:
             parts.append(f"{desk.clerk_view.name}（{desk.clerk_view.staff_no}）")
@@ -67,6 +71,7 @@ class TellerApp(App):
             self._desk_ready.set()
             self.call_from_thread(self._show_login_error, self.desk_error)
             return
+        self.demo_hall = desk.is_demo_hall()
         self.desk = desk
         self._desk_ready.set()
         self.call_from_thread(self._desk_opened)
@@ -267,8 +272,8 @@ class TellerApp(App):
             from teller.ui.screens.home import HomeScreen
 
             return True if self.settings.practice and isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2 else False
-        if action == "lock":
-            return True if self._lockable() else (False if self.locked else None)
+        if action == "lock":  # not shown where there is nothing to lock (log-in, the lock itself)
+            return True if self._lockable() else False
         return True
 
     def action_drills(self) -> None:
@@ -284,7 +289,7 @@ class TellerApp(App):
         from teller.ui.screens.lock import LockScreen
 
         clerk = self.desk.clerk_view
-        self.push_screen(LockScreen(clerk.name, clerk.staff_no))
+        self.push_screen(LockScreen(clerk.name, clerk.staff_no, idle=bool(idle_s), shown_at=self.idle_clock()))
         self._audit_lock(idle_s)
 
     @work(thread=True, group="audit")
@@ -304,3 +309,97 @@ class TellerApp(App):
             self.pop_screen()
         self.switch_screen(LoginScreen())
         self.notify(t("lock.logged_out", staff_no=supervisor), timeout=6)
+
+    # ---- screens shown in the UI language ----------------------------------------------------
+    def push_screen(self, screen, *args, **kwargs):
+        if not isinstance(screen, str):
+            localize(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        if not isinstance(screen, str):
+            localize(screen)
+        return super().switch_screen(screen)
+
+    # ---- quitting: asked, never from the lock screen, audited ----------------------------------
+    def action_request_quit(self) -> None:
+        """^q: a question first; refused while the console is locked (the lock is not a way out)."""
+        from teller.ui.screens.confirm_modal import ConfirmModal
+
+        if self.locked:
+            self.notify(t("quit.locked"), severity="warning")
+            return
+        if any(isinstance(s, ConfirmModal) and getattr(s, "quitting", False) for s in self.screen_stack):
+            return  # the question is already on screen
+        parts = [t("quit.confirm")]
+        if any(getattr(getattr(s, "run", None), "committed", 1) is None and getattr(s.run, "state", "") == "active"
+               for s in self.screen_stack):
+            parts.append(t("quit.visit_lost"))
+        if self.papers.busy:
+            parts.append(t("quit.printing"))
+        modal = ConfirmModal("\n".join(parts))
+        modal.quitting = True
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._quit_logged_out()
+
+        self.push_screen(modal, answered)
+
+    @work(thread=True, exclusive=True, group="quit")
+    def _quit_logged_out(self) -> None:
+        """The clerk's log-out goes to the audit trail before the program ends."""
+        desk = self.desk
+        if desk is not None and desk.clerk_view is not None:
+            desk.logout(how="quit")
+        self.call_from_thread(self.exit)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit, in the UI language (Textual's own hint is English)."""
+        self.notify(t("quit.hint"), timeout=4)
+
+    # ---- help and the command palette ------------------------------------------------------------
+    def action_help(self) -> None:
+        """F1: the keys of this screen and what it expects, in the UI language."""
+        from teller.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        from teller.ui.commands import Palette
+
+        if self.use_command_palette and not Palette.is_open(self) and not self.locked:
+            self.push_screen(Palette(id="--command-palette", placeholder=t("palette.placeholder")))
+
+    def get_system_commands(self, screen):
+        """The palette offers this app's commands (procedures, reprint, reports, lock, log out…),
+        in the UI language, never Textual's own (theme, screenshot, keys panel)."""
+        from teller.ui.commands import commands_for
+
+        yield from commands_for(self, screen)
+
+    # ---- notifications: in the screen's notice line, never over its content ----------------------
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Shown in the Notice line of the screen underneath any modal (it takes its own room, so it
+        never covers the list or the text being read); a screen without one gets Textual's toast."""
+        from textual.screen import ModalScreen
+
+        from teller.ui.widgets.notice import Notice
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ModalScreen):
+                continue
+            if not screen.children and getattr(screen, "HAS_NOTICE", False):  # shown but not composed yet
+                self.call_after_refresh(self.notify, message, title=title, severity=severity, timeout=timeout, markup=markup)
+                return
+            notices = screen.query(Notice)
+            if notices:
+                text = t("print.paper_failed", paper=title, error=message) if title else message
+                notices.first().show(text, severity=severity, timeout=timeout if timeout is not None else 8)
+                return
+            break
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

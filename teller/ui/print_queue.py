@@ -45,7 +45,7 @@ class PapersPrinted(Message):
 
     @property
     def failures(self) -> list[str]:
-        failed = [f"{o.title or o.layout}：{o.error}" for o in self.outcomes if not o.ok]
+        failed = [t("print.paper_failed", paper=o.title or o.layout, error=o.error) for o in self.outcomes if not o.ok]
         return ([self.error] if self.error else []) + failed
 
 
@@ -87,5 +87,5 @@ class PrintQueue:
                 error = exc.message
             except Exception as exc:  # a database fault while printing: the sale is committed
                 log.error("printing %s failed: %s", request.receipt_no, type(exc).__name__)
-                error = t("print.io", error=type(exc).__name__)
+                error = t("print.io", error=t("print.db_reason"))
             self.app.post_message(PapersPrinted(request, outcomes, error))

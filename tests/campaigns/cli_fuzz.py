@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support.homes import copy_sources
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -237,8 +238,7 @@ def setup_home(root: Path) -> Path:
 
     home = root / "home"
     home.mkdir()
-    shutil.copytree(REPO / "scripts_yaml", home / "scripts_yaml")
-    shutil.copytree(REPO / "receipts", home / "receipts")
+    copy_sources(home)
     runner = CliRunner()
     for argv in (["db", "init"], ["seed", "demo"]):
         result = runner.invoke(app, ["--home", str(home), *argv])

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import sqlite3
 import sys
 import tempfile
@@ -123,8 +122,9 @@ def campaign(runs: int = 30, seed: int = 1, verbose: bool = False) -> tuple[int,
     lost = 0
     with tempfile.TemporaryDirectory(prefix="teller-drills-") as tmp:
         home = Path(tmp)
-        shutil.copytree(REPO / "scripts_yaml", home / "scripts_yaml")
-        shutil.copytree(REPO / "receipts", home / "receipts")
+        from tests.support.homes import copy_sources
+
+        copy_sources(home, source=REPO)  # the shipped files only (never the checkout's spool)
         settings = load_settings(home=home).for_practice()
         desk = Desk(settings, clock=None).open()
         scenarios = load_scenarios(desk.settings, desk.procedures)[0]

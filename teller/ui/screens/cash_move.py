@@ -21,7 +21,7 @@ class CashMoveModal(EnterMovesOn, ModalScreen[str | None]):
 
     Returns the confirmation text, or None when cancelled."""
 
-    BINDINGS = [ENTER, Binding("escape", "cancel", t("key.cancel"))]
+    BINDINGS = [ENTER, Binding("escape", "cancel", "key.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box"):

@@ -13,8 +13,8 @@ from teller.strings import t
 
 class ConfirmModal(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", t("modal.yes")),
-        Binding("n,escape", "answer(False)", t("modal.no")),
+        Binding("y", "answer(True)", "modal.yes"),
+        Binding("n,escape", "answer(False)", "modal.no"),
     ]
 
     def __init__(self, question: str) -> None:

@@ -1,4 +1,7 @@
-"""The supervisor's reports: pick a report and a period; a table and, where it reads better, bars."""
+"""The supervisor's reports: pick a report and a period; a table and, where it reads better, bars.
+
+Choosing, the list and the dates sit on the left; a report shown takes the whole width (every
+column fits 80 columns) until Esc brings the list back. Money reads ￥65.50 in table and bars."""
 
 from __future__ import annotations
 
@@ -15,12 +18,14 @@ from textual.widgets.option_list import Option
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
+from teller.ui.widgets.notice import Notice
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "deposits", "retention", "complaints", "exceptions")
 
 
 class ReportsScreen(Screen):
-    BINDINGS = [Binding("escape", "leave", t("key.back"))]
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
+    BINDINGS = [Binding("escape", "leave", "key.back")]
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -35,7 +40,8 @@ class ReportsScreen(Screen):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-table", zebra_stripes=True)
                 yield BarChart(id="report-chart")
-        yield Footer()
+        yield Notice()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         today = self.app.desk.now().date().isoformat()
@@ -62,6 +68,18 @@ class ReportsScreen(Screen):
             return
         self._load(name, start, end)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return True
+
+    def action_leave(self) -> None:
+        """Esc: from a report back to the list; from the list back to the picker."""
+        side = self.query_one("#report-side")
+        if not side.display:
+            side.display = True
+            self.query_one("#report-list", OptionList).focus()
+            return
+        self.app.pop_screen()
+
     @work(thread=True, exclusive=True, group="report")
     def _load(self, name: str, start: date, end: date) -> None:
         try:
@@ -75,16 +93,29 @@ class ReportsScreen(Screen):
         table = self.query_one("#report-table", DataTable)
         table.clear(columns=True)
         table.add_columns(*report.columns.values())  # columns before rows
-        table.add_rows([[str(row.get(key, "")) if row.get(key) is not None else "" for key in report.columns] for row in report.rows])
+        table.add_rows([[cell(row, key) for key in report.columns] for row in report.rows])
         note = report.note or ("" if report.rows else t("report.empty"))
-        self.query_one("#report-note", Static).update(f"[b]{t(f'report.name.{name}')}[/b]  {note}")
+        start = self.query_one("#report-from", Input).value.strip()
+        end = self.query_one("#report-to", Input).value.strip()
+        period = start if start == end else f"{start}..{end}"
+        self.query_one("#report-note", Static).update(f"[b]{t(f'report.name.{name}')}[/b]  {period}  {note}".rstrip())
         chart = self.query_one("#report-chart", BarChart)
         if report.chart and report.rows:
             label, value = report.chart
-            items = [(row[label], row[value] / 100 if value.endswith("_fen") else row[value]) for row in report.rows]
-            chart.show(items)
+            chart.show([(row[label], row[value]) for row in report.rows], money=value.endswith("_fen"))
         else:
             chart.show([])
+        self.query_one("#report-side").display = False  # the report takes the whole width
+        table.focus()
 
-    def action_leave(self) -> None:
-        self.app.pop_screen()
+
+def cell(row: dict, key: str) -> str:
+    """A table cell: money as ￥65.50 (the row carries fen beside yuan), the rest as it is."""
+    from teller.domain.money import money
+
+    value = row.get(key)
+    if value is None:
+        return ""
+    if key.endswith("_yuan") and isinstance(row.get(key[:-5] + "_fen"), int):
+        return money(row[key[:-5] + "_fen"])
+    return str(value)

@@ -20,9 +20,15 @@ from teller.strings import pick, t
 from teller.ui.screens.confirm_modal import ConfirmModal
 from teller.ui.widgets.customer_panel import CustomerPanel
 from teller.ui.widgets.documents_panel import DocumentsPanel
+from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.spoken_line import SpokenLine
 
 if TYPE_CHECKING:
     from teller.procedures.engine import Run
+
+
+#: choice catalogues long enough to be narrowed by typing (free numbers: by their tail digits)
+FILTERED = {"free_numbers"}
 
 
 def clock_text(seconds: float) -> str:
@@ -31,14 +37,17 @@ def clock_text(seconds: float) -> str:
 
 
 class RunScreen(Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
-        Binding("enter", "confirm", t("key.confirm"), priority=True),
-        Binding("escape", "back", t("key.back")),
-        Binding("f8", "cancel", t("key.cancel")),
-        Binding("f5", "retry_print", t("key.retry_print")),
-        Binding("f6", "reprint_last", t("key.reprint")),
-        Binding("f4", "waive", t("key.waive")),
-        Binding("f3", "documents_missing", t("key.documents_missing")),
+        Binding("enter", "confirm", "key.confirm", priority=True),
+        Binding("escape", "back", "key.back"),
+        Binding("f8", "cancel", "key.cancel"),
+        Binding("f5", "retry_print", "key.retry_print"),
+        Binding("f6", "reprint_last", "key.reprint"),
+        Binding("f4", "waive", "key.waive"),
+        Binding("f3", "documents_missing", "key.documents_missing"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
     ]
 
     def __init__(self, run: "Run") -> None:
@@ -54,7 +63,7 @@ class RunScreen(Screen):
         with Horizontal(id="body"):
             with Vertical(id="script"):
                 yield Static(id="steptitle")
-                yield Static(id="line")
+                yield SpokenLine(id="line")
                 yield Static(id="note")
                 yield Input(id="answer")
                 yield OptionList(id="choices")
@@ -64,7 +73,8 @@ class RunScreen(Screen):
             with Vertical(id="side"):
                 yield CustomerPanel()
                 yield DocumentsPanel()
-        yield Footer()
+        yield Notice()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -81,20 +91,22 @@ class RunScreen(Screen):
             elapsed = time.monotonic() - self.started
             limit = self.run.procedure.time_limit_s
             timer = t("run.timer", elapsed=clock_text(elapsed), limit=clock_text(limit))
-            line += f"  ⏱ {timer}" + (f" [b red]{t('run.over_time')}[/]" if elapsed > limit else "")
+            over = f" [b red]{t('run.over_time')}[/]" if elapsed > limit else ""
+            line = f"⏱ {timer}{over}  {line}"  # first, so a narrow terminal cuts the hall's name, never the time
         return line
 
     def refresh_view(self) -> None:
         run = self.run
         step = run.step
         proc_title = pick(run.procedure.title.as_dict())
-        step_title = pick(step.title.as_dict()) if step.title else step.id
+        step_title = pick(step.title.as_dict()) if step.title else ""  # never the step's id (a code)
         count = t("run.step", n=run.step_number, total=len(run.procedure.steps))
-        self.query_one("#steptitle", Static).update(f"{proc_title} · {step_title}  [dim]{count}[/dim]")
-        line = self.query_one("#line", Static)
+        heading = f"{proc_title} · {step_title}" if step_title else proc_title
+        self.query_one("#steptitle", Static).update(f"{heading}  [dim]{count}[/dim]")
+        line = self.query_one("#line", SpokenLine)
         stopped = run.state == "stopped"
         line.set_class(stopped, "stopped")
-        line.update(("[b]" + t("run.stopped", reason="") + "[/b]\n" if stopped else "") + run.line)
+        line.show(run.line, notice=t("run.stopped", reason="") if stopped else "")
         note = pick(step.note.as_dict()) if step.note else ""
         hint = t("run.enter") if step.kind in ("say", "commit", "end") or stopped else ""
         self.query_one("#note", Static).update(" · ".join(x for x in (note, hint) if x))
@@ -112,16 +124,23 @@ class RunScreen(Screen):
         box = self.query_one("#answer", Input)
         choices = self.query_one("#choices", OptionList)
         spec = step.input if run.state == "active" else None
+        self.filtering = spec is not None and spec.kind == "choice" and spec.options in FILTERED
+        if self.filtering:  # a long catalogue: the box narrows it (tail digits), the list picks
+            box.display = True
+            box.password = False
+            box.placeholder = t("run.number_filter")
+            box.value = run.option_filter
         if spec is not None and spec.kind == "choice":
-            box.display = False
+            box.display = self.filtering
             choices.display = True
             choices.clear_options()
             options = run.options()
-            choices.add_options([Option(f"{i}. {o.label}" if i < 10 else o.label, id=o.value) for i, o in enumerate(options, 1)])
+            numbered = not self.filtering  # digits pick a choice, except where they narrow the list
+            choices.add_options([Option(f"{i}. {o.label}" if i < 10 and numbered else o.label, id=o.value) for i, o in enumerate(options, 1)])
             previous = run.typed.get(spec.field)
             ids = [o.value for o in options]
-            choices.highlighted = ids.index(previous) if previous in ids else 0
-            self.set_focus(choices)
+            choices.highlighted = ids.index(previous) if previous in ids else (0 if ids else None)
+            self.set_focus(box if self.filtering else choices)
         elif spec is not None:
             from teller.procedures.engine import SECRET_KINDS  # loaded with the run already
 
@@ -138,6 +157,23 @@ class RunScreen(Screen):
             choices.display = False
             self.set_focus(None)
         self._submitted = None
+
+    @on(Input.Changed, "#answer")
+    def _narrow(self, event: Input.Changed) -> None:
+        """In a filtered catalogue (free numbers), what is typed narrows the list at once."""
+        if getattr(self, "filtering", False) and event.value != self.run.option_filter:
+            self.run.option_filter = event.value
+            choices = self.query_one("#choices", OptionList)
+            choices.clear_options()
+            options = self.run.options()
+            choices.add_options([Option(o.label, id=o.value) for o in options])
+            choices.highlighted = 0 if options else None
+
+    def action_move(self, delta: int) -> None:
+        """↑/↓ from the filter box move through the list under it."""
+        choices = self.query_one("#choices", OptionList)
+        if getattr(self, "filtering", False) and choices.option_count:
+            choices.highlighted = ((choices.highlighted or 0) + delta) % choices.option_count
 
     def _type_ahead(self, box: Input) -> str:
         """Keys a fast clerk typed after Enter, before this step appeared: keep them."""
@@ -170,14 +206,15 @@ class RunScreen(Screen):
 
     # ---- keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # a key that does not apply here is not shown at all: the footer fits 80 columns
         if action == "retry_print":
-            return True if self.print_failed else None
+            return True if self.print_failed else False
         if action == "reprint_last":
-            return True if self.run.visits and not self.busy else None
+            return True if self.run.visits and not self.busy else False
         if action == "waive":  # shown only where a fee can be waived: the cash step
             return True if self.run.waivable_fees() and not self.busy else False
         if action == "documents_missing":  # before the commit, while the procedure asks for documents
-            return True if self.run.state == "active" and self.run.committed is None and not self.busy and self.run.documents() else None
+            return True if self.run.state == "active" and self.run.committed is None and not self.busy and self.run.documents() else False
         if action == "back":
             return True if self.run.history and self.run.committed is None or self.run.state == "stopped" else None
         return True
@@ -200,6 +237,8 @@ class RunScreen(Screen):
     def on_key(self, event) -> None:
         """Digits pick a choice directly (1-9), as clerks expect on a counter keypad."""
         choices = self.query_one("#choices", OptionList)
+        if getattr(self, "filtering", False):
+            return  # digits narrow the list of numbers; they do not pick
         if choices.display and event.character and event.character.isdigit() and event.character != "0":
             index = int(event.character) - 1
             if index < choices.option_count:
@@ -212,7 +251,9 @@ class RunScreen(Screen):
         next step instead of being lost."""
         box = self.query_one("#answer", Input)
         choices = self.query_one("#choices", OptionList)
-        if self.run.state == "active" and box.display:
+        if self.run.state == "active" and getattr(self, "filtering", False):
+            box.call_later(self._picked)  # the filter's keys first, then the highlighted number
+        elif self.run.state == "active" and box.display:
             box.call_later(self._typed)
         elif self.run.state == "active" and choices.display:
             choices.call_later(self._picked)
@@ -235,7 +276,11 @@ class RunScreen(Screen):
             run.submit(value)
         except TellerError as exc:
             self.show_error(exc.message)
+            box = self.query_one("#answer", Input)
+            if box.password:  # a refused password is not left in its box
+                box.value = ""
             return
+        run.option_filter = ""
         self.show_error("")
         if run.state == "finished":
             self.app.end_run(t("run.finished"), elapsed=time.monotonic() - self.started, run=run)
@@ -288,7 +333,7 @@ class RunScreen(Screen):
         return True
 
     def _show_print(self, receipt_no: str, outcomes, error: str = "") -> None:
-        failures = ([error] if error else []) + [f"{o.title or o.layout}：{o.error}" for o in outcomes if not o.ok]
+        failures = ([error] if error else []) + [t("print.paper_failed", paper=o.title or o.layout, error=o.error) for o in outcomes if not o.ok]
         self.print_failed = bool(failures)
         text = t("run.committed", receipt_no=receipt_no)
         printed = [o.title or o.layout for o in outcomes if o.ok]

@@ -11,20 +11,24 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from teller.domain.money import money
+from teller.domain.money import variance as variance_text
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
+from teller.ui.widgets.notice import Notice
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
-    return t(key, expected=money(expected), counted=money(counted), variance=money(variance))
+    said = variance_text(variance) if variance else t("money.variance_even", amount=money(0))
+    return t(key, expected=money(expected), counted=money(counted), variance=said)
 
 
 class SettleScreen(EnterMovesOn, Screen):
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
     BINDINGS = [
-        ENTER, Binding("escape", "leave", t("key.back")), Binding("f10", "logout", t("key.logout")),
-        Binding("f5", "print_slip", t("key.print_slip")),
+        ENTER, Binding("escape", "leave", "key.back"), Binding("f10", "logout", "key.logout"),
+        Binding("f5", "print_slip", "key.print_slip"),
     ]
 
     def __init__(self, shift=None) -> None:
@@ -47,7 +51,8 @@ class SettleScreen(EnterMovesOn, Screen):
             yield Static(t("settle.note"), classes="label")
             yield Input(id="sup-note", max_length=120)
         yield Static("", id="settle-error", classes="error")
-        yield Footer()
+        yield Notice()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#signoff").display = False
@@ -129,7 +134,7 @@ class SettleScreen(EnterMovesOn, Screen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "print_slip":
-            return True if self.unprinted_shift is not None else None
+            return True if self.unprinted_shift is not None else False
         return True
 
     def action_print_slip(self) -> None:

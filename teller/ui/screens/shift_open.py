@@ -13,10 +13,12 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
+from teller.ui.widgets.notice import Notice
 
 
 class ShiftOpenScreen(EnterMovesOn, Screen):
-    BINDINGS = [ENTER, Binding("f10", "logout", t("key.logout"))]
+    HAS_NOTICE = True  # notifications go to its Notice line (TellerApp.notify)
+    BINDINGS = [ENTER, Binding("f10", "logout", "key.logout")]
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
@@ -24,7 +26,8 @@ class ShiftOpenScreen(EnterMovesOn, Screen):
         yield Static(t("settle.open_hint"), classes="label")
         yield DenominationCount()
         yield Static("", id="shift-error", classes="error")
-        yield Footer()
+        yield Notice()
+        yield Footer(show_command_palette=False)
 
     @on(DenominationCount.Counted)
     def _counted(self, event: DenominationCount.Counted) -> None:

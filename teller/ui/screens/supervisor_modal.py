@@ -16,7 +16,7 @@ from teller.ui.forms import ENTER, EnterMovesOn
 class SupervisorModal(EnterMovesOn, ModalScreen[tuple[str, str] | None]):
     """Returns (staff_no, pin), or None when cancelled. The Desk checks them, not this screen."""
 
-    BINDINGS = [ENTER, Binding("escape", "cancel", t("key.cancel"))]
+    BINDINGS = [ENTER, Binding("escape", "cancel", "key.cancel")]
 
     def __init__(self, title: str, why: str = "") -> None:
         super().__init__()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from teller.charts import bars
+from teller.charts import bars, money_bars
 
 
 class BarChart(Static):
-    def show(self, items: list[tuple[str, float]]) -> None:
-        self.update(bars(items))
+    def show(self, items: list[tuple[str, float]], *, money: bool = False) -> None:
+        """Bars of the values; `money`: the values are fen, shown as ￥65.50."""
+        self.update(money_bars(items) if money else bars(items))
