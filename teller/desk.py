@@ -2,8 +2,9 @@
 
 The console, practice mode and the CLI all work through a Desk. It is the `Desk` port a
 Run needs (see procedures.engine) and it owns the database transaction of each commit.
-Heavy imports (SQLModel, python-escpos) happen in `open()`, not at import time, so the
-console can show its first screen before they load.
+Heavy imports (SQLModel, pydantic, python-escpos) happen in `open()`, not at import time, so
+the console can show its first screen before they load; `open_to_read()` opens the books for
+reports with SQLAlchemy Core alone.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from teller.clock import Clock, hall_zone
 from teller.config import Settings
 from teller.domain.views import CustomerView, PlanView
 from teller.errors import AuthError, NotFound, StaffLocked, TellerError
-from teller.procedures.engine import Committed
-from teller.procedures.loader import LoadedProcedure, load_folder
 from teller.strings import pick, t
 
 if TYPE_CHECKING:
     from teller.domain.views import HandsetView
     from teller.errors import Problem
     from teller.printing.jobs import JobOutcome
-    from teller.procedures.engine import Run
+    from teller.procedures.engine import Committed, Run
+    from teller.procedures.loader import LoadedProcedure
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,30 @@ class Desk:
         self.reload_procedures()
         return self
 
+    def open_to_read(self) -> "Desk":
+        """Open the books to read them (reports): the database as it is, through SQLAlchemy Core
+        alone (no ORM, no pydantic, no procedure loaded: reports read titles cheaply).
+
+        A database that is not there yet, or not set up as this version sets it up, is opened
+        as `open()` does it (created, brought up to date, seeded). The live/practice guard is
+        the same as `open()`'s. For reading only: a write through this engine would not have
+        the pragmas teller.store.db sets on every connection (WAL, synchronous=FULL, foreign keys).
+        """
+        from teller.store import reading
+
+        engine = reading.open_reader(self.settings.database_url)
+        if engine is None:
+            return self.open()
+        try:
+            reading.check_mode(engine, self.mode)
+        except BaseException:
+            engine.dispose()
+            raise
+        self.engine = engine
+        return self
+
     def reload_procedures(self) -> None:
+        from teller.procedures.loader import load_folder
         from teller.procedures.semantics import Context
 
         context = Context(payment_limit_fen=self.settings.payment_limit_fen, layouts_dir=self.settings.layouts_dir)
@@ -664,11 +687,19 @@ class Desk:
         """One of teller.store.reports.REPORTS over the business days start..end, for this desk's mode."""
         from teller.store.reports import run_report
 
-        titles = {pid: self.procedure_title(pid) for pid in self.procedures}
         return run_report(
-            self.engine, name, start=start, end=end, mode=self.mode, hall=self.hall_name, titles=titles,
+            self.engine, name, start=start, end=end, mode=self.mode, hall=self.hall_name, titles=self.procedure_titles(),
             bounds_fen=self.settings.payment_bands_fen, now=self.now(), zone=self.clock.zone,
         )
+
+    def procedure_titles(self) -> dict[str, str]:
+        """Every procedure's title in the UI language: from the loaded procedures, or read from
+        the top of each file when none is loaded (teller.procedures.titles: a report needs no more)."""
+        if self.procedures:
+            return {pid: self.procedure_title(pid) for pid in self.procedures}
+        from teller.procedures.titles import read_titles
+
+        return {pid: pick(title) or pid for pid, title in read_titles(self.settings.procedures_dir).items()}
 
     def print_void(self, void_id: int) -> list["JobOutcome"]:
         """The void slip (every copy) through the print journal (printed again if it failed)."""

@@ -107,7 +107,7 @@ def offenders(folder: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] 
 
 
 ABOVE_STORE = ("teller.desk", "teller.counter", "teller.operations", "teller.procedures", "teller.printing",
-               "teller.ui", "teller.cli", "teller.practice", "teller.bench", "teller.charts")
+               "teller.ui", "teller.cli", "teller.practice", "teller.charts")
 
 
 def test_the_store_imports_nothing_above_it():

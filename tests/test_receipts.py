@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from teller.domain import catalog
 from teller.errors import AuthError
 from teller.printing import escpos
-from teller.printing.bench import measure_layouts
+from tests.bench.receipts import measure_layouts
 from teller.printing.jobs import receipt_data
 from teller.printing.layouts import (
     PLACEHOLDERS,

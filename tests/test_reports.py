@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from teller.clock import FixedClock
 from teller.store import db
-from teller.store.reports import REPORTS, bench, generate_load, run_report
+from teller.store.reports import REPORTS, run_report
+from tests.bench.reports import bench, generate_load
 from tests.conftest import DAY, FLOAT, open_desk
 from tests.support.flows import LI, WANG, pay, replace_sim
 

@@ -227,9 +227,35 @@ def test_hash_is_salted():
     assert hash_secret("1234") != hash_secret("1234")
 
 
-@pytest.mark.parametrize("stored", [None, "", "plain", "md5$1$2$3$4$5"])
+@pytest.mark.parametrize("stored", [None, "", "plain", "md5$1$2$3$4$5", "scrypt$x$8$1$AAAA$AAAA",
+                                    "scrypt$1048576$8$1$c2FsdA==$AAAA", "scrypt$3$8$1$c2FsdA==$AAAA"])
 def test_verify_secret_refuses_garbage(stored):
-    assert not verify_secret("1234", stored)
+    assert not verify_secret("1234", stored)  # bad numbers, a 1 GiB work area, n not a power of 2: False
+
+
+def old_hash(secret: str, n: int = 2**14, r: int = 8, p: int = 1) -> str:
+    """A hash as the first versions wrote it (scrypt n=2^14: a 16 MiB work area)."""
+    import base64
+    import hashlib
+
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
+    return f"scrypt${n}${r}${p}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def test_hashes_written_with_the_old_parameters_still_verify():
+    from teller.domain.secrets import needs_rehash
+
+    stored = old_hash("258036")
+    assert verify_secret("258036", stored) and not verify_secret("258037", stored)
+    assert needs_rehash(stored) and not needs_rehash(hash_secret("258036"))
+
+
+def test_a_check_needs_a_small_work_area():
+    """The parameters in the hash: 128·r·n bytes of work area, at most 1 MiB (not 16 MiB)."""
+    _, n, r, p, _, _ = hash_secret("1234").split("$")
+    assert 128 * int(r) * int(n) <= 1024 * 1024
+    assert int(n) * int(p) >= 2**13  # the time per check comes from p lanes instead
 
 
 def test_full_width_digits_are_refused_or_normalised():

@@ -97,6 +97,31 @@ def test_a_good_login_resets_the_count(settings, clock):
         desk.close()
 
 
+def test_a_pin_hashed_with_old_parameters_logs_in_and_is_rehashed(settings, clock):
+    """A database from before the 1 MiB parameters: its n=2^14 hashes verify; the next good
+    log-in writes the PIN again with today's parameters (a wrong PIN leaves it as it was)."""
+    from teller.desk import Desk
+    from teller.domain.secrets import needs_rehash
+
+    from tests.test_rules import old_hash
+
+    stored = old_hash("1234")
+    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as con:
+        con.execute("update clerk set pin_hash=? where staff_no='1001'", (stored,))
+    desk = Desk(settings, clock=clock).open()
+    try:
+        with pytest.raises(AuthError):
+            desk.login("1001", "9876")
+        assert clerk_row(settings, "1001")["pin_hash"] == stored
+        assert desk.login("1001", "1234").staff_no == "1001"
+        now = clerk_row(settings, "1001")["pin_hash"]
+        assert now != stored and not needs_rehash(now) and verify_secret("1234", now)
+        assert desk.login("1001", "1234").staff_no == "1001"
+        assert clerk_row(settings, "1001")["pin_hash"] == now  # rehashed once, not at every log-in
+    finally:
+        desk.close()
+
+
 def test_wrong_supervisor_pins_count_too_and_a_locked_supervisor_cannot_authorise(desk, settings):
     for _ in range(5):
         with pytest.raises(AuthError):

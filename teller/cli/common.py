@@ -139,14 +139,15 @@ def open_settings(ctx: typer.Context, **changes) -> "Settings":
 
 
 @contextmanager
-def open_desk(ctx: typer.Context, **changes) -> Iterator["Desk"]:
-    """An opened Desk (database created if missing); TellerErrors become a message and exit 1."""
+def open_desk(ctx: typer.Context, *, to_read: bool = False, **changes) -> Iterator["Desk"]:
+    """An opened Desk (database created if missing); TellerErrors become a message and exit 1.
+    `to_read`: for reports only (Desk.open_to_read: SQLAlchemy Core, no procedures loaded)."""
     from teller.desk import Desk
 
     settings = open_settings(ctx, **changes)
     desk = None
     try:
-        desk = Desk(settings).open()
+        desk = Desk(settings).open_to_read() if to_read else Desk(settings).open()
         yield desk
     except TellerError as exc:
         fail(exc.message)

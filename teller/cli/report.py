@@ -26,7 +26,7 @@ def report_cmd(
 
     if name not in REPORTS:
         raise typer.BadParameter(f"one of: {', '.join(REPORTS)}", param_hint="NAME")
-    with open_desk(ctx) as desk:
+    with open_desk(ctx, to_read=True) as desk:
         first = start or desk.now().date()
         last = end or first
         check_range(first, last)

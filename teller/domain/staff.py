@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from teller.domain.rules import ascii_digits
-from teller.domain.secrets import hash_secret, verify_secret
+from teller.domain.secrets import hash_secret, needs_rehash, verify_secret
 from teller.errors import InputRefused, NotFound, TellerError
 from teller.store import audit
 from teller.store.models import ClerkRecord
@@ -102,6 +102,9 @@ def verify_pin(*, session: Session, staff_no: str, pin: str, purpose: str, count
         return PinCheck(False, rec, "login.disabled")
     if rec.failed_logins:
         rec.failed_logins = 0
+        session.add(rec)
+    if needs_rehash(rec.pin_hash):  # hashed with older scrypt parameters: kept with today's from now on
+        rec.pin_hash = hash_secret(pin)
         session.add(rec)
     return PinCheck(True, rec)
 

@@ -157,7 +157,74 @@ def _prepare() -> None:
             import escpos.capabilities  # noqa: F401
     finally:
         tempfile.mkdtemp = real_mkdtemp
+    _import_without_images()
     _prepared = True
+
+
+# ---- python-escpos without its image stack -------------------------------------------------
+#: What python-escpos imports only to print images (raster images, QR codes drawn as images,
+#: software barcodes): Pillow and qrcode. Text, native QR codes, cuts and the cash drawer
+#: never touch them, and they cost a tenth of the console's memory (and 0.1 s) at import.
+IMAGE_STACK = ("PIL", "qrcode")
+
+
+class _OnFirstUse:
+    """Import finder: modules of IMAGE_STACK imported while python-escpos loads are created
+    empty and executed on first attribute access (importlib.util.LazyLoader), so they load
+    only when an image is printed. Other modules, and imports after the window, are untouched."""
+
+    def find_spec(self, name, path, target=None):
+        import importlib.util
+        import sys
+
+        if name.split(".")[0] not in IMAGE_STACK:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
+
+
+def _import_without_images() -> None:
+    """Import python-escpos's printer classes with the image stack deferred to first use.
+
+    Pillow's and qrcode's modules are made lazy (_OnFirstUse). One module would still load
+    Pillow at once: `escpos.image`, whose annotations name `PIL.Image.Image` and are evaluated
+    as it loads. While `escpos.escpos` loads, a stand-in takes its place; the stand-in's
+    `EscposImage` imports the real module when an image is first printed, and puts the real
+    class in the library's place for the images after it (tests/test_light.py prints one)."""
+    import sys
+    import types
+
+    if "escpos.escpos" in sys.modules or "PIL.Image" in sys.modules:
+        return  # already imported, or Pillow is loaded anyway: nothing to save
+
+    class EscposImage:  # noqa: D401 - stands for escpos.image.EscposImage until first used
+        def __new__(cls, *args, **kwargs):
+            if sys.modules.get("escpos.image") is stand_in:
+                del sys.modules["escpos.image"]
+            import escpos.escpos
+            import escpos.image
+
+            escpos.escpos.EscposImage = escpos.image.EscposImage
+            return escpos.image.EscposImage(*args, **kwargs)
+
+    stand_in = types.ModuleType("escpos.image", "python-escpos's image module, imported when an image is printed")
+    stand_in.EscposImage = EscposImage
+    finder = _OnFirstUse()
+    sys.modules.setdefault("escpos.image", stand_in)
+    sys.meta_path.insert(0, finder)
+    try:
+        import escpos.printer  # noqa: F401 - the printer classes, Dummy included
+    finally:
+        sys.meta_path.remove(finder)
+        if sys.modules.get("escpos.image") is stand_in:
+            del sys.modules["escpos.image"]  # a later `import escpos.image` gets the real module
 
 
 def encode(text: str) -> bytes:

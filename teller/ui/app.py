@@ -18,6 +18,10 @@ from teller.ui.print_queue import PapersPrinted, PrintQueue
 from teller.ui.screens.login import LoginScreen
 
 
+#: seconds: the GIL switch interval while the database opens behind the log-in screen
+LOADING_SWITCH_INTERVAL = 0.0005
+
+
 class TellerApp(App):
     CSS_PATH = Path(__file__).with_name("teller.tcss")
     TITLE = "teller"
@@ -55,13 +59,45 @@ class TellerApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
-        self._open_desk()
+        # the database opens once the log-in screen is on the terminal: its imports (SQLAlchemy,
+        # pydantic, YAML) hold the GIL for most of a second and would hold the first frame back
+        self.screen.call_after_refresh(self._open_desk)
         limit = self.settings.idle_lock_s
         if limit > 0:
             self.set_interval(min(1.0, max(0.05, limit / 4)), self.check_idle_lock)
 
     @work(thread=True, exclusive=True, group="desk")
     def _open_desk(self) -> None:
+        """Open the desk behind the log-in screen, without stalling the keys typed meanwhile.
+
+        - The GIL: a thread that wants it waits one switch interval (5 ms by default), and a
+          keystroke's echo takes it several times (the driver's thread, the event loop, the
+          writer thread): 30-47 ms a key. A short interval for the while hands it over sooner;
+          this thread's work takes a little longer.
+        - The collector: the imports allocate hundreds of thousands of objects, and the
+          automatic full collections they set off held the GIL 30-180 ms each (a key typed then
+          waited as long). Collection stays off until the desk is open (teller.__main__ turns
+          it off at start-up, which also spares the first frame), then everything loaded so
+          far, which lives as long as the app, is frozen out of later collections (without
+          that a collection after each commit paused the screen 150 ms) and collection resumes.
+          The few cycles the imports left are frozen with it rather than hunted for 0.1 s.
+        """
+        import gc
+        import sys
+
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
+        gc.disable()
+        opened = False
+        try:
+            opened = self._open_desk_now()
+        finally:
+            sys.setswitchinterval(interval)
+            if opened:
+                gc.freeze()
+            gc.enable()  # also when the desk did not open: the app stays up, showing why
+
+    def _open_desk_now(self) -> bool:
         from teller.desk import Desk
 
         try:
@@ -70,18 +106,13 @@ class TellerApp(App):
             self.desk_error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
             self._desk_ready.set()
             self.call_from_thread(self._show_login_error, self.desk_error)
-            return
+            return False
         self.demo_hall = desk.is_demo_hall()
         self.desk = desk
         self._desk_ready.set()
         self.call_from_thread(self._desk_opened)
         desk.warm_printer()  # the printer driver loads while the clerk types the PIN
-        # Everything loaded so far lives as long as the app: keep the collector from walking it
-        # again and again (it paused the screen 150 ms after each commit without this).
-        import gc
-
-        gc.collect()
-        gc.freeze()
+        return True
 
     def _desk_opened(self) -> None:
         screen = self.screen

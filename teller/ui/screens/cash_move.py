@@ -14,6 +14,7 @@ from teller.domain.money import money, parse_yuan
 from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.text_box import TextBox
 
 
 class CashMoveModal(EnterMovesOn, ModalScreen[str | None]):
@@ -27,8 +28,8 @@ class CashMoveModal(EnterMovesOn, ModalScreen[str | None]):
         with Vertical(id="modal-box"):
             yield Static(f"[b]{t('cash.title')}[/b]")
             yield OptionList(Option(t("cash.in"), id="cash_in"), Option(t("cash.out"), id="cash_out"), id="cash-kind")
-            yield Input(placeholder=t("cash.amount"), id="cash-amount")
-            yield Input(placeholder=t("cash.reason"), id="cash-reason")
+            yield TextBox(placeholder=t("cash.amount"), id="cash-amount")
+            yield TextBox(placeholder=t("cash.reason"), id="cash-reason")
             yield Static("", id="cash-error", classes="error")
             yield Static(t("cash.hint"), classes="label")
 

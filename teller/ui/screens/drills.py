@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from teller.errors import TellerError
 from teller.strings import pick, t
+from teller.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from teller.practice.drill import DrillRun
@@ -69,7 +70,7 @@ class DrillsScreen(Screen):
             yield OptionList(id="drill-list")
             yield Static("", id="drill-brief")
         yield Static("", id="drills-note", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#drill-list").border_title = t("drills.title")

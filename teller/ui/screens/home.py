@@ -6,11 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.strings import pick, t
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class HomeScreen(Screen):
@@ -30,11 +32,11 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.app.title_line(), id="topbar")
-        yield Input(placeholder=t("home.filter"), id="filter")
+        yield TextBox(placeholder=t("home.filter"), id="filter")
         yield OptionList(id="procedures")
         yield Static("", id="home-note", classes="error")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#topbar", Static).update(self.app.title_line())

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class LockScreen(EnterMovesOn, Screen):
@@ -41,15 +43,15 @@ class LockScreen(EnterMovesOn, Screen):
             yield Static(f"[b]🔒 {t('lock.title')}[/b]")
             yield Static(t("lock.who", name=self.clerk_name, staff_no=self.staff_no), id="lock-who")
             yield Static(t("lock.pin"), classes="label own", id="lock-pin-label")
-            yield Input(id="lock-pin", password=True, max_length=12, classes="own")
+            yield TextBox(id="lock-pin", password=True, max_length=12, classes="own")
             yield Static(t("lock.supervisor"), classes="label supervisor")
-            yield Input(id="sup-staff", max_length=16, classes="supervisor")
+            yield TextBox(id="sup-staff", max_length=16, classes="supervisor")
             yield Static(t("lock.supervisor_pin"), classes="label supervisor")
-            yield Input(id="sup-pin", password=True, max_length=12, classes="supervisor")
+            yield TextBox(id="sup-pin", password=True, max_length=12, classes="supervisor")
             yield Static("", id="lock-error", classes="error")
             yield Static(t("lock.supervisor_hint"), classes="label", id="lock-hint")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     #: keys that arrive this soon after the lock appears were typed before it (a clerk at work
     #: as the idle lock came up): they are dropped, never taken as a PIN attempt

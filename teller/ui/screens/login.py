@@ -13,12 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class LoginScreen(EnterMovesOn, Screen):
@@ -34,20 +36,20 @@ class LoginScreen(EnterMovesOn, Screen):
         with Center(), Vertical(id="login-box"):  # centred under the full-width top bar
             yield Static(f"[b]{t('login.title')}[/b]", id="login-title")
             yield Static(t("login.staff"), classes="label own")
-            yield Input(id="staff", max_length=16, classes="own")
+            yield TextBox(id="staff", max_length=16, classes="own")
             yield Static(t("login.pin"), classes="label own")
-            yield Input(id="pin", password=True, max_length=12, classes="own")
+            yield TextBox(id="pin", password=True, max_length=12, classes="own")
             yield Static(t("login.unlock_staff"), classes="label unlock")
-            yield Input(id="unlock-staff", max_length=16, classes="unlock")
+            yield TextBox(id="unlock-staff", max_length=16, classes="unlock")
             yield Static(t("login.unlock_supervisor"), classes="label unlock")
-            yield Input(id="unlock-sup", max_length=16, classes="unlock")
+            yield TextBox(id="unlock-sup", max_length=16, classes="unlock")
             yield Static(t("login.unlock_pin"), classes="label unlock")
-            yield Input(id="unlock-pin", password=True, max_length=12, classes="unlock")
+            yield TextBox(id="unlock-pin", password=True, max_length=12, classes="unlock")
             yield Static(t("login.loading"), id="status")
             yield Static("", id="login-error", classes="error")
             yield Static(t("login.demo"), classes="label", id="login-demo")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.busy = False

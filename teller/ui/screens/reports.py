@@ -19,6 +19,8 @@ from teller.errors import TellerError
 from teller.strings import t
 from teller.ui.widgets.bar_chart import BarChart
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "deposits", "retention", "complaints", "exceptions")
 
@@ -33,15 +35,15 @@ class ReportsScreen(Screen):
             with Vertical(id="report-side"):
                 yield OptionList(*[Option(t(f"report.name.{n}"), id=n) for n in REPORT_NAMES], id="report-list")
                 yield Static(t("report.from"), classes="label")
-                yield Input(id="report-from", max_length=10)
+                yield TextBox(id="report-from", max_length=10)
                 yield Static(t("report.to"), classes="label")
-                yield Input(id="report-to", max_length=10)
+                yield TextBox(id="report-to", max_length=10)
             with Vertical(id="report-main"):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-table", zebra_stripes=True)
                 yield BarChart(id="report-chart")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         today = self.app.desk.now().date().isoformat()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.domain.money import money
@@ -22,6 +22,8 @@ from teller.ui.widgets.customer_panel import CustomerPanel
 from teller.ui.widgets.documents_panel import DocumentsPanel
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.spoken_line import SpokenLine
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from teller.procedures.engine import Run
@@ -65,7 +67,7 @@ class RunScreen(Screen):
                 yield Static(id="steptitle")
                 yield SpokenLine(id="line")
                 yield Static(id="note")
-                yield Input(id="answer")
+                yield TextBox(id="answer")
                 yield OptionList(id="choices")
                 yield Static(id="error", classes="error")
                 yield Static(id="fees")
@@ -74,7 +76,7 @@ class RunScreen(Screen):
                 yield CustomerPanel()
                 yield DocumentsPanel()
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()

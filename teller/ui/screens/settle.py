@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from teller.domain.money import money
 from teller.domain.money import variance as variance_text
@@ -17,6 +17,8 @@ from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
@@ -45,14 +47,14 @@ class SettleScreen(EnterMovesOn, Screen):
         yield Static("", id="settle-result")
         with Vertical(id="signoff"):
             yield Static(t("settle.supervisor"), classes="label")
-            yield Input(id="sup-staff", max_length=16)
+            yield TextBox(id="sup-staff", max_length=16)
             yield Static(t("settle.pin"), classes="label")
-            yield Input(id="sup-pin", password=True, max_length=12)
+            yield TextBox(id="sup-pin", password=True, max_length=12)
             yield Static(t("settle.note"), classes="label")
-            yield Input(id="sup-note", max_length=120)
+            yield TextBox(id="sup-note", max_length=120)
         yield Static("", id="settle-error", classes="error")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#signoff").display = False

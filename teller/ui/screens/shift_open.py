@@ -6,7 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from teller.domain.money import money
 from teller.errors import TellerError
@@ -14,6 +14,7 @@ from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class ShiftOpenScreen(EnterMovesOn, Screen):
@@ -27,7 +28,7 @@ class ShiftOpenScreen(EnterMovesOn, Screen):
         yield DenominationCount()
         yield Static("", id="shift-error", classes="error")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     @on(DenominationCount.Counted)
     def _counted(self, event: DenominationCount.Counted) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from teller.strings import t
 from teller.ui.forms import ENTER, EnterMovesOn
+from teller.ui.widgets.text_box import TextBox
 
 
 class SupervisorModal(EnterMovesOn, ModalScreen[tuple[str, str] | None]):
@@ -28,8 +29,8 @@ class SupervisorModal(EnterMovesOn, ModalScreen[tuple[str, str] | None]):
             yield Static(f"[b]{self.title_text}[/b]")
             if self.why:
                 yield Static(self.why, classes="label")
-            yield Input(placeholder=t("reprint.staff"), id="supervisor-staff")
-            yield Input(placeholder=t("reprint.pin"), password=True, id="supervisor-pin")
+            yield TextBox(placeholder=t("reprint.staff"), id="supervisor-staff")
+            yield TextBox(placeholder=t("reprint.pin"), password=True, id="supervisor-pin")
             yield Static(t("reprint.hint"), classes="label")
 
     def on_mount(self) -> None:

@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Footer, Input, SelectionList, Static
 
 from teller.errors import TellerError
 from teller.strings import pick, t
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 def _dash(value) -> str:
@@ -37,7 +39,7 @@ class TrainerScreen(Screen):
         yield Static(t("trainer.head"), classes="books-title")
         yield DataTable(id="trainees", cursor_type="row", zebra_stripes=True)
         yield Static("", id="trainer-note", classes="label")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#trainees", DataTable)
@@ -120,7 +122,7 @@ class TraineeScreen(Screen):
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="trainee-report"):
             yield Static("", id="trainee-summary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#attempts", DataTable)
@@ -221,10 +223,10 @@ class AssignScreen(Screen):
         yield Static(self.app.title_line(), id="topbar")
         with Vertical(id="assign-box"):
             yield Static(head, classes="books-title")
-            yield Input(placeholder=t("assign.title"), id="set-title", max_length=40)
+            yield TextBox(placeholder=t("assign.title"), id="set-title", max_length=40)
             yield SelectionList(id="set-scenarios")
             yield Static(t("assign.hint"), id="assign-note", classes="label")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#set-scenarios", SelectionList).focus()

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from teller.domain.books import VOID_REASONS
@@ -35,6 +35,8 @@ def tx_label(line) -> str:
     if line.status == "voided":
         return f"[dim]{text}  {t('void.voided_mark')}[/dim]"
     return text
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
 
 
 class VoidScreen(EnterMovesOn, Screen):
@@ -57,7 +59,7 @@ class VoidScreen(EnterMovesOn, Screen):
         yield Static(self.app.title_line(), id="topbar")
         yield Static(f"[b]{t('void.title')}[/b]", classes="books-title")
         with Vertical(id="void-pick"):
-            yield Input(placeholder=t("void.filter"), id="void-filter", max_length=24)
+            yield TextBox(placeholder=t("void.filter"), id="void-filter", max_length=24)
             yield OptionList(id="void-list")
             yield Static("", id="void-empty", classes="label")
         with Vertical(id="void-check"):
@@ -65,12 +67,12 @@ class VoidScreen(EnterMovesOn, Screen):
             yield Static(t("void.reason_hint"), classes="label")
             yield OptionList(*[Option(f"{i}. {t('void.reason.' + r)}", id=r) for i, r in enumerate(VOID_REASONS, 1)],
                              id="void-reason")
-            yield Input(placeholder=t("settle.supervisor"), id="void-staff", max_length=16)
-            yield Input(placeholder=t("settle.pin"), id="void-pin", password=True, max_length=12)
+            yield TextBox(placeholder=t("settle.supervisor"), id="void-staff", max_length=16)
+            yield TextBox(placeholder=t("settle.pin"), id="void-pin", password=True, max_length=12)
         yield Static("", id="void-result")
         yield Static("", id="void-error", classes="error")
         yield Notice()
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._to_pick()

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 from teller.domain.books import DENOMINATIONS, denomination_label
 from teller.domain.money import money
 from teller.strings import t
+from teller.ui.widgets.text_box import TextBox
 
 
 class DenominationCount(Vertical):
@@ -25,7 +26,7 @@ class DenominationCount(Vertical):
         with Grid(id="denoms"):
             for denom in DENOMINATIONS:
                 yield Static(denomination_label(denom), classes="label")
-                yield Input(value="", placeholder="0", id=f"d{denom}", type="integer", max_length=5)
+                yield TextBox(value="", placeholder="0", id=f"d{denom}", type="integer", max_length=5)
         yield Static(t("settle.total", total=money(0)), id="count-total")
 
     def on_mount(self) -> None:

@@ -1,5 +1,7 @@
 """Receipts rendered per second, per layout and paper width (for the benchmark script).
 
+    python -m tests.bench.receipts          # with the settings of the teller home
+
 Each round is what a print costs before the printer: the layout rendered for one committed
 demo transaction and turned into ESC/POS bytes. The transaction is written to a throwaway
 database (or to the given desk's, in tests), never to the hall's.
@@ -11,7 +13,11 @@ import dataclasses
 import json
 import tempfile
 import time
+import sys
 from pathlib import Path
+
+if __package__ in (None, ""):  # python tests/bench/receipts.py: the checkout's teller first
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from teller.config import Settings
 
@@ -84,7 +90,7 @@ def measure_layouts(settings: Settings, seconds: float = 0.5, *, desk=None) -> l
     return rows
 
 
-if __name__ == "__main__":  # pragma: no cover - python -m teller.printing.bench
+if __name__ == "__main__":  # pragma: no cover - python -m tests.bench.receipts
     from teller.config import load_settings
 
     for layout, columns, per_second in measure_layouts(load_settings()):
