@@ -318,4 +318,7 @@ def load_settings(path: str | Path | None = None, *, home: Path | None = None, *
         if key in data:
             p = Path(data[key])
             data[key] = p if p.is_absolute() else home / p
+    env_url = os.environ.get("TELLER_DATABASE_URL", "").strip()
+    if env_url and "database_url" not in overrides:  # a service's environment names the shared database
+        data["database_url"] = env_url
     return Settings(home=home, printer=printer, **{**data, **overrides})

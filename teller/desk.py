@@ -105,9 +105,14 @@ class Desk:
 
     # ---- opening ----------------------------------------------------------------------
     def open(self) -> "Desk":
-        """Open (and on first run create and seed) the database, load the procedures."""
+        """Open the database (brought to the newest schema), load the procedures.
+
+        A live database must exist (`teller-admin db init` makes it); the practice database
+        is made and filled with the demo hall on first use."""
         from teller.store import db
 
+        if not self.practice:
+            db.require_database(self.settings.database_url)
         self.engine = db.open_engine(self.settings.database_url)
         try:
             fresh = db.init_schema(self.engine, mode=self.mode)
@@ -115,7 +120,7 @@ class Desk:
             self.engine.dispose()
             self.engine = None
             raise
-        if self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
+        if self.practice and self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
             from teller.store.seed import seed_demo
 
             seed_demo(self.engine, now=self.now())
@@ -373,9 +378,13 @@ class Desk:
         """
         from sqlmodel import Session, select
 
-        from teller.printing.jobs import SUPERVISED_REPRINTS, JobOutcome, paper_title, possibly_printed, print_job
+        from teller.counter.commit import take_fresh
+        from teller.printing.jobs import SUPERVISED_REPRINTS, JobOutcome, paper_title, possibly_printed, print_fresh, print_job
         from teller.store.models import ReceiptJobRecord, TransactionRecord
 
+        fresh = take_fresh(self.engine, tx_id) if only_unprinted else None
+        if fresh is not None:  # the commit just made: its papers from memory, its jobs in one transaction
+            return print_fresh(self.engine, self.settings, fresh, procedure_title=self.procedure_title(fresh.tx.procedure_id), now=self.now())
         with Session(self.engine) as session:
             tx = session.get(TransactionRecord, tx_id)
             if tx is None:
@@ -610,6 +619,29 @@ class Desk:
         self.audit("day_close", actor=rec.closed_by, detail=f"{rec.counter} {rec.business_day} shifts {rec.shifts} cash {rec.cash_fen}")
         return rec
 
+    def hall_day(self, day=None):
+        """Every counter's settlement of the business day (teller.store.shifts.CounterDay)."""
+        from sqlmodel import Session
+
+        from teller.store import shifts
+
+        with Session(self.engine) as session:
+            return shifts.hall_day(session, day=day or self.now().date(), mode=self.mode)
+
+    def settle_hall(self, day=None):
+        """The hall's day close by the supervisor on duty (值班长) logged in here: refused while a
+        counter's shift is open; closes every counter's day. Returns (HallCloseRecord, counters)."""
+        from teller.store import shifts
+        from teller.store.db import session_scope
+
+        if self.clerk_view is None or self.clerk_view.role != "supervisor":
+            raise AuthError(t("auth.not_supervisor"))
+        day = day or self.now().date()
+        with session_scope(self.engine) as session:
+            rec, counters = shifts.close_hall_day(session, day=day, mode=self.mode, by=self.clerk, now=self.now())
+        self.audit("hall_close", detail=f"{rec.business_day} counters {rec.counters} shifts {rec.shifts} cash {rec.cash_fen} variance {rec.variance_fen}")
+        return rec, counters
+
     def print_settlement(self, shift_id: int) -> list["JobOutcome"]:
         """The shift's settlement slip through the print journal (printed again if it failed)."""
         return self._print_slips("settlement", shift_id=shift_id)
@@ -683,13 +715,14 @@ class Desk:
         self.print_void(void.id)
         return void
 
-    def report(self, name: str, *, start, end):
-        """One of teller.store.reports.REPORTS over the business days start..end, for this desk's mode."""
+    def report(self, name: str, *, start, end, counter: str | None = None):
+        """One of teller.store.reports.REPORTS over the business days start..end, for this desk's
+        mode: the whole hall, or one `counter`."""
         from teller.store.reports import run_report
 
         return run_report(
             self.engine, name, start=start, end=end, mode=self.mode, hall=self.hall_name, titles=self.procedure_titles(),
-            bounds_fen=self.settings.payment_bands_fen, now=self.now(), zone=self.clock.zone,
+            bounds_fen=self.settings.payment_bands_fen, now=self.now(), zone=self.clock.zone, counter=counter,
         )
 
     def procedure_titles(self) -> dict[str, str]:

@@ -119,14 +119,12 @@ def demo_template(at: datetime | None = None) -> Path:
     global _TEMPLATE
     if _TEMPLATE is not None and _TEMPLATE.is_file():
         return _TEMPLATE
-    from teller.desk import Desk
+    from teller.store import db
 
     folder = Path(tempfile.mkdtemp(prefix="teller-demo-"))
     atexit.register(shutil.rmtree, folder, True)
-    (folder / "scripts_yaml").mkdir()
     settings = Settings(home=folder, procedures_dir=folder / "scripts_yaml")
-    desk = Desk(settings, clock=FixedClock(at or datetime(2026, 11, 23, 10, 0, tzinfo=hall_zone()))).open()
-    desk.close()
+    db.create_database(settings.database_url, seed_demo=True, now=at or datetime(2026, 11, 23, 10, 0, tzinfo=hall_zone()))  # as `db init`
     _TEMPLATE = folder / "db" / "teller.db"
     return _TEMPLATE
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import stat
 
@@ -25,6 +27,7 @@ def verify_with(desk, anchor_text: str) -> audit.ChainReport:
         return audit.verify(session=session, anchor=anchor_text)
 
 
+@pytest.mark.sqlite_only  # the MAC key file sits beside a SQLite file; PostgreSQL has none (README)
 def test_untouched_books_verify_intact_and_the_key_lives_outside_the_database_0600(trail):
     assert verify(trail).ok
     key = audit.key_path(str(db_file(trail.settings)))
@@ -32,6 +35,7 @@ def test_untouched_books_verify_intact_and_the_key_lives_outside_the_database_06
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only  # only the MAC keyed outside the database catches a consistent rewrite
 def test_deleting_the_newest_entry_and_rewriting_the_head_is_detected(trail):
     last_id, prev = sql(trail.settings, "select id, prev_hash from audit order by id desc limit 1")[0]
     sql(trail.settings, "delete from audit where id = ?", last_id)

@@ -1,7 +1,9 @@
 """A database locked by another process longer than busy_timeout never ends a visit.
 
-The lock is held by a real second process (BEGIN IMMEDIATE on its own connection) for
-longer than the busy timeout, which the tests lower to 100 ms to stay short.
+The lock is held by a real second process (BEGIN IMMEDIATE on its own connection; on
+PostgreSQL the hall's write lock, the advisory lock every write takes first) for longer than
+the busy timeout (SQLite's busy_timeout, PostgreSQL's lock_timeout), which the tests lower
+to 100 ms to stay short.
 """
 
 from __future__ import annotations
@@ -20,17 +22,30 @@ from tests.support.flows import WANG
 
 HOLDER = r"""
 import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-con.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-con.execute("COMMIT")
+if sys.argv[1].startswith("postgresql"):
+    import sqlalchemy as sa
+    engine = sa.create_engine(sys.argv[1])
+    with engine.begin() as con:
+        con.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(sys.argv[3])})
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[2]))
+else:
+    con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+    con.execute("BEGIN IMMEDIATE")
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    con.execute("COMMIT")
 """
 
 
 def hold_lock(path: Path, seconds: float) -> subprocess.Popen:
-    """A second process holding the write lock for `seconds` (returns once it holds it)."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    """A second process holding the write lock for `seconds` (returns once it holds it).
+
+    `path` is the home's SQLite file; in the PostgreSQL pass (no file) the home's database."""
+    from tests.support.sql import url_of
+
+    target = str(path) if path.exists() else url_of(path.parent.parent)
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, target, str(seconds), str(db.HALL_WRITE_LOCK)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -41,7 +56,9 @@ def short_busy(monkeypatch):
 
 
 def tx_count(home: Path) -> int:
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:
         return con.execute('SELECT COUNT(*) FROM "transaction"').fetchone()[0]
 
 
@@ -121,7 +138,9 @@ def test_login_pin_count_and_audit_wait_for_the_lock(home, settings, clock, shor
     with pytest.raises(AuthError):
         desk.login("1001", "0000")  # a wrong PIN: counted after the lock is released
     holder.wait(10)
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:
         assert con.execute("SELECT failed_logins FROM clerk WHERE staff_no='1001'").fetchone()[0] == 1
     holder = hold_lock(home / "db" / "teller.db", 1.0)
     desk.login("1001", "1234")

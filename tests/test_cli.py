@@ -41,14 +41,6 @@ def _no_outside_config(monkeypatch):
     monkeypatch.delenv("TELLER_HOME", raising=False)
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    copy_sources(home)
-    return home
-
-
 def cli(home: Path, *args: str):
     return runner.invoke(app, ["--home", str(home), *args])
 
@@ -110,21 +102,25 @@ def test_importing_the_cli_does_not_load_the_database_layer():
 
 
 # ---- db and seed -------------------------------------------------------------------------------
-def test_db_init_creates_the_database_file_without_demo_data(tmp_path):
+def test_db_init_creates_the_database_file_with_the_demo_hall_or_empty(tmp_path):
     home = tmp_path / "fresh"
     result = cli(home, "db", "init")
     assert result.exit_code == 0, result.output
     db_file = home / "db" / "teller.db"
     assert db_file.is_file()
-    assert str(db_file) in result.stdout
-    first = cli(home, "seed", "demo")  # nothing was seeded by db init
-    assert first.exit_code == 0, first.output
-    assert "Added 0 " not in first.stdout
+    assert str(db_file) in result.stdout and "demo hall" in result.stdout
+    again = cli(home, "seed", "demo")  # db init with seed_demo (the default) made the demo hall
+    assert again.exit_code == 0 and "Added 0 demo rows" in again.stdout
+    empty = tmp_path / "empty"
+    result = cli(empty, "db", "init", "--empty")
+    assert result.exit_code == 0 and "empty hall" in result.stdout
+    (empty / "teller.toml").write_text("seed_demo = false\n", encoding="utf-8")
+    assert "empty hall" in cli(empty, "db", "init").stdout  # the setting says so too
 
 
 def test_seed_demo_is_idempotent(tmp_path):
     home = tmp_path / "fresh"
-    assert cli(home, "db", "init").exit_code == 0
+    assert cli(home, "db", "init", "--empty").exit_code == 0
     first = cli(home, "seed", "demo")
     assert first.exit_code == 0, first.output
     added = int(first.stdout.split("Added ")[1].split()[0])
@@ -132,6 +128,24 @@ def test_seed_demo_is_idempotent(tmp_path):
     second = cli(home, "seed", "demo")
     assert second.exit_code == 0, second.output
     assert "Added 0 demo rows" in second.stdout
+
+
+def test_a_wrong_home_or_a_missing_database_is_refused_never_created(tmp_path):
+    """Only `db init` creates a database: any other command, and the console's desk, refuse
+    with the way to create one, and leave no file behind."""
+    from teller.config import load_settings
+    from teller.desk import Desk
+    from teller.errors import TellerError
+
+    home = tmp_path / "typo"
+    for args in (("tx", "list"), ("report", "daily"), ("clerks", "list"), ("audit", "verify"), ("db", "upgrade")):
+        result = cli(home, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "teller-admin db init" in result.stderr, (args, result.stderr)
+    with pytest.raises(TellerError) as refused:
+        Desk(load_settings(home=home)).open()
+    assert "db init" in refused.value.message
+    assert not (home / "db" / "teller.db").exists()
 
 
 def test_practice_flag_uses_the_practice_database(tmp_path):
@@ -299,9 +313,9 @@ def test_pending_is_empty_when_everything_printed(home, paid):
 
 # ---- receipts: supervisor rule for invoice reprints, one copy alone, test page (issue 4) ---------
 def audit_rows(home: Path, action: str) -> list[tuple[str, str]]:
-    import sqlite3
+    from tests.support.sql import db_connect
 
-    with sqlite3.connect(home / "db" / "teller.db") as db:
+    with db_connect(home) as db:
         return db.execute("select actor, detail from audit where action = ? order by id", (action,)).fetchall()
 
 

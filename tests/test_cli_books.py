@@ -15,6 +15,7 @@ from teller.cli.main import app
 from teller.clock import FixedClock
 from tests.conftest import DAY, open_desk
 from tests.support.flows import LI, pay
+from tests.support.sql import db_connect
 
 runner = CliRunner()
 CLERK = ["--clerk", "1001", "--pin", "1234"]
@@ -31,7 +32,7 @@ def cli(home: Path, *args: str):
 
 
 def rows(home: Path, sql: str):
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    with db_connect(home) as con:
         return con.execute(sql).fetchall()
 
 

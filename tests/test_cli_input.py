@@ -25,6 +25,7 @@ from teller.cli.main import app
 from teller.clock import FixedClock
 from teller.domain.catalog import demo_id
 from tests.conftest import DAY
+from tests.support.sql import db_connect
 
 REPO = Path(__file__).parents[1]
 runner = CliRunner()
@@ -45,8 +46,8 @@ def cli(home: Path, *args: str, **kwargs):
 
 def books(home: Path) -> dict[str, list]:
     """Everything a failed command must leave as it was."""
-    with sqlite3.connect(home / "db" / "teller.db") as con:
-        return {table: con.execute(f'select * from "{table}" order by rowid').fetchall()
+    with db_connect(home) as con:
+        return {table: sorted(con.execute(f'select * from "{table}"').fetchall(), key=repr)
                 for table in ("transaction", "audit", "customer", "shift", "cash_move", "day_close", "clerk")}
 
 
@@ -242,7 +243,7 @@ def test_pin_prompted_hidden_on_a_terminal(home):
     code, screen = _pty_run(["--home", str(home), "clerks", "add", "1078", "吴九"], ["5739", "5739"], env)
     assert code == 0, screen
     assert "PIN" in screen and "5739" not in screen  # asked twice, never echoed
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    with db_connect(home) as con:
         assert con.execute("select count(*) from clerk where staff_no = '1078'").fetchone() == (1,)
 
 

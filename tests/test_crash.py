@@ -28,7 +28,9 @@ NEW_PW = "258036"
 def _holder_name(home: Path) -> str:
     import sqlite3
 
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:
         (name,) = con.execute("select name from customer where number=?", (ZHANG,)).fetchone()
     con.close()
     return name
@@ -95,6 +97,7 @@ def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.sqlite_only  # garbage written over the SQLite file
 def test_the_cli_shows_one_line_with_a_reference_and_exits_non_zero(home: Path, tmp_path: Path) -> None:
     """A real failure: the database file is not a database. The CSV holds an ID and a password."""
     (home / "db" / "teller.db").write_bytes(b"this is not a database " * 200)

@@ -30,6 +30,12 @@ def db_path(home: Path) -> Path:
 
 
 def query(path: Path, sql: str, *args):
+    """Rows of a SQLite file (a backup copy), or of the home's live database given `db_path(home)`."""
+    if path.name == "teller.db" and not path.exists():  # the PostgreSQL pass: the home's database
+        from tests.support.sql import db_connect
+
+        with db_connect(path.parent.parent) as con:
+            return con.execute(sql, args).fetchall()
     con = sqlite3.connect(path)
     try:
         return con.execute(sql, args).fetchall()
@@ -38,6 +44,7 @@ def query(path: Path, sql: str, *args):
 
 
 # ---- backup --------------------------------------------------------------------------------
+@pytest.mark.sqlite_only  # the SQLite file's backup API and PRAGMA checks (PostgreSQL: tests below)
 def test_backup_taken_while_a_counter_commits_payments_is_consistent(settings, clock, tmp_path):
     desk = open_desk(settings, clock)
     stop = threading.Event()
@@ -81,6 +88,7 @@ def test_backup_taken_while_a_counter_commits_payments_is_consistent(settings, c
     assert total >= len(query(copies[-1].path, 'select id from "transaction"'))
 
 
+@pytest.mark.sqlite_only  # the SQLite file's backup API and PRAGMA checks (PostgreSQL: tests below)
 def test_backup_refuses_to_overwrite_and_the_cli_prints_size_and_counts(home, tmp_path):
     target = tmp_path / "b.db"
     r = cli(home, "db", "backup", str(target))
@@ -93,6 +101,7 @@ def test_backup_refuses_to_overwrite_and_the_cli_prints_size_and_counts(home, tm
 
 
 # ---- check -------------------------------------------------------------------------------------
+@pytest.mark.sqlite_only  # the SQLite file's backup API and PRAGMA checks (PostgreSQL: tests below)
 def test_db_check_passes_then_finds_a_tampered_audit_entry_and_a_dangling_row(home, settings, clock):
     desk = open_desk(settings, clock)
     walk(start(desk, "payment"), *PAYMENT)
@@ -130,7 +139,10 @@ def write_csv(tmp_path: Path, *lines: str, encoding: str = "utf-8") -> Path:
 
 
 def customers(home: Path) -> set[str]:
-    return {r[0] for r in query(db_path(home), "select number from customer")}
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:
+        return {r[0] for r in con.execute("select number from customer")}
 
 
 def test_import_of_valid_rows(home, tmp_path):
@@ -206,3 +218,88 @@ def test_import_checks_the_header_and_the_numbers_per_id(home, tmp_path):
 def test_new_commands_have_help(command):
     r = runner.invoke(app, [*command, "--help"])
     assert r.exit_code == 0 and " / " in r.output
+
+
+# ---- PostgreSQL: pg_dump on an exported snapshot, and the server's checks ---------------------------
+def _restore(pg_server, dump: Path) -> str:
+    """A new database on the test server filled from a `db backup` file with pg_restore; its URL."""
+    import subprocess
+
+    from teller.store.backup import libpq_env, pg_tool
+    from tests.support.pg import dbname_of
+
+    url = pg_server.create_database()
+    r = subprocess.run([pg_tool("pg_restore"), "--no-owner", "-d", dbname_of(url), str(dump)],
+                       env=libpq_env(url), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return url
+
+
+@pytest.mark.postgresql_only
+def test_pg_backup_taken_while_a_counter_commits_payments_restores_consistent(settings, clock, tmp_path, pg_server):
+    from tests.support.sql import db_connect
+
+    desk = open_desk(settings, clock)
+    stop = threading.Event()
+    committed: list[int] = []
+    errors: list[BaseException] = []
+
+    def counter():
+        try:
+            while not stop.is_set() or len(committed) < 3:
+                run = walk(start(desk, "payment"), *PAYMENT)
+                committed.append(run.committed.tx_id)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=counter)
+    worker.start()
+    try:
+        while len(committed) < 3:
+            worker.join(0.01)
+        copies = [backup(settings.database_url, tmp_path / f"copy{i}.dump") for i in range(2)]
+    finally:
+        stop.set()
+        worker.join()
+        desk.close()
+    assert not errors
+    for report in copies:
+        assert report.integrity == "ok" and report.size_bytes == report.path.stat().st_size
+        url = _restore(pg_server, report.path)
+        with db_connect(url) as con:
+            tx_ids = [r[0] for r in con.execute('select id from "transaction" order by id')]
+            assert tx_ids == committed[: len(tx_ids)] and len(tx_ids) >= 3
+            assert report.row_counts["transaction"] == len(tx_ids)  # the counts are the dump's moment
+            balance = con.execute("select balance_fen from customer where number='13800138000'").fetchone()[0]
+            assert balance == 3520 + 1000 * len(tx_ids)
+            assert con.execute("select count(*) from audit where action='commit'").fetchone()[0] == len(tx_ids)
+        engine = db.open_engine(url)
+        with Session(engine) as session:
+            assert audit.verify(session=session).ok
+        engine.dispose()
+
+
+@pytest.mark.postgresql_only
+def test_pg_backup_cli_and_check_finds_a_tampered_entry_and_the_server_refuses_a_dangling_row(home, settings, clock, tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.support.sql import db_connect
+
+    target = tmp_path / "b.dump"
+    r = cli(home, "db", "backup", str(target))
+    assert r.exit_code == 0, r.output
+    assert "bytes" in r.stdout and "customer" in r.stdout and "integrity ok" in r.stdout
+    assert cli(home, "db", "backup", str(target)).exit_code == 1
+    desk = open_desk(settings, clock)
+    walk(start(desk, "payment"), *PAYMENT)
+    desk.close()
+    r = cli(home, "db", "check")
+    assert r.exit_code == 0, r.output
+    assert "integrity_check: ok" in r.stdout and "audit chain: ok" in r.stdout
+    with db_connect(home) as con:
+        con.execute("update audit set actor='1002' where action='commit'")
+    r = cli(home, "db", "check")
+    assert r.exit_code == 1 and "audit chain: broken at entry" in r.stdout
+    with pytest.raises(IntegrityError):  # the server enforces foreign keys on every connection
+        with db_connect(home) as con:
+            con.execute("insert into fee_line (tx_id, code, label, amount_fen) values (999, 'x', 'x', 1)")

@@ -33,6 +33,7 @@ def _spellings(home, tmp_path):
     }
 
 
+@pytest.mark.sqlite_only  # a SQLite file's spellings and identity
 @pytest.mark.parametrize(
     "spelling", ["dot", "dotdot", "double_slash", "symlink", "relative", "file_uri", "file_uri_relative"]
 )
@@ -51,6 +52,7 @@ def test_every_spelling_of_the_live_path_is_refused_and_the_live_file_untouched(
     assert not (home / "db" / "teller.db-wal").exists()  # never even connected
 
 
+@pytest.mark.sqlite_only  # a SQLite file's spellings and identity
 def test_a_hard_link_to_the_live_file_is_the_live_file(home, tmp_path, clock):
     live = home / "db" / "teller.db"
     before = _digest(live)
@@ -61,6 +63,7 @@ def test_a_hard_link_to_the_live_file_is_the_live_file(home, tmp_path, clock):
     assert _digest(live) == before
 
 
+@pytest.mark.sqlite_only  # a SQLite file's spellings and identity
 def test_a_copy_of_the_live_database_says_it_is_live(home, tmp_path, clock):
     """A different file (another inode) is still refused: the database records what it is."""
     copy_db(home / "db" / "teller.db", tmp_path / "elsewhere.db")
@@ -83,8 +86,11 @@ def test_a_practice_database_is_refused_as_the_live_one(home, clock):
 def test_new_databases_record_their_mode_and_practice_still_works(tmp_path, clock):
     from tests.conftest import make_home
 
+    from teller.store import db
+
     h = make_home(tmp_path / "fresh")
     settings = load_settings(home=h)
+    db.create_database(settings.database_url, seed_demo=True, now=clock.now())  # teller-admin db init
     Desk(settings, clock=clock).open().close()
     Desk(settings.for_practice(), clock=clock).open().close()
     for name, mode in (("teller.db", "live"), ("practice.db", "practice")):
@@ -94,6 +100,7 @@ def test_new_databases_record_their_mode_and_practice_still_works(tmp_path, cloc
     Desk(settings.for_practice(), clock=clock).open().close()  # and opens again
 
 
+@pytest.mark.sqlite_only  # a SQLite file's spellings and identity
 def test_an_older_unmarked_database_is_judged_by_its_transactions(home, tmp_path, clock):
     """A database from before the mark: live transactions in it make it live."""
     from tests.conftest import open_desk
@@ -121,3 +128,24 @@ def test_an_older_unmarked_database_is_judged_by_its_transactions(home, tmp_path
         assert con.execute("select value from meta where key='database_mode'").fetchone() == ("live",)
     con.close()
     assert before
+
+
+@pytest.mark.postgresql_only
+def test_a_postgresql_database_records_its_mode_and_practice_refuses_it(home, clock):
+    """On PostgreSQL there is no file to compare: the server, port and database name are, and
+    the database's own mark in its meta table."""
+    from tests.support.sql import db_connect
+
+    live = load_settings(home=home)
+    assert live.database_url.startswith("postgresql")
+    with db_connect(home) as con:
+        assert con.execute("select value from meta where key='database_mode'").fetchone() == ("live",)
+    practice = load_settings(home=home, practice_database_url=live.database_url).for_practice()
+    with pytest.raises(TellerError) as refused:
+        Desk(practice, clock=clock).open()
+    assert "正式营业数据库" in refused.value.message
+    with db_connect(home) as con:
+        con.execute("update meta set value='practice' where key='database_mode'")
+    with pytest.raises(TellerError) as refused:
+        Desk(live, clock=clock).open()
+    assert "练习数据库" in refused.value.message

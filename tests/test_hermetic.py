@@ -17,6 +17,7 @@ def test_a_home_takes_the_sources_and_nothing_a_checkout_wrote(tmp_path: Path) -
     checkout = copy_sources(tmp_path / "checkout")
     # what using the checkout leaves there: a test page in the spool, a database, settings
     runner = CliRunner()
+    assert runner.invoke(app, ["--home", str(checkout), "db", "init"]).exit_code == 0
     result = runner.invoke(app, ["--home", str(checkout), "receipts", "test-page"])
     assert result.exit_code == 0, result.output
     assert list((checkout / "receipts" / "spool").rglob("TEST-*.txt"))
@@ -28,6 +29,7 @@ def test_a_home_takes_the_sources_and_nothing_a_checkout_wrote(tmp_path: Path) -
     assert not (home / "teller.toml").exists()
     assert sorted(p.name for p in (home / "receipts").iterdir()) == sorted(p.name for p in (REPO / "receipts").glob("*.yaml"))
     # the test that failed after one test page in the checkout: exactly one page in this home
+    assert runner.invoke(app, ["--home", str(home), "db", "init"]).exit_code == 0
     result = runner.invoke(app, ["--home", str(home), "receipts", "test-page"])
     assert result.exit_code == 0, result.output
     assert len(list((home / "receipts" / "spool").glob("*/TEST-01-*.txt"))) == 1

@@ -12,18 +12,20 @@ import pytest
 from teller.domain import customer_import
 from tests.campaigns.data import big_csv
 from tests.conftest import DAY
+from tests.support.sql import db_connect
 
 
 def count_imported(home, prefix="157") -> int:
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    with db_connect(home) as con:
         return con.execute("SELECT COUNT(*) FROM customer WHERE number LIKE ?", (prefix + "%",)).fetchone()[0]
 
 
 def markers(home) -> int:
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    with db_connect(home) as con:
         return con.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'customer_import:%'").fetchone()[0]
 
 
+@pytest.mark.sqlite_only  # times SQLite's BEGIN IMMEDIATE beside the import
 def test_a_large_import_never_holds_the_write_lock_for_long(desk, home, tmp_path, monkeypatch):
     monkeypatch.setattr(customer_import, "CHUNK_ROWS", 300)
     path = big_csv(tmp_path / "big.csv", 3000)
@@ -60,7 +62,7 @@ def test_a_number_taken_half_way_takes_the_written_chunks_out_again(desk, home, 
     real = customer_import.write_in_chunks
 
     def taken_meanwhile(engine, records, **kw):  # a counter opens the 350th number after the check
-        with sqlite3.connect(home / "db" / "teller.db") as con:
+        with db_connect(home) as con:
             con.execute("INSERT INTO customer SELECT ?, name, id_type, id_number, male, brand, plan_code, pending_plan_code, status,"
                         " balance_fen, month_charges_fen, prepaid_1st_fen, last_unpaid_fen, points, local, password_hash, sim_serial,"
                         " contact, opened_at FROM customer WHERE number='13800138000'", (records[349].number,))

@@ -238,14 +238,16 @@ def test_the_report_command_reads_through_sqlalchemy_core_alone(home, settings, 
     assert rows[0]["title"] == "缴费"
 
 
-def test_the_report_command_on_a_missing_database_creates_it_as_before(tmp_path):
+def test_the_report_command_on_a_missing_database_refuses_and_creates_nothing(tmp_path):
+    """Only `db init` creates a database: a report on a home without one says how, exit 1."""
     from tests.support.homes import copy_sources
 
-    home = copy_sources(tmp_path / "new")  # the shipped sources only (tests/test_hermetic.py)
+    home = copy_sources(tmp_path / "new")
     (home / "teller.toml").write_text("", encoding="utf-8")
-    out, _ = report_process(home, "daily")
-    assert (home / "db" / "teller.db").is_file()
-    assert '"count": 0' in out
+    full = {**os.environ, "PYTHONPATH": str(REPO), "TELLER_HOME": str(home), "TELLER_CONFIG": str(home / "teller.toml")}
+    result = subprocess.run([sys.executable, "-c", REPORT_RUN, "daily"], cwd=home, env=full, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "db init" in result.stderr and "Traceback" not in result.stderr
+    assert not (home / "db" / "teller.db").exists()
 
 
 def test_open_to_read_keeps_the_live_and_practice_guard(settings, clock):
@@ -318,6 +320,8 @@ async def footer_after_visits(footer, visits: int) -> tuple[int, int]:
 
     from textual.widgets._footer import FooterKey
 
+    gc.collect()
+    earlier = {id(o) for o in gc.get_objects() if isinstance(o, FooterKey)}  # other tests' keys
     app = Shift(footer)
     async with app.run_test(size=(80, 10)) as pilot:
         app.app_focus = True  # the footer follows bindings only while the terminal has the focus
@@ -334,7 +338,7 @@ async def footer_after_visits(footer, visits: int) -> tuple[int, int]:
                 await pilot.pause()
         gc.collect()
         entries = sum(len(v) for v in getattr(footer, "__watchers", {}).values())
-        alive = sum(1 for o in gc.get_objects() if isinstance(o, FooterKey))
+        alive = sum(1 for o in gc.get_objects() if isinstance(o, FooterKey) and id(o) not in earlier)
         return entries, alive
 
 

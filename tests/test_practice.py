@@ -348,8 +348,9 @@ def test_a_finished_drill_is_stored_with_its_breakdown_and_mistakes(pdesk, proce
     assert attempt[0][:5] == ("1001", "payment", 110, "committed", 1) and attempt[0][5] and attempt[0][6]
     assert '"score": 95' in attempt[0][7]
     assert mistakes == [(first.attempt_id, "refused", "number", "手机号码须为以 1 开头的 11 位数字（输入的是“12345”）")]
-    assert not (home / "db" / "teller.db").stat().st_size == 0  # the live file is untouched (it exists from the fixture)
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:  # the live database (a file, or PostgreSQL) holds no attempt
         assert con.execute("select count(*) from practice_attempt").fetchone() == (0,)
 
 

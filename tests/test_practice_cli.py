@@ -140,6 +140,7 @@ def test_assign_a_drill_set_and_an_exam(chome):
     assert nobody.exit_code == 1 and "7777" in nobody.output
 
 
+@pytest.mark.sqlite_only  # compares the live SQLite file's bytes
 def test_practice_commands_never_open_the_live_database(chome):
     live = chome / "db" / "teller.db"
     before = live.read_bytes()

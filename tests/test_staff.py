@@ -16,12 +16,13 @@ from teller.store.db import session_scope
 from teller.strings import t
 
 from tests.conftest import DAY
+from tests.support.sql import db_connect
 
 runner = CliRunner()
 
 
 def actions(settings, actor: str | None = None) -> list[str]:
-    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as con:
+    with db_connect(settings) as con:
         sql, args = "select action from audit order by id", ()
         if actor:
             sql, args = "select action from audit where actor=? order by id", (actor,)
@@ -29,8 +30,7 @@ def actions(settings, actor: str | None = None) -> list[str]:
 
 
 def clerk_row(settings, staff_no: str):
-    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as con:
-        con.row_factory = sqlite3.Row
+    with db_connect(settings) as con:
         return con.execute("select * from clerk where staff_no=?", (staff_no,)).fetchone()
 
 

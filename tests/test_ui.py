@@ -13,6 +13,7 @@ from teller.config import load_settings
 from teller.domain.catalog import demo_id
 from teller.ui.app import TellerApp
 from tests.support.homes import copy_sources
+from tests.support.sql import db_connect
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -125,7 +126,7 @@ def text_of(app, selector: str) -> str:
 
 
 def rows(home: Path, sql: str, *args):
-    with sqlite3.connect(home / "db" / ("teller.db")) as con:
+    with db_connect(home) as con:
         return con.execute(sql, args).fetchall()
 
 

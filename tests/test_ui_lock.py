@@ -10,6 +10,7 @@ from teller.config import load_settings
 from teller.strings import t
 from teller.ui.app import TellerApp
 from tests.test_ui import answer, login, start, text_of, until
+from tests.support.sql import db_connect
 
 
 class HandClock:
@@ -34,7 +35,7 @@ def screen_name(app) -> str:
 
 
 def audit_actions(home: Path) -> list[str]:
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    with db_connect(home) as con:
         return [r[0] for r in con.execute("select action from audit order by id")]
 
 
@@ -121,7 +122,7 @@ async def test_five_wrong_pins_on_the_lock_screen_lock_the_number_and_a_supervis
         assert len(app.screen_stack) == 2  # the run screen is gone with its visit
     actions = audit_actions(home)
     assert "lockout" in actions and actions[-2:] == ["authorize", "logout"]
-    with sqlite3.connect(home / "db" / "teller.db") as con:
+    with db_connect(home) as con:
         assert con.execute("select count(*) from \"transaction\"").fetchone()[0] == 0
 
 

@@ -112,7 +112,9 @@ async def test_a_whole_drill_with_the_bubble_a_mistake_the_breakdown_and_the_sto
     assert rows(ui_home, 'select mode from "transaction"') == [("practice",)]
     paper = next((ui_home / "receipts" / "spool" / "practice").rglob("P01-*-invoice.txt")).read_text(encoding="utf-8")
     assert "练习 / TRAINING" in paper
-    with sqlite3.connect(ui_home / "db" / "teller.db") as con:
+    from tests.support.sql import db_connect
+
+    with db_connect(ui_home) as con:  # the live database (a file, or PostgreSQL) is untouched
         assert con.execute("select count(*) from practice_attempt").fetchone() == (0,)
         assert con.execute('select count(*) from "transaction"').fetchone() == (0,)
 

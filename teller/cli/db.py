@@ -14,11 +14,65 @@ db_app = noun("数据库 / Database")
 
 
 @db_app.command("init")
-def db_init(ctx: typer.Context) -> None:
-    """初始化数据库 / Create the database tables (no demo data)."""
-    with open_desk(ctx, seed_demo=False) as desk:
-        typer.echo(f"数据库已就绪 / Database ready: {desk.settings.database_url}")
+def db_init(
+    ctx: typer.Context,
+    demo: Annotated[bool | None, typer.Option("--demo/--empty", help="演示营业厅或空营业厅 / The demo hall, or an empty one (default: the seed_demo setting)", show_default=False)] = None,
+) -> None:
+    """新建数据库 / Create the database at the newest schema (the only command that creates one): the demo hall, or empty with seed_demo = false / --empty."""
+    from teller.clock import Clock, hall_zone
+    from teller.store import db, schema
 
+    settings = open_settings(ctx)
+    seed = settings.seed_demo if demo is None else demo
+    try:
+        if settings.practice:  # the practice database is the demo hall, always
+            from teller.desk import Desk
+
+            Desk(settings).open().close()
+            fresh, seed = True, True
+        else:
+            fresh = db.create_database(settings.database_url, seed_demo=seed, now=Clock(hall_zone(settings.timezone)).now())
+        engine = db.open_engine(settings.database_url)
+        try:
+            revision = schema.current(engine)
+        finally:
+            engine.dispose()
+    except TellerError as exc:
+        fail(exc.message)
+    where = settings.database_url if not settings.database_url.startswith("postgresql") else _safe_url(settings.database_url)
+    state = "新建 / created" if fresh else "已存在，已升级 / already there, upgraded"
+    hall = "演示营业厅 / demo hall" if seed else "空营业厅 / empty hall"
+    typer.echo(f"数据库已就绪 / Database ready: {where} ({state}; {hall}; schema {revision})")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """升级数据库结构 / Apply the schema migrations not applied yet (Alembic; SQLite and PostgreSQL)."""
+    from teller.store import db, schema
+
+    settings = open_settings(ctx)
+    try:
+        if not settings.practice:
+            db.require_database(settings.database_url)
+        engine = db.open_engine(settings.database_url)
+        try:
+            before = schema.current(engine)
+            applied = schema.upgrade(engine)
+            after = schema.current(engine)
+        finally:
+            engine.dispose()
+    except TellerError as exc:
+        fail(exc.message)
+    if applied:
+        typer.echo(f"已升级 / Upgraded {before or '0.1'} → {after}: {', '.join(applied)}")
+    else:
+        typer.echo(f"已是最新 / Already at the newest schema ({after})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @db_app.command("backup")
@@ -28,7 +82,7 @@ def db_backup(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / Overwrite an existing file")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """在线备份 / A consistent copy of the database while counters keep working (SQLite online backup)."""
+    """在线备份 / A consistent copy of the database while counters keep working (SQLite online backup; PostgreSQL: pg_dump -Fc)."""
     from teller.store.backup import backup
 
     settings = open_settings(ctx)
@@ -58,7 +112,7 @@ def db_backup(
 
 @db_app.command("check")
 def db_check(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """检查数据库 / PRAGMA integrity_check, foreign_key_check and the audit chain; exit 1 on a problem."""
+    """检查数据库 / Integrity (SQLite PRAGMAs; PostgreSQL: every table read, constraints validated), then the audit chain; exit 1 on a problem."""
     from teller.store.backup import check
 
     settings = open_settings(ctx)

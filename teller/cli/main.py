@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from teller.cli.audit import audit_app
+from teller.cli.catalog import catalog_app
 from teller.cli.clerks import clerks_app
 from teller.cli.common import AdminGroup, Options, noun, one_line
 from teller.cli.customers import customers_app
@@ -34,6 +35,7 @@ for _sub, _name in (
     (db_app, "db"), (seed_app, "seed"), (procedures_app, "procedures"), (tx_app, "tx"), (receipts_app, "receipts"),
     (clerks_app, "clerks"), (audit_app, "audit"), (customers_app, "customers"), (settle_app, "settle"),
     (orders_app, "orders"), (deposits_app, "deposits"), (practice_app, "practice"),
+    (catalog_app, "catalog"),
 ):
     app.add_typer(_sub, name=_name)
 app.command("report")(report_cmd)

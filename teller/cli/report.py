@@ -20,8 +20,9 @@ def report_cmd(
     start: FromOption = None,
     end: ToOption = None,
     fmt: FormatOption = Format.table,
+    counter: Annotated[str | None, typer.Option("--counter", help="只看一个台席 / One counter only (default: the whole hall)", show_default=False)] = None,
 ) -> None:
-    """报表 / A report over business days: table, JSON or CSV (money in fen and yuan)."""
+    """报表 / A report over business days, the whole hall or one counter: table, JSON or CSV (money in fen and yuan)."""
     from teller.store.reports import REPORTS
 
     if name not in REPORTS:
@@ -30,7 +31,7 @@ def report_cmd(
         first = start or desk.now().date()
         last = end or first
         check_range(first, last)
-        report = desk.report(name, start=first, end=last)
+        report = desk.report(name, start=first, end=last, counter=counter)
     if report.note and fmt is Format.table:
         typer.echo(report.note)
     emit(report.rows, report.columns, fmt, fields=report.fields, empty="没有数据 / Nothing in this period")

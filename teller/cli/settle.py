@@ -137,6 +137,48 @@ def settle_day_cmd(
         typer.echo(f"已日结 / Day {rec.business_day} closed at counter {rec.counter}: {rec.shifts} shift(s), cash {money(rec.cash_fen)}")
 
 
+@settle_app.command("hall")
+def settle_hall_cmd(
+    ctx: typer.Context,
+    clerk: ClerkOption,
+    pin: ClerkPinOption = None,
+    pin_stdin: PinStdinOption = False,
+    day: DateOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """全厅日结（值班长）/ The hall's day close by the supervisor on duty: every counter's settlement shown, refused while a counter is open."""
+    from teller.domain.money import money
+
+    def not_future(desk) -> None:
+        if day is not None:
+            not_after(day, desk.now().date())
+
+    with clerk_desk(ctx, clerk, _clerk_pin(pin, pin_stdin), None, check=not_future) as desk:
+        _emit_hall(desk.hall_day(day), fmt)
+        rec, _counters = desk.settle_hall(day)
+        typer.echo(f"已全厅日结 / Hall day {rec.business_day} closed: {rec.counters} counter(s), {rec.shifts} shift(s),"
+                   f" cash {money(rec.cash_fen)}, variance {money(rec.variance_fen)}")
+
+
+def _emit_hall(counters, fmt) -> None:
+    from teller.domain.money import yuan
+
+    rows = []
+    for c in counters:
+        row = {"counter": c.counter, "clerks": "/".join(c.clerks), "shifts": c.shifts, "open": c.open_shifts,
+               "tx_count": c.tx_count, "day_closed": "yes" if c.day_closed else ""}
+        for key in ("float", "expected", "counted", "variance", "amount"):
+            row[f"{key}_fen"] = getattr(c, f"{key}_fen")
+            row[f"{key}_yuan"] = yuan(row[f"{key}_fen"])
+        rows.append(row)
+    columns = {"counter": "台席 Counter", "clerks": "营业员 Clerks", "shifts": "班次 Shifts", "open": "未交班 Open",
+               "tx_count": "笔数 Count", "amount_yuan": "金额 Amount", "expected_yuan": "应有 Expected",
+               "counted_yuan": "实点 Counted", "variance_yuan": "长短款 Variance", "day_closed": "日结 Day closed"}
+    fields = ["counter", "clerks", "shifts", "open", "tx_count", "amount_fen", "float_fen", "expected_fen", "counted_fen",
+              "variance_fen", "day_closed"]
+    emit(rows, columns, fmt, fields=fields, empty="没有台席营业 / No counter worked that day")
+
+
 @settle_app.command("show")
 def settle_show(
     ctx: typer.Context,

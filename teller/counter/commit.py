@@ -36,33 +36,73 @@ def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str]
     return json.dumps({**run.record(), "_paper": paper, **more}, ensure_ascii=False, default=str)
 
 
+#: kept on each engine (they die with it): `_teller_next_seq` (counter, day, practice) -> the
+#: next receipt sequence number, known from this process's last commit (a stale guess, from
+#: another process at the same counter, meets the unique (counter, day, seq) constraint and
+#: the commit runs again with the number read); `_teller_fresh` tx id -> the papers of the
+#: last commits, to print from memory (teller.printing.jobs.print_fresh)
+_FRESH_KEEP = 16
+
+
+def _on_engine(engine, name: str) -> dict:
+    found = getattr(engine, name, None)
+    if found is None:
+        found = {}
+        setattr(engine, name, found)
+    return found
+
+
+def take_fresh(engine, tx_id: int):
+    """The papers a commit of this process just wrote (once), or None (print from the journal)."""
+    return _on_engine(engine, "_teller_fresh").pop(tx_id, None)
+
+
+#: visit tokens this process has tried to commit: a second try (a retry after a busy database)
+#: first looks for the transaction the first may have written
+_TRIED: dict[str, None] = {}
+
+
 def record_transaction(desk: "Desk", run: "Run") -> Committed:
-    """Transaction row, fee lines, the operation's changes, an audit entry and the print jobs."""
+    """Transaction row, fee lines, the operation's changes, an audit entry and the print jobs.
+
+    The hot path: one write transaction, nothing just written read back. The receipt number
+    comes from the last one this process took (checked by the unique constraint), the audit
+    entry's books from the rows as flushed, the customer's view after the visit from the row
+    written, and the papers are kept in memory for the print that follows."""
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import func, select
 
-    from teller.printing.jobs import add_jobs
+    from teller.printing.jobs import FreshPrint, copies_of
     from teller.store import audit, reports, shifts
+    from teller.store.audit import written_row
     from teller.store.db import session_scope
-    from teller.store.models import FeeLineRecord, TransactionRecord
-    from teller.store.queries import customer_view
+    from teller.store.models import FeeLineRecord, ReceiptJobRecord, TransactionRecord
+    from teller.store.queries import customer_view, customer_view_written
 
     proc = run.procedure
     op = operation_for(run)  # the procedure's effect with its params, conditions and paper lines
     now = desk.now()
     day = now.date()
+    seq_key = (desk.counter, day, desk.practice)
+    next_seq = _on_engine(desk.engine, "_teller_next_seq")
     for _attempt in range(5):
         try:
             with session_scope(desk.engine) as session:
-                done = session.exec(select(TransactionRecord).where(TransactionRecord.visit_token == run.visit_token)).first()
-                if done is not None:  # the same visit pressed Enter twice: one transaction
-                    return Committed(done.id, done.receipt_no, customer_view(session, done.customer_number or ""))
-                last = session.exec(
-                    select(func.max(TransactionRecord.seq)).where(
-                        TransactionRecord.counter == desk.counter, TransactionRecord.business_day == day
-                    )
-                ).one()
-                seq = (last or 0) + 1
+                if run.visit_token in _TRIED:
+                    done = session.exec(select(TransactionRecord).where(TransactionRecord.visit_token == run.visit_token)).first()
+                    if done is not None:  # it landed: one transaction
+                        return Committed(done.id, done.receipt_no, customer_view(session, done.customer_number or ""))
+                _TRIED[run.visit_token] = None
+                if len(_TRIED) > 256:
+                    _TRIED.pop(next(iter(_TRIED)))
+                seq = next_seq.get(seq_key)
+                if seq is None:
+                    last = session.exec(
+                        select(func.max(TransactionRecord.seq)).where(
+                            TransactionRecord.counter == desk.counter, TransactionRecord.business_day == day
+                        )
+                    ).one()
+                    seq = (last or 0) + 1
                 shifts.require_shift(
                     session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
                 )
@@ -95,12 +135,39 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 # what a void needs: always kept, with the operation and its report category
                 shifts.keep_reversal(session, tx_id=tx.id, data={**outcome.reversal, "op": op.name, "category": op.category})
                 reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen, deposit_fen=outcome.deposit_fen)
-                for line in run.fee_lines():
-                    session.add(FeeLineRecord(tx_id=tx.id, code=line.code, label=line.label, amount_fen=line.amount_fen))
+                fees = [(line.code, line.label, line.amount_fen) for line in run.fee_lines()]
+                for code, label, amount in fees:
+                    session.add(FeeLineRecord(tx_id=tx.id, code=code, label=label, amount_fen=amount))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
-                add_jobs(session, tx.id, list(proc.print), desk.settings, now=now)  # one job per copy
+                jobs = [ReceiptJobRecord(tx_id=tx.id, layout=layout, copy_no=n, updated_at=now)  # one job per copy
+                        for layout in proc.print for n in range(1, copies_of(desk.settings, layout) + 1)]
+                session.add_all(jobs)
                 session.flush()
-                return Committed(tx.id, tx.receipt_no, customer_view(session, outcome.customer_number) if outcome.customer_number else None)
+                view = None
+                if outcome.customer_number:
+                    plans = {p.code: p.name for p in desk.plans()}
+                    view = customer_view_written(session, outcome.customer_number, plan_names=plans, before=run.customer)
+                written = written_row(session, f"customer:{outcome.customer_number}") if outcome.customer_number else None
+                if outcome.customer_number and written is None:  # a customer the visit did not change
+                    from teller.store.models import CustomerRecord
+
+                    cust = session.get(CustomerRecord, outcome.customer_number)
+                    written = {"name": cust.name, "id_number": cust.id_number} if cust else None
+                fresh = FreshPrint(tx, [(label, amount) for _c, label, amount in fees],
+                                   written["name"] if written else None, written["id_number"] if written else None, jobs)
+            next_seq[seq_key] = seq + 1
+            papers = _on_engine(desk.engine, "_teller_fresh")
+            if len(papers) >= _FRESH_KEEP:
+                papers.pop(next(iter(papers)))
+            papers[tx.id] = fresh
+            return Committed(tx.id, tx.receipt_no, view)
         except IntegrityError:
+            next_seq.pop(seq_key, None)
+            from sqlmodel import Session
+
+            with Session(desk.engine) as session:  # the same visit committed already (Enter twice, a retry that landed)?
+                done = session.exec(select(TransactionRecord).where(TransactionRecord.visit_token == run.visit_token)).first()
+                if done is not None:
+                    return Committed(done.id, done.receipt_no, customer_view(session, done.customer_number or ""))
             continue  # another process took the same sequence number: take the next
     raise TellerError("could not allocate a receipt number; try again")

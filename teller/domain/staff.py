@@ -22,7 +22,7 @@ from teller.strings import t
 
 ROLES = ("clerk", "trainer", "supervisor", "ops")
 MAX_FAILED_PINS = 5
-_STAFF_NO = re.compile(r"^[0-9A-Za-z]{1,16}$")
+_STAFF_NO = STAFF_NO = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 
 def check_pin_rule(text: str) -> str:

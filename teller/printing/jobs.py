@@ -6,6 +6,8 @@ never touched by printing.
 
 from __future__ import annotations
 
+import logging
+
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,10 +87,17 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
     no, reason and supervisor of a void), already masked; only EXTRA_PLACEHOLDERS are taken.
     """
     cust = session.get(CustomerRecord, tx.customer_number) if tx.customer_number else None
+    fees = [(f.label, f.amount_fen) for f in session.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id).order_by(FeeLineRecord.id))]
+    return receipt_data_from(tx, fees, cust.name if cust else None, cust.id_number if cust else None, settings,
+                             procedure_title=procedure_title, reprints=reprints)
+
+
+def receipt_data_from(tx, fees: list[tuple[str, int]], customer_name: str | None, customer_id: str | None, settings: Settings,
+                      *, procedure_title: str, reprints: int = 0) -> ReceiptData:
+    """`receipt_data` from values at hand (a commit's rows in memory): the same paper, no query."""
     answers = json.loads(tx.answers_json or "{}")
     details = [(str(label), str(value)) for label, value in answers.get("_paper", [])]
-    lines = [(f.label, f.amount_fen) for f in session.exec(select(FeeLineRecord).where(FeeLineRecord.tx_id == tx.id).order_by(FeeLineRecord.id))]
-    fees = [(label, money(fen)) for label, fen in split_arrears(lines, int(answers.get("_arrears_fen") or 0))]
+    fees = [(label, money(fen)) for label, fen in split_arrears(list(fees), int(answers.get("_arrears_fen") or 0))]
     banners = []
     if tx.mode == "practice":
         banners.append(t("print.training"))
@@ -103,8 +112,8 @@ def receipt_data(session: Session, tx: TransactionRecord, settings: Settings, *,
         "procedure": procedure_title,
         "procedure_version": f"{tx.procedure_version}-{tx.procedure_digest[:8]}",
         "customer_number": tx.customer_number or "",
-        "customer_name": mask_name(cust.name) if cust else "",
-        "customer_id": mask_id(cust.id_number) if cust else "",
+        "customer_name": mask_name(customer_name) if customer_name is not None else "",
+        "customer_id": mask_id(customer_id) if customer_id is not None else "",
         "total": money(tx.amount_due_fen),
         "total_capital": capital_yuan(tx.amount_due_fen) if tx.amount_due_fen else "",
         "tendered": money(tx.tendered_fen) if tx.tendered_fen else "",
@@ -286,6 +295,89 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     if clerk_error:
         error = clerk_error
     return JobOutcome(job_id, layout_name, not error, error, spooled, copy_no, title)
+
+
+@dataclass
+class FreshPrint:
+    """What a commit just wrote, kept in memory to print from: the transaction row, its fee lines
+    (label, fen), the customer's name and ID as written, and the journal's new jobs."""
+
+    tx: TransactionRecord
+    fees: list[tuple[str, int]]
+    customer_name: str | None
+    customer_id: str | None
+    jobs: list[ReceiptJobRecord]
+
+
+def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_title: str, now: datetime) -> list[JobOutcome]:
+    """The first print of a commit's papers, from the committed data in memory: every paper
+    rendered first, then all its jobs marked `sending` (bytes_sent) in one transaction before
+    the first byte goes out, each sent, and every outcome recorded in one transaction.
+    Nothing is read back from the database."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import SQLAlchemyError
+
+    cfg = settings.printer
+    tx = fresh.tx
+    data = receipt_data_from(tx, fresh.fees, fresh.customer_name, fresh.customer_id, settings, procedure_title=procedure_title)
+    day_folder = tx.business_day.strftime("%Y%m%d")
+    rendered: list[tuple[ReceiptJobRecord, str, object, bytes | None, str]] = []
+    clerk_errors: dict[int, str] = {}  # a job's message for the clerk where the journal keeps more
+    for i, job in enumerate(fresh.jobs):
+        title, error, ops, raw = job.layout, "", None, None
+        try:
+            layout = load_layout(str(settings.layouts_dir), job.layout)
+            title = layout.copy_title(job.copy_no)
+            ops = render(layout, data, cfg.columns, copy_no=job.copy_no, charset=cfg.charset)
+            # the drawer opens once per sale, with its first paper
+            raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=cfg.cash_drawer and tx.tendered_fen > 0 and i == 0)
+        except LayoutError as exc:  # the clerk reads it in the UI language; the journal keeps the detail
+            clerk_errors[job.id] = t("print.layout_bad", layout=title)
+            error = f"{clerk_errors[job.id]}: {exc.message}"
+        except TellerError as exc:
+            error = exc.message
+        rendered.append((job, title, ops, raw, error))
+    to_send = [r for r in rendered if r[3] is not None]
+    table = ReceiptJobRecord.__table__
+    try:
+        if to_send:
+            with Session(engine) as session:  # committed before the first byte leaves
+                session.execute(update(table).where(table.c.id.in_([r[0].id for r in to_send])).values(bytes_sent=True, status="sending", updated_at=now))
+                session.commit()
+    except SQLAlchemyError as exc:  # could not mark the jobs: nothing is sent
+        _log_db_fault(exc)
+        reason = t("print.io", error=t("print.db_reason"))
+        rendered = [(job, title, ops, None, err or reason) for job, title, ops, _raw, err in rendered]
+    outcomes: list[tuple[ReceiptJobRecord, str, Path | None, bool, str]] = []
+    for job, title, ops, raw, error in rendered:
+        spooled, delivered = None, False
+        if raw is not None and not error:
+            delivered = True
+            try:
+                if settings.practice or cfg.backend == "preview":
+                    spooled = _spool_at(settings, day_folder, tx.receipt_no, job.layout, 0, job.copy_no)
+                    spool(spooled, preview_text(ops, cfg.columns), raw)
+                else:
+                    escpos.send(cfg, raw)
+            except escpos.PrinterFault as exc:
+                error, delivered = exc.message, exc.maybe_delivered
+            except OSError as exc:
+                error = spool_failed(exc)
+        outcomes.append((job, title, spooled, delivered, error))
+    try:
+        with Session(engine) as session:  # every outcome of this print in one transaction
+            for job, _title, _spooled, delivered, error in outcomes:
+                session.execute(update(table).where(table.c.id == job.id).values(
+                    attempts=table.c.attempts + 1, bytes_sent=delivered,  # as print_job: only what may have reached the printer
+                    status="printed" if not error else "failed", error=error, updated_at=now,
+                ))
+            session.commit()
+    except SQLAlchemyError as exc:  # the jobs stay `sending` with bytes_sent: a later copy is a 补打
+        _log_db_fault(exc)
+        outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=t("print.db_reason")))
+                    for job, title, spooled, delivered, error in outcomes]
+    return [JobOutcome(job.id, job.layout, not error, clerk_errors.get(job.id, error), spooled, job.copy_no, title)
+            for job, title, spooled, _d, error in outcomes]
 
 
 def _mark_sending(engine, job_id: int, now: datetime) -> None:

@@ -81,22 +81,33 @@ def _head_value(session: Session, rec_id: int, digest: str) -> str:
 def append(
     *, session: Session, at: datetime, actor: str, counter: str, action: str, detail: str = "", tx_id: int | None = None
 ) -> AuditRecord:
-    """Add one entry at the end of the chain, inside the caller's (write) transaction."""
+    """Add one entry at the end of the chain, inside the caller's (write) transaction.
+
+    The entry's id is the head's plus one (every writer holds the write lock and the head row),
+    so its hash is computed before the one INSERT (on PostgreSQL the column's sequence is not
+    used: every entry comes through here); the books are digested from the rows as this
+    unit of work holds them in memory, read back only when they are not all at hand."""
     session.flush()  # the business rows of this unit of work are written: digest them
     head = _head(session, lock=True)  # names the newest entry: its hash is the link
     prev_hash = _parse_head(head.value)[1] if head is not None else GENESIS
     digests = _take_touched(session)
-    if _meta(session, BOOKS_FROM) is None:  # the first entry that covers the books: a baseline
+    bind = session.get_bind()
+    if not getattr(bind, "_teller_books_from", False) and _meta(session, BOOKS_FROM) is None:
+        # the first entry that covers the books: a baseline
         from teller.store.models import ClerkRecord, TransactionRecord
 
         last_tx = session.exec(select(func.max(TransactionRecord.id))).one() or 0
         session.add(MetaRecord(key=BOOKS_FROM, value=str(last_tx if not any(k.startswith("tx:") for k in digests) else min(int(k[3:]) for k in digests if k.startswith("tx:")) - 1)))
         for staff_no in session.exec(select(ClerkRecord.staff_no)):
             digests.setdefault(f"clerk:{staff_no}", "")
+    else:
+        bind._teller_books_from = True  # it never goes away: not asked again on this engine
     books = _books_json(session, digests)
-    rec = AuditRecord(at=at, actor=actor, counter=counter, action=action, detail=detail, tx_id=tx_id, prev_hash=prev_hash, books=books)
-    session.add(rec)
-    session.flush()  # the id is part of what the hash covers
+    if head is not None:
+        next_id = _parse_head(head.value)[0] + 1
+    else:
+        next_id = (session.exec(select(func.max(AuditRecord.id))).one() or 0) + 1
+    rec = AuditRecord(id=next_id, at=at, actor=actor, counter=counter, action=action, detail=detail, tx_id=tx_id, prev_hash=prev_hash, books=books)
     rec.hash = entry_hash(rec)
     session.add(rec)
     value = _head_value(session, rec.id, rec.hash)
@@ -106,6 +117,7 @@ def append(
         head.value = value
         session.add(head)
     session.flush()
+    session.info.pop(TOUCHED, None)  # (this flush wrote the entry and the head only)
     return rec
 
 
@@ -157,13 +169,49 @@ def _key_of(obj) -> str | None:
     return None
 
 
+BORN = "audit_born"  # session.info: transactions first written in this unit of work
+LINES = "audit_lines"  # session.info: tx id -> its fee lines written in this unit of work
+SNAP = "audit_rows"  # session.info: key -> the business row as this unit of work last wrote it
+FLUSHED_TABLES = "flushed_tables"  # session.info: the tables this unit of work wrote rows of
+
+
+def written_row(session: Session, key: str) -> dict | None:
+    """The business row (`customer:<no>`, `tx:<id>`, `clerk:<no>`) as this unit of work wrote it."""
+    return session.info.get(SNAP, {}).get(key)
+
+
+def wrote_table(session: Session, name: str) -> bool:
+    return name in session.info.get(FLUSHED_TABLES, ())
+
+
 @event.listens_for(Session, "after_flush")
 def _note_touched(session, _flush_context) -> None:
     touched = session.info.setdefault(TOUCHED, set())
     from sqlalchemy import inspect as sa_inspect
 
-    from teller.store.models import ClerkRecord
+    from teller.store.models import ClerkRecord, TransactionRecord
 
+    from teller.store.models import CustomerRecord, FeeLineRecord
+
+    snap = session.info.setdefault(SNAP, {})
+    tables = session.info.setdefault(FLUSHED_TABLES, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        tables.add(getattr(type(obj), "__tablename__", ""))
+    for obj in session.new:
+        if isinstance(obj, TransactionRecord):
+            session.info.setdefault(BORN, set()).add(obj.id)
+        elif isinstance(obj, FeeLineRecord):
+            session.info.setdefault(LINES, {}).setdefault(obj.tx_id, []).append((obj.id, obj.code, obj.label, obj.amount_fen))
+    for obj in (*session.new, *session.dirty):  # the rows as just written, kept for the next entry's books
+        if isinstance(obj, (TransactionRecord, CustomerRecord, ClerkRecord)):
+            key = _key_of(obj)
+            row = _as_stored(obj, session)
+            if row is None:
+                snap.pop(key, None)
+            else:
+                snap[key] = row
+    for obj in session.deleted:
+        snap.pop(_key_of(obj) or "", None)
     for obj in (*session.new, *session.dirty, *session.deleted):
         key = _key_of(obj)
         if key is None:
@@ -229,7 +277,48 @@ def row_digest(session: Session, key: str) -> str:
 def _books_json(session: Session, digests: dict[str, str]) -> str:
     if not digests:
         return ""
-    return json.dumps({key: row_digest(session, key) for key in sorted(digests)}, separators=(",", ":"))
+    return json.dumps({key: _memory_digest(session, key) or row_digest(session, key) for key in sorted(digests)}, separators=(",", ":"))
+
+
+def _as_stored(obj, session: Session) -> dict | None:
+    """The row of a loaded object as `select(table)` would hand it back (None if not all loaded)."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.types import Boolean
+
+    from teller.store.models import UTCDateTime
+
+    state = sa_inspect(obj)
+    if state.expired_attributes or state.unloaded:
+        return None
+    dialect = session.get_bind().dialect
+    out = {}
+    for col in type(obj).__table__.columns:
+        value = getattr(obj, col.key)
+        if value is not None and isinstance(col.type, UTCDateTime):  # the store's own type: a round trip
+            value = col.type.process_result_value(col.type.process_bind_param(value, dialect), dialect)
+        elif value is not None and isinstance(col.type, Boolean):
+            value = bool(value)
+        out[col.name] = value
+    return out
+
+
+def _memory_digest(session: Session, key: str) -> str | None:
+    """The digest of a row this unit of work wrote (a customer or clerk it changed, a transaction
+    it made with its fee lines), from what the flush wrote (`_note_touched` keeps it): what was
+    just written is not read back. None when not at hand (row_digest reads the row then)."""
+    row = session.info.get(SNAP, {}).get(key)
+    if row is None:
+        return None
+    kind, _, ident = key.partition(":")
+    if kind == "tx":
+        tx_id = int(ident)
+        if tx_id not in session.info.get(BORN, ()):
+            return None  # an older transaction (a void): its fee lines were not written here
+        lines = sorted(session.info.get(LINES, {}).get(tx_id, []))
+        return _digest([row, [[code, label, amount] for _id, code, label, amount in lines]])
+    if kind == "clerk":
+        row = {k: v for k, v in row.items() if k != "failed_logins"}
+    return _digest(row)
 
 
 # ---- the key outside the database ----------------------------------------------------------------
@@ -392,8 +481,8 @@ def summary_differences(session: Session) -> list[tuple[str, str]]:
 
     sql = text(
         "SELECT business_day, counter, clerk, procedure_id, mode,"
-        " SUM(status != 'voided'), SUM(CASE WHEN status != 'voided' THEN amount_due_fen ELSE 0 END),"
-        " SUM(status = 'voided'), SUM(CASE WHEN status = 'voided' THEN amount_due_fen ELSE 0 END)"
+        " SUM(CASE WHEN status != 'voided' THEN 1 ELSE 0 END), SUM(CASE WHEN status != 'voided' THEN amount_due_fen ELSE 0 END),"
+        " SUM(CASE WHEN status = 'voided' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'voided' THEN amount_due_fen ELSE 0 END)"
         ' FROM "transaction" GROUP BY 1, 2, 3, 4, 5'
     )
     want = {tuple(str(v) for v in r[:5]): tuple(int(v or 0) for v in r[5:]) for r in session.execute(sql)}

@@ -1,4 +1,5 @@
-"""When another process holds the SQLite write lock longer than busy_timeout: wait and retry.
+"""When another process holds the SQLite write lock longer than busy_timeout (or, on
+PostgreSQL, a lock past lock_timeout, a serialization failure or a deadlock): wait and retry.
 
 SQLite's `busy_timeout` (teller.store.db.BUSY_TIMEOUT_MS) makes one statement wait for the
 lock; a writer that holds it longer (an import, another counter's burst) still ends that
@@ -36,11 +37,21 @@ class WriteCancelled(TellerError):
     """The clerk cancelled while the write waited for the lock: nothing was written."""
 
 
+#: PostgreSQL's refusals that mean "another writer was in the way; nothing of yours was kept":
+#: serialization_failure, deadlock_detected, lock_not_available (lock_timeout), query_canceled
+#: is not one (a cancel is the user's). The whole transaction was rolled back: run it again.
+PG_RETRY_STATES = frozenset({"40001", "40P01", "55P03"})
+
+
 def is_locked(exc: BaseException) -> bool:
-    """True for SQLite's 'database is locked' / 'busy' errors (raw or wrapped by SQLAlchemy)."""
+    """True for SQLite's 'database is locked' / 'busy' errors and PostgreSQL's serialization
+    failures, deadlocks and lock timeouts (raw or wrapped by SQLAlchemy)."""
     import sqlite3
 
     orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None)
+    if state is not None:
+        return state in PG_RETRY_STATES
     if not isinstance(orig, sqlite3.OperationalError):
         return False
     text = str(orig).lower()

@@ -1,7 +1,11 @@
-"""Bring an older database up to the current tables: columns added since it was created.
+"""Before Alembic: bring a database of teller 0.1 or older up to 0.1's newest shape.
 
-`SQLModel.metadata.create_all` creates missing tables but never alters existing ones; the
-columns listed here are added with a default, then whatever they need is filled in.
+Teller 0.1 made its tables with `SQLModel.metadata.create_all` (which creates missing tables
+but never alters existing ones) and then added the columns listed here with a default, filled
+in whatever they needed, and rebuilt the print journal. `to_release_0_1` does all of that once
+for a database without an `alembic_version` table; teller.store.schema then stamps it at
+revision 0001 and Alembic's migrations take it from there. Nothing here runs on a database
+already under Alembic.
 """
 
 from __future__ import annotations
@@ -15,11 +19,26 @@ ADDED_COLUMNS: dict[tuple[str, str], str] = {
     ("audit", "hash"): "VARCHAR NOT NULL DEFAULT ''",
     ("void", "void_no"): "VARCHAR NOT NULL DEFAULT ''",
     ("audit", "books"): "VARCHAR DEFAULT ''",
-    ("daily_summary", "deposit_count"): "INTEGER NOT NULL DEFAULT 0",
-    ("daily_summary", "deposit_fen"): "INTEGER NOT NULL DEFAULT 0",
-    ("daily_summary", "deposit_back_count"): "INTEGER NOT NULL DEFAULT 0",
-    ("daily_summary", "deposit_back_fen"): "INTEGER NOT NULL DEFAULT 0",
 }
+
+
+def to_release_0_1(engine) -> list[str]:
+    """The tables of revision 0001 that are missing made, the columns added, the journal rebuilt,
+    the chain sealed, the report indexes made; returns what was changed."""
+    from sqlmodel import SQLModel
+
+    import teller.store.db  # noqa: F401 - every table registered
+    from teller.store import shifts, summary
+    from teller.store.migrations.versions import TABLES_0001
+
+    existing = set(inspect(engine).get_table_names())
+    missing = [SQLModel.metadata.tables[name] for name in TABLES_0001 if name not in existing]
+    if missing:
+        SQLModel.metadata.create_all(engine, tables=missing)
+    changed = [f"{t.name} (table)" for t in missing] + upgrade(engine)
+    shifts.ensure_indexes(engine)
+    summary.ensure_indexes(engine)
+    return changed
 
 
 def upgrade(engine) -> list[str]:

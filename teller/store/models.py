@@ -91,7 +91,10 @@ class NumberRecord(SQLModel, table=True):
 
 class TransactionRecord(SQLModel, table=True):
     __tablename__ = "transaction"
-    __table_args__ = (sa.UniqueConstraint("counter", "business_day", "seq"),)
+    __table_args__ = (
+        sa.UniqueConstraint("counter", "business_day", "seq"),
+        sa.Index("ix_transaction_counter_created", "counter", "mode", "created_at"),  # a shift's drawer
+    )
     id: int | None = Field(default=None, primary_key=True)
     receipt_no: str = Field(unique=True)
     counter: str
@@ -147,6 +150,7 @@ class ReceiptJobRecord(SQLModel, table=True):
     """
 
     __tablename__ = "receipt_job"
+    __table_args__ = (sa.Index("ix_receipt_job_status", "status", "tx_id"),)  # pending papers, the exceptions report
     id: int | None = Field(default=None, primary_key=True)
     tx_id: int | None = Field(default=None, foreign_key="transaction.id", index=True)
     void_id: int | None = Field(default=None, index=True)
@@ -316,3 +320,15 @@ class OrderRecord(SQLModel, table=True):
     details_json: str = "{}"
     status: str = "open"  # open | done
     created_at: datetime = utc_field(index=True)
+
+
+# ---- issue 11: a real hall's catalogue (teller-admin catalog import) ----------------------------------
+
+
+class ServiceRecord(SQLModel, table=True):
+    """The value-added services (彩铃, 手机报, ...) the hall offers: code, name, monthly fee."""
+
+    __tablename__ = "service"
+    code: str = Field(primary_key=True)
+    name: str
+    monthly_fee_fen: int = 0

@@ -41,6 +41,40 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
     )
 
 
+def customer_view_written(session: Session, number: str, *, plan_names: dict[str, str], before: CustomerView | None) -> CustomerView:
+    """The customer's view after a commit, from the row the commit wrote (not read back): the
+    plan names from the desk's catalogue, the family role, printed bills and services from the
+    view before the visit, unless the visit wrote those tables (then they are read)."""
+    from teller.store.audit import written_row, wrote_table
+
+    row = written_row(session, f"customer:{number}")
+    if row is None:
+        return customer_view(session, number)
+    if before is not None and before.number != number:
+        before = None
+    extra = {}
+    if any(wrote_table(session, name) for name in ("family_link", "bill_print", "subscription")) or before is None:
+        extra = {"family_role": family_role(session, number), **_bills_and_services(session, number)}
+    else:
+        extra = {"family_role": before.family_role, "printed_bill_months": before.printed_bill_months, "subscriptions": before.subscriptions}
+
+    def plan_name(code: str | None) -> str:
+        if not code:
+            return ""
+        if code not in plan_names:
+            plan = session.get(PlanRecord, code)
+            return plan.name if plan else code
+        return plan_names[code]
+
+    return CustomerView(
+        number=row["number"], name=row["name"], id_number=row["id_number"], male=row["male"], brand=row["brand"],
+        plan_code=row["plan_code"], plan_name=plan_name(row["plan_code"]), status=row["status"], balance_fen=row["balance_fen"],
+        month_charges_fen=row["month_charges_fen"], prepaid_1st_fen=row["prepaid_1st_fen"], last_unpaid_fen=row["last_unpaid_fen"],
+        points=row["points"], local=row["local"], pending_plan_name=plan_name(row["pending_plan_code"]),
+        sim_serial=row["sim_serial"], password_hash=row["password_hash"], **extra,
+    )
+
+
 def family_role(session: Session, number: str) -> str:
     """"secondary" if `number` is a live family link's secondary card, "main" if a main card, else ""."""
     link = family_link_of(session, number)

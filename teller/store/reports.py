@@ -34,24 +34,24 @@ _UPSERT_SUMMARY = sa.text(
     " arrears_count, arrears_fen, void_count, void_fen, deposit_count, deposit_fen, deposit_back_count, deposit_back_fen)"
     " VALUES (:day, :counter, :clerk, :proc, :mode, :n, :amount, :pn, :pay, :an, :arrears, :vn, :void, :dn, :dep, :bn, :back)"
     " ON CONFLICT (business_day, counter, clerk, procedure_id, mode) DO UPDATE SET"
-    " tx_count = tx_count + excluded.tx_count, amount_fen = amount_fen + excluded.amount_fen,"
-    " pay_count = pay_count + excluded.pay_count, pay_fen = pay_fen + excluded.pay_fen,"
-    " arrears_count = arrears_count + excluded.arrears_count, arrears_fen = arrears_fen + excluded.arrears_fen,"
-    " void_count = void_count + excluded.void_count, void_fen = void_fen + excluded.void_fen,"
-    " deposit_count = deposit_count + excluded.deposit_count, deposit_fen = deposit_fen + excluded.deposit_fen,"
-    " deposit_back_count = deposit_back_count + excluded.deposit_back_count, deposit_back_fen = deposit_back_fen + excluded.deposit_back_fen"
-)
+    " tx_count = daily_summary.tx_count + excluded.tx_count, amount_fen = daily_summary.amount_fen + excluded.amount_fen,"
+    " pay_count = daily_summary.pay_count + excluded.pay_count, pay_fen = daily_summary.pay_fen + excluded.pay_fen,"
+    " arrears_count = daily_summary.arrears_count + excluded.arrears_count, arrears_fen = daily_summary.arrears_fen + excluded.arrears_fen,"
+    " void_count = daily_summary.void_count + excluded.void_count, void_fen = daily_summary.void_fen + excluded.void_fen,"
+    " deposit_count = daily_summary.deposit_count + excluded.deposit_count, deposit_fen = daily_summary.deposit_fen + excluded.deposit_fen,"
+    " deposit_back_count = daily_summary.deposit_back_count + excluded.deposit_back_count, deposit_back_fen = daily_summary.deposit_back_fen + excluded.deposit_back_fen"
+).bindparams(sa.bindparam("day", type_=sa.Date))
 _UPSERT_AMOUNT = sa.text(
     "INSERT INTO payment_amount (business_day, counter, mode, amount_fen, count) VALUES (:day, :counter, :mode, :amount, :n)"
-    " ON CONFLICT (business_day, counter, mode, amount_fen) DO UPDATE SET count = count + excluded.count"
-)
+    " ON CONFLICT (business_day, counter, mode, amount_fen) DO UPDATE SET count = payment_amount.count + excluded.count"
+).bindparams(sa.bindparam("day", type_=sa.Date))
 
 
 def _summary_params(tx, *, is_pay: bool, arrears_fen: int, sign: int, deposit_fen: int = 0) -> dict[str, Any]:
     amount = tx.amount_due_fen
     taken, back = max(0, deposit_fen), max(0, -deposit_fen)
     return {
-        "day": tx.business_day.isoformat(), "counter": tx.counter, "clerk": tx.clerk, "proc": tx.procedure_id, "mode": tx.mode,
+        "day": tx.business_day, "counter": tx.counter, "clerk": tx.clerk, "proc": tx.procedure_id, "mode": tx.mode,
         "n": sign, "amount": sign * amount, "pn": sign if is_pay else 0, "pay": sign * amount if is_pay else 0,
         "an": sign if arrears_fen else 0, "arrears": sign * arrears_fen,
         "vn": 1 if sign < 0 else 0, "void": amount if sign < 0 else 0,
@@ -66,7 +66,7 @@ def add_to_summary(session: Session, *, tx, category: str, arrears_fen: int, dep
     is_pay = books.is_payment(category)
     session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1, deposit_fen=deposit_fen))
     if is_pay:
-        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
+        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day, "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
 
 
 def take_out_of_summary(session: Session, *, tx, category: str, arrears_fen: int, deposit_fen: int = 0) -> None:
@@ -74,7 +74,7 @@ def take_out_of_summary(session: Session, *, tx, category: str, arrears_fen: int
     is_pay = books.is_payment(category)
     session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=-1, deposit_fen=deposit_fen))
     if is_pay:
-        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day.isoformat(), "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": -1})
+        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day, "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": -1})
 
 
 # ---- reports ---------------------------------------------------------------------------------
@@ -102,14 +102,24 @@ def _money(row: dict[str, Any], *keys: str) -> dict[str, Any]:
     return row
 
 
-def _days(start: date, end: date) -> tuple[str, str]:
+def _days(start: date, end: date) -> tuple[date, date]:
     if end < start:
         start, end = end, start
-    return start.isoformat(), end.isoformat()
+    return start, end
+
+
+def _typed(sql: str, params: dict[str, Any]) -> sa.TextClause:
+    """The statement with its date parameters bound as dates (PostgreSQL will not compare a
+    date column with text; SQLite stores them as ISO text either way)."""
+    stmt = sa.text(sql)
+    dates = [sa.bindparam(k, type_=sa.Date) for k, v in params.items() if isinstance(v, date) and not isinstance(v, datetime)]
+    return stmt.bindparams(*dates) if dates else stmt
 
 
 def _rows(session: Session, sql: str, **params) -> list[sa.Row]:
-    return list(session.execute(sa.text(sql), params))
+    if "{counter}" in sql:  # a report of one counter, or (None) of the whole hall
+        sql = sql.replace("{counter}", " AND counter = :counter" if params.get("counter") else "")
+    return list(session.execute(_typed(sql, params), params))
 
 
 def _t(key: str) -> str:
@@ -118,19 +128,19 @@ def _t(key: str) -> str:
     return t(key)
 
 
-def daily(session: Session, *, start: date, end: date, mode: str = "live", hall: str = "", **_: Any) -> Report:
+def daily(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, hall: str = "", **_: Any) -> Report:
     """Business by hall, counter and clerk: count, amount, average per transaction, and the part
     of the amount that is deposits taken (held, not revenue)."""
     a, b = _days(start, end)
-    where = "business_day BETWEEN :a AND :b AND mode = :mode"
+    where = "business_day BETWEEN :a AND :b AND mode = :mode{counter}"
     rows: list[dict[str, Any]] = []
-    total = _rows(session, f"SELECT COALESCE(SUM(tx_count),0), COALESCE(SUM(amount_fen),0), COALESCE(SUM(deposit_fen),0) FROM daily_summary WHERE {where}", a=a, b=b, mode=mode)[0]
-    rows.append({"level": _t("report.level.hall"), "key": hall, "count": total[0], "amount_fen": total[1], "deposit_fen": total[2]})
+    total = _rows(session, f"SELECT COALESCE(SUM(tx_count),0), COALESCE(SUM(amount_fen),0), COALESCE(SUM(deposit_fen),0) FROM daily_summary WHERE {where}", a=a, b=b, mode=mode, counter=counter)[0]
+    rows.append({"level": _t("report.level.hall" if not counter else "report.level.counter"), "key": hall if not counter else counter, "count": total[0], "amount_fen": total[1], "deposit_fen": total[2]})
     for level, col in (("counter", "counter"), ("clerk", "clerk")):
         for key, n, amount, deposit in _rows(
             session,
             f"SELECT {col}, SUM(tx_count), SUM(amount_fen), SUM(deposit_fen) FROM daily_summary WHERE {where} GROUP BY {col} HAVING SUM(tx_count) > 0 ORDER BY {col}",
-            a=a, b=b, mode=mode,
+            a=a, b=b, mode=mode, counter=counter,
         ):
             rows.append({"level": _t(f"report.level.{level}"), "key": key, "count": n, "amount_fen": amount, "deposit_fen": deposit})
     for row in rows:
@@ -147,16 +157,16 @@ def month_before(day: date) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def period(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+def period(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, **_: Any) -> Report:
     """A period's counters and clerks ranked by amount, each against the month before (环比)."""
     a, b = _days(start, end)
-    pa, pb = _days(month_before(date.fromisoformat(a)), month_before(date.fromisoformat(b)))
+    pa, pb = _days(month_before(a), month_before(b))
     rows: list[dict[str, Any]] = []
     for level in ("counter", "clerk"):
         sql = (f"SELECT {level}, SUM(tx_count), SUM(amount_fen) FROM daily_summary"
-               f" WHERE business_day BETWEEN :a AND :b AND mode = :mode GROUP BY {level}")
-        now = {k: (n, amt) for k, n, amt in _rows(session, sql, a=a, b=b, mode=mode)}
-        before = {k: (n, amt) for k, n, amt in _rows(session, sql, a=pa, b=pb, mode=mode)}
+               f" WHERE business_day BETWEEN :a AND :b AND mode = :mode{{counter}} GROUP BY {level}")
+        now = {k: (n, amt) for k, n, amt in _rows(session, sql, a=a, b=b, mode=mode, counter=counter)}
+        before = {k: (n, amt) for k, n, amt in _rows(session, sql, a=pa, b=pb, mode=mode, counter=counter)}
         ranked = sorted((k for k in now if now[k][0] > 0), key=lambda k: (-now[k][1], -now[k][0], k))
         for rank, key in enumerate(ranked, 1):
             n, amount = now[key]
@@ -172,7 +182,7 @@ def period(session: Session, *, start: date, end: date, mode: str = "live", **_:
     return Report("period", columns, rows, chart=("key", "amount_fen"), note=f"{pa}..{pb}")
 
 
-def prepay_arrears(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+def prepay_arrears(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, **_: Any) -> Report:
     """Payments split into the part that cleared arrears and the part that is prepayment.
 
     A payment counts as arrears up to what the number owed; the rest is prepayment. Counts:
@@ -182,8 +192,8 @@ def prepay_arrears(session: Session, *, start: date, end: date, mode: str = "liv
     pn, pay, an, arrears = _rows(
         session,
         "SELECT COALESCE(SUM(pay_count),0), COALESCE(SUM(pay_fen),0), COALESCE(SUM(arrears_count),0), COALESCE(SUM(arrears_fen),0)"
-        " FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode",
-        a=a, b=b, mode=mode,
+        " FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode{counter}",
+        a=a, b=b, mode=mode, counter=counter,
     )[0]
     rows = []
     if pn:
@@ -195,14 +205,14 @@ def prepay_arrears(session: Session, *, start: date, end: date, mode: str = "liv
     return Report("prepay-arrears", columns, rows, chart=("kind", "amount_fen"))
 
 
-def procedures(session: Session, *, start: date, end: date, mode: str = "live", titles: dict[str, str] | None = None, **_: Any) -> Report:
+def procedures(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, titles: dict[str, str] | None = None, **_: Any) -> Report:
     """Counts and amounts by procedure."""
     a, b = _days(start, end)
     found = _rows(
         session,
-        "SELECT procedure_id, SUM(tx_count), SUM(amount_fen) FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode"
+        "SELECT procedure_id, SUM(tx_count), SUM(amount_fen) FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode{counter}"
         " GROUP BY procedure_id HAVING SUM(tx_count) > 0 ORDER BY SUM(tx_count) DESC, procedure_id",
-        a=a, b=b, mode=mode,
+        a=a, b=b, mode=mode, counter=counter,
     )
     whole = sum(n for _, n, _ in found)
     rows = [
@@ -215,7 +225,7 @@ def procedures(session: Session, *, start: date, end: date, mode: str = "live", 
     return Report("procedures", columns, rows, chart=("title", "count"))
 
 
-def amount_bands(session: Session, *, start: date, end: date, mode: str = "live", bounds_fen=(5000, 10000, 20000, 50000), **_: Any) -> Report:
+def amount_bands(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, bounds_fen=(5000, 10000, 20000, 50000), **_: Any) -> Report:
     """Payments by amount band (bands from Settings.payment_bands_fen)."""
     a, b = _days(start, end)
     all_bands = books.bands(bounds_fen)
@@ -223,8 +233,8 @@ def amount_bands(session: Session, *, start: date, end: date, mode: str = "live"
     amounts = [0] * len(all_bands)
     for amount, n in _rows(
         session,
-        "SELECT amount_fen, SUM(count) FROM payment_amount WHERE business_day BETWEEN :a AND :b AND mode = :mode GROUP BY amount_fen",
-        a=a, b=b, mode=mode,
+        "SELECT amount_fen, SUM(count) FROM payment_amount WHERE business_day BETWEEN :a AND :b AND mode = :mode{counter} GROUP BY amount_fen",
+        a=a, b=b, mode=mode, counter=counter,
     ):
         i = books.band_of(amount, all_bands)
         counts[i] += n
@@ -239,7 +249,7 @@ def amount_bands(session: Session, *, start: date, end: date, mode: str = "live"
     return Report("bands", columns, rows, chart=("band", "count"))
 
 
-def deposits(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+def deposits(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, **_: Any) -> Report:
     """Deposits (押金, report category deposit) taken and returned in the period, and the net; the
     note gives what the deposit ledger holds now. Never counted as prepayment or payment."""
     from teller.strings import t
@@ -248,8 +258,8 @@ def deposits(session: Session, *, start: date, end: date, mode: str = "live", **
     dn, taken, bn, back = _rows(
         session,
         "SELECT COALESCE(SUM(deposit_count),0), COALESCE(SUM(deposit_fen),0), COALESCE(SUM(deposit_back_count),0),"
-        " COALESCE(SUM(deposit_back_fen),0) FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode",
-        a=a, b=b, mode=mode,
+        " COALESCE(SUM(deposit_back_fen),0) FROM daily_summary WHERE business_day BETWEEN :a AND :b AND mode = :mode{counter}",
+        a=a, b=b, mode=mode, counter=counter,
     )[0]
     rows = []
     if dn or bn:
@@ -265,7 +275,7 @@ def deposits(session: Session, *, start: date, end: date, mode: str = "live", **
 RETENTION_PROCEDURES = {"close_account": "retained", "cancel_service": "retained"}
 
 
-def retention(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+def retention(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, **_: Any) -> Report:
     """Closings and cancellations retained vs lost: the `retention` answer each such visit records."""
     a, b = _days(start, end)
     columns = {"procedure": _t("report.col.procedure"), "retained": _t("report.col.retained"), "lost": _t("report.col.lost"),
@@ -273,9 +283,10 @@ def retention(session: Session, *, start: date, end: date, mode: str = "live", *
     stmt = sa.text(
         'SELECT procedure_id, answers_json FROM "transaction" WHERE business_day BETWEEN :a AND :b'
         " AND procedure_id IN :procs AND status = 'completed' AND mode = :mode"
+        + (" AND counter = :counter" if counter else "")
     ).bindparams(sa.bindparam("procs", expanding=True))
     counts: dict[str, list[int]] = {}
-    for procedure_id, answers in session.execute(stmt, {"a": a, "b": b, "procs": list(RETENTION_PROCEDURES), "mode": mode}):
+    for procedure_id, answers in session.execute(stmt, {"a": a, "b": b, "procs": list(RETENTION_PROCEDURES), "mode": mode, **({"counter": counter} if counter else {})}):
         outcome = json.loads(answers or "{}").get("retention")
         if outcome is None:
             continue
@@ -286,7 +297,7 @@ def retention(session: Session, *, start: date, end: date, mode: str = "live", *
     return Report("retention", columns, rows, chart=("procedure", "retained"))
 
 
-def complaints(session: Session, *, start: date, end: date, now: datetime | None = None, zone=None, **_: Any) -> Report:
+def complaints(session: Session, *, start: date, end: date, now: datetime | None = None, zone=None, counter: str | None = None, **_: Any) -> Report:
     """Complaints registered in the period: resolved on the spot (closed), tickets open, and
     tickets past their promised reply time (overdue)."""
     columns = {"state": _t("report.col.state"), "count": _t("report.col.count")}
@@ -308,7 +319,7 @@ def complaints(session: Session, *, start: date, end: date, now: datetime | None
     return Report("complaints", columns, rows, chart=("state", "count"))
 
 
-def exceptions(session: Session, *, start: date, end: date, mode: str = "live", **_: Any) -> Report:
+def exceptions(session: Session, *, start: date, end: date, mode: str = "live", counter: str | None = None, **_: Any) -> Report:
     """By clerk: receipts that failed to print or never printed, and their voided transactions."""
     a, b = _days(start, end)
     by: dict[str, dict[str, int]] = {}
@@ -319,15 +330,15 @@ def exceptions(session: Session, *, start: date, end: date, mode: str = "live", 
     for clerk, status, n in _rows(
         session,
         'SELECT t.clerk, j.status, COUNT(*) FROM receipt_job j JOIN "transaction" t ON t.id = j.tx_id'
-        " WHERE j.status IN ('failed', 'pending') AND t.business_day BETWEEN :a AND :b AND t.mode = :mode GROUP BY t.clerk, j.status",
-        a=a, b=b, mode=mode,
+        " WHERE j.status IN ('failed', 'pending') AND t.business_day BETWEEN :a AND :b AND t.mode = :mode{counter} GROUP BY t.clerk, j.status",
+        a=a, b=b, mode=mode, counter=counter,
     ):
         row(clerk)[status] += n
     for clerk, n, amount in _rows(
         session,
-        "SELECT tx_clerk, COUNT(*), SUM(amount_fen) FROM void v WHERE business_day BETWEEN :a AND :b"
+        "SELECT tx_clerk, COUNT(*), SUM(amount_fen) FROM void v WHERE business_day BETWEEN :a AND :b{counter}"
         ' AND EXISTS (SELECT 1 FROM "transaction" t WHERE t.id = v.tx_id AND t.mode = :mode) GROUP BY tx_clerk',
-        a=a, b=b, mode=mode,
+        a=a, b=b, mode=mode, counter=counter,
     ):
         r = row(clerk)
         r["voids"], r["void_amount_fen"] = n, amount

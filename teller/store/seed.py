@@ -65,6 +65,12 @@ def _seed_services_and_handsets(session: Session) -> int:
             name, fee = services[code]
             session.add(SubscriptionRecord(number=number, service_code=code, name=name, monthly_fee_fen=fee))
             added += 1
+    from teller.store.models import ServiceRecord
+
+    for code, name, fee in catalog.VALUE_ADDED:
+        if session.get(ServiceRecord, code) is None:
+            session.add(ServiceRecord(code=code, name=name, monthly_fee_fen=fee))
+            added += 1
     for code, make, model, price, stock in catalog.HANDSETS:
         if session.get(HandsetRecord, code) is None:
             session.add(HandsetRecord(code=code, make=make, model=model, price_fen=price, stock=stock))

@@ -630,6 +630,7 @@ class Bench:
         seconds, cap = (0.5, 100) if self.quick else (2.0, 300)
         home = self.new_home("throughput")
         settings = load_settings(home / "teller.toml", home=home)
+        _create_database(settings)
         desk = Desk(settings, clock=FixedClock()).open()
         try:
             desk.login(STAFF, PIN)
@@ -681,7 +682,9 @@ class Bench:
         from teller.config import load_settings
         from teller.desk import Desk
 
-        desk = Desk(load_settings(home / "teller.toml", home=home)).open()
+        settings = load_settings(home / "teller.toml", home=home)
+        _create_database(settings)
+        desk = Desk(settings).open()
         try:
             desk.login(STAFF, PIN)
             desk.open_shift({10000: 2})
@@ -701,6 +704,7 @@ class Bench:
         n = self.report_rows
         home = self.new_home("reports")
         settings = load_settings(home / "teller.toml", home=home)
+        db.create_database(settings.database_url, seed_demo=True, now=Desk(settings).now())  # `db init`
         Desk(settings).open().close()  # a hall's database: created and seeded, then a year on top
         engine = db.open_engine(settings.database_url)
         end = date(2026, 11, 23)
@@ -996,3 +1000,11 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _create_database(settings) -> None:
+    """The demo hall's database, as `teller-admin db init` makes it (the desk opens, never creates)."""
+    from teller.clock import FixedClock
+    from teller.store import db
+
+    db.create_database(settings.database_url, seed_demo=True, now=FixedClock().now())

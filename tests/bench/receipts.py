@@ -64,8 +64,14 @@ def measure_layouts(settings: Settings, seconds: float = 0.5, *, desk=None) -> l
         if own:
             from teller.desk import Desk
 
+            from datetime import datetime, timezone
+
+            from teller.store.db import create_database
+
             db = Path(tmp) / "bench.db"
-            desk = Desk(dataclasses.replace(settings, database_url=f"sqlite:///{db}", seed_demo=True, practice=False)).open()
+            bench_settings = dataclasses.replace(settings, database_url=f"sqlite:///{db}", seed_demo=True, practice=False)
+            create_database(bench_settings.database_url, seed_demo=True, now=datetime.now(timezone.utc))
+            desk = Desk(bench_settings).open()
         try:
             tx_id = _demo_transaction(desk)
             with Session(desk.engine) as session:

@@ -123,12 +123,12 @@ def generate_load(
                                 " VALUES (:tx_id, :receipt_no, :counter, :business_day, :clerk, :tx_clerk, :supervisor, :reason, :amount_fen, :at, '')"), void_rows)
         if summary:
             con.execute(_UPSERT_SUMMARY, [
-                {"day": d, "counter": c, "clerk": k, "proc": p, "mode": mode, "n": v[0], "amount": v[1], "pn": v[2], "pay": v[3],
+                {"day": date.fromisoformat(d), "counter": c, "clerk": k, "proc": p, "mode": mode, "n": v[0], "amount": v[1], "pn": v[2], "pay": v[3],
                  "an": v[4], "arrears": v[5], "vn": v[6], "void": v[7], "dn": 0, "dep": 0, "bn": 0, "back": 0}
                 for (d, c, k, p), v in summary.items()
             ])
         if amounts:
-            con.execute(_UPSERT_AMOUNT, [{"day": d, "counter": c, "mode": mode, "amount": a, "n": n} for (d, c, a), n in amounts.items()])
+            con.execute(_UPSERT_AMOUNT, [{"day": date.fromisoformat(d), "counter": c, "mode": mode, "amount": a, "n": n} for (d, c, a), n in amounts.items()])
     return len(tx_rows)
 
 

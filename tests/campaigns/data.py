@@ -14,8 +14,9 @@ def big_csv(path: Path, rows: int, *, prefix: str = "157") -> Path:
     lines = []
     for i in range(rows):
         number = f"{prefix}{i:08d}"
-        birth = f"19{60 + (i // 2) % 40:02d}0101"
-        first17 = f"110105{birth}{(i // 2) % 1000:03d}"
+        j = i // 2  # one ID per pair of rows, unique up to 13 million pairs (year, month, day, sequence)
+        birth = f"19{60 + j % 40:02d}{1 + (j // 40) % 12:02d}{1 + (j // 480) % 28:02d}"
+        first17 = f"110105{birth}{(j // 13440) % 1000:03d}"
         lines.append(f"{number},用户{i},{demo_id(first17)},szx_fashion,{i % 50}.00,active,,yes")
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return path

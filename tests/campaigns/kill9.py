@@ -53,8 +53,10 @@ def fresh_home() -> Path:
     from teller.config import load_settings
     from teller.desk import Desk
 
+    from teller.store import db
+
     home = make_home(Path(tempfile.mkdtemp(prefix="kill9-")) / "home")
-    Desk(load_settings(home=home), clock=FixedClock(DAY)).open().close()
+    db.create_database(load_settings(home=home).database_url, seed_demo=True, now=FixedClock(DAY).now())
     return home
 
 

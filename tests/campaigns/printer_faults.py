@@ -147,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     from tests.conftest import DAY, make_home, open_desk
 
     with tempfile.TemporaryDirectory() as tmp:
+        from teller.store import db
+
         home = make_home(Path(tmp) / "home")
+        db.create_database(load_settings(home=home).database_url, seed_demo=True, now=DAY)
         desk = open_desk(load_settings(home=home), FixedClock(DAY))
         try:
             tally = run_campaign(desk, runs=args.runs, seed=args.seed)
