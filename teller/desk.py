@@ -151,8 +151,10 @@ class Desk:
 
     def reload_procedures(self) -> None:
         from teller.procedures.loader import load_folder
+        from teller.procedures.semantics import Context
 
-        good, self.problems = load_folder(self.settings.procedures_dir, layouts=self.settings.layouts_dir)
+        context = Context(payment_limit_fen=self.settings.payment_limit_fen, layouts_dir=self.settings.layouts_dir)
+        good, self.problems = load_folder(self.settings.procedures_dir, layouts=self.settings.layouts_dir, context=context)
         self.procedures = {p.id: p for p in sorted(good, key=lambda p: (p.procedure.order, p.id))}
 
     def warm_printer(self) -> None:

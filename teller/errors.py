@@ -29,14 +29,20 @@ class ProcedureError(TellerError):
 class Problem:
     """One problem in a procedure file: where it is and what is wrong."""
 
-    __slots__ = ("path", "line", "field", "message")
+    __slots__ = ("path", "line", "field", "message", "severity")
 
-    def __init__(self, path: str, line: int | None, field: str, message: str) -> None:
+    def __init__(self, path: str, line: int | None, field: str, message: str, severity: str = "error") -> None:
         self.path, self.line, self.field, self.message = path, line, field, message
+        self.severity = severity  # "error": the file is refused; "warning": it loads, and validate says so
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field or '(file)'}: {self.message}"
+        mark = "warning: " if self.is_warning else ""
+        return f"{where}: {self.field or '(file)'}: {mark}{self.message}"
 
     def __repr__(self) -> str:
         return f"Problem({self!s})"

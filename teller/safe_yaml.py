@@ -211,6 +211,22 @@ def _reason(exc: yaml.YAMLError) -> str:
     return getattr(exc, "problem", None) or str(exc).splitlines()[0]
 
 
+def _hint(text: str, line: int | None, reason: str) -> str:
+    """How to fix the usual slips a writer makes (the parsers' words alone rarely say)."""
+    rows = text.split("\n")
+    here = rows[line - 1] if line and 0 < line <= len(rows) else ""
+    before = rows[line - 2] if line and 1 < line <= len(rows) else ""
+    if "\t" in here or "\t" in before or "'\\t'" in reason or "tab" in reason:
+        return ": tabs are not allowed in YAML: indent with spaces"
+    if "mapping values are not allowed" in reason or "expected ',' or '}', but got ':'" in reason or (
+        "did not find expected ',' or '}'" in reason and ": " in here.split("{", 1)[-1]
+    ):
+        return ': a text holding ": " (or "#", or ending in "?") must be quoted: say: "..."'
+    if "end of stream" in reason or "expected ',' or ']'" in reason or "did not find expected ',' or ']'" in reason:
+        return ": a quote or bracket opened here is never closed"
+    return ""
+
+
 def parse(text: str, *, limits: Limits = LIMITS, parser: str = PARSER) -> tuple[Node | None, object]:
     """(root node, data) of one YAML document; YamlRefused with the line when it cannot be read."""
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -225,7 +241,8 @@ def parse(text: str, *, limits: Limits = LIMITS, parser: str = PARSER) -> tuple[
     except ConstructorError as exc:
         raise YamlRefused(_reader_line(text, exc, lines, parser), f"YAML value: {_reason(exc)}") from None
     except yaml.YAMLError as exc:
-        raise YamlRefused(_reader_line(text, exc, lines, parser), f"YAML syntax: {_reason(exc)}") from None
+        line = _reader_line(text, exc, lines, parser)
+        raise YamlRefused(line, f"YAML syntax: {_reason(exc)}{_hint(text, line, _reason(exc))}") from None
     except UnicodeError:  # a lone surrogate in a str that never came from a UTF-8 file
         raise YamlRefused(None, "text that is not valid Unicode") from None
     except RecursionError:  # not reachable within max_depth; kept so no traceback can escape

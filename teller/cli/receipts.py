@@ -1,9 +1,10 @@
-"""teller-admin receipts: reprint, pending papers, the test page."""
+"""teller-admin receipts: validate layouts, reprint, pending papers, the test page."""
 
 from __future__ import annotations
 
 import dataclasses
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,6 +18,25 @@ if TYPE_CHECKING:
     from teller.config import Settings
 
 receipts_app = noun("票据 / Receipts")
+
+
+@receipts_app.command("validate")
+def receipts_validate(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(help="版式文件或文件夹 / Layout files or folders (default: the configured receipts folder)", show_default=False)] = None,
+) -> None:
+    """校验票据版式 / Check receipt layouts (receipts/*.yaml): unknown keys and blocks, placeholders,
+    characters a printer cannot print; every problem as file:line: field: message."""
+    from teller.layout_file import validate_paths
+
+    targets = paths or [Path(open_settings(ctx).layouts_dir)]
+    files, problems = validate_paths(targets)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        bad = len({p.path for p in problems})
+        fail(f"{len(problems)} 个问题，{bad}/{files} 个文件 / {len(problems)} problem(s) in {bad} of {files} file(s)")
+    typer.echo(f"OK {files} files")
 
 
 @receipts_app.command("reprint")

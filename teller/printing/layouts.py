@@ -78,36 +78,9 @@ class LayoutError(TellerError):
     """A layout file is wrong, or cannot fit the paper: names the layout and the block."""
 
 
-BLOCK_WORDS = {"rule", "fees", "details", "banner", "blank", "cut", "ruler"}
-BLOCK_KEYS = {"text", "center", "right", "pair", "qr", "signature", "signatures", "ruler"}
-OPTION_KEYS = {"bold", "tall", "if", "size"}
-
-#: what a layout may show: filled by jobs.receipt_data (masked there) or, for the test
-#: page, by jobs.test_page_data. The last group is filled by features that record them in
-#: the transaction's answers under `_receipt` (the void slip).
-PLACEHOLDERS = {
-    "hall", "counter", "clerk", "time", "receipt_no", "procedure", "procedure_version",
-    "customer_number", "customer_name", "customer_id", "total", "tendered", "change",
-    "title", "copy", "status",
-    "printer", "profile", "paper_mm", "columns", "encoding",
-    "original_receipt_no", "void_reason", "supervisor", "original_total", "appointment",
-    # the void slip and the settlement slip (teller.printing.papers fills them)
-    "tx_time", "reason", "refund", "tx_clerk",
-    "business_day", "counted", "expected", "note", "opened", "sales", "shift_no", "variance",
-    "cash_sales", "non_cash", "transactions", "voided", "audit_anchor",
-    # the test page
-    "charset", "cjk_ruler", "probe", "probe_as_set", "printer_target",
-    # the total in capital figures (大写), filled by jobs.receipt_data
-    "total_capital",
-    # what an operation gives its papers by name (Outcome.receipt)
-    "balance_after", "goods", "imei", "warranty", "reservation_no", "ticket_no", "contact",
-    "bill_total", "tariff", "agreement",
-}
-EXTRA_PLACEHOLDERS = (
-    "original_receipt_no", "void_reason", "supervisor", "original_total", "appointment",
-    "balance_after", "goods", "imei", "warranty", "reservation_no", "ticket_no", "contact",
-    "bill_total", "tariff", "agreement",
-)
+# the file format (block words, kinds, options, placeholders) is teller.layout_file's
+from teller.layout_file import EXTRA_PLACEHOLDERS, KINDS as BLOCK_KEYS, OPTIONS as OPTION_KEYS, PLACEHOLDERS  # noqa: E402,F401
+from teller.layout_file import WORDS as BLOCK_WORDS  # noqa: E402,F401
 
 #: byte-mode capacity of QR versions 1-40 at error correction level L (python-escpos' default)
 _QR_CAPACITY_L = (
@@ -196,77 +169,18 @@ def qr_modules(data: str) -> int:
 
 
 # ---- loading -------------------------------------------------------------------------------------
-def _strings(value):
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, str):
-        yield value
-
-
-def _check_block(block) -> str:
-    """'' when the block is well formed, else what is wrong with it."""
-    if isinstance(block, str):
-        return "" if block in BLOCK_WORDS else f"unknown block {block!r}"
-    if not isinstance(block, dict):
-        return f"unknown block {block!r}"
-    keys = set(block)
-    kinds = keys & BLOCK_KEYS
-    if len(kinds) != 1 or keys - BLOCK_KEYS - OPTION_KEYS:
-        return f"unknown block {block!r}"
-    kind = kinds.pop()
-    if kind == "pair" and not (isinstance(block["pair"], list) and len(block["pair"]) == 2):
-        return "pair needs [label, value]"
-    if kind == "ruler" and not (isinstance(block["ruler"], int) and 1 <= block["ruler"] <= 96):
-        return "ruler needs a number of columns (1-96)"
-    if "size" in block and not (kind == "qr" and isinstance(block["size"], int) and 1 <= block["size"] <= 16):
-        return "size is for qr blocks: a module size of 1-16 dots"
-    if "if" in block and (not isinstance(block["if"], str) or block["if"] not in PLACEHOLDERS):
-        return f"if: unknown placeholder {block['if']!r}"
-    for s in _strings(block):
-        for name in _PLACEHOLDER.findall(s):
-            if name not in PLACEHOLDERS:
-                return f"unknown placeholder {{{name}}}"
-        bad = sorted({ch for ch in s if not printable(ch) and ch != "\n"})
-        if bad:
-            return f"characters a Chinese printer cannot print: {' '.join(bad)}"
-    return ""
-
-
 @lru_cache(maxsize=64)
 def load_layout(folder: str, name: str) -> Layout:
-    path = Path(folder) / f"{name}.yaml"
-    from teller import safe_yaml  # the same limits as procedure files: no aliases, bounded size and depth
+    """A layout checked by teller.layout_file (strict: unknown keys refused, every problem with
+    file:line: field, all at once); LayoutError carries them, one per line."""
+    from teller.layout_file import LayoutProblems, read_layout  # the same limits as procedure files
 
+    path = Path(folder) / f"{name}.yaml"
     try:
-        root, data = safe_yaml.parse(safe_yaml.read_text(path))
-    except FileNotFoundError:
-        raise LayoutError(f"{path}: receipt layout not found") from None
-    except safe_yaml.YamlRefused as exc:
-        raise LayoutError(f"{path}:{exc.line}: {exc.message}" if exc.line else f"{path}: {exc.message}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("blocks"), list) or not data["blocks"]:
-        raise LayoutError(f"{path}: a layout needs `id`, `title` and a list of `blocks`")
-    unknown = set(data) - {"id", "title", "copies", "blocks"}
-    if unknown:
-        raise LayoutError(f"{path}: unknown key(s): {', '.join(sorted(map(str, unknown)))}")
-    for i, block in enumerate(data["blocks"]):
-        problem = _check_block(block)
-        if problem:
-            raise LayoutError(f"{path}:{safe_yaml.line_at(root, 'blocks', i)}: blocks[{i}]: {problem}")
-    blocks = list(data["blocks"])
-    if blocks[-1] != "cut":  # every copy ends in a cut
-        blocks.append("cut")
-    if not isinstance(data.get("copies") or [], list):
-        raise LayoutError(f"{path}:{safe_yaml.line_at(root, 'copies')}: copies: a list of copy labels, e.g. [\"\"]")
-    copies = tuple(data.get("copies") or [""])
-    for i, copy in enumerate(copies):
-        bad = sorted({ch for s in _strings(copy) for ch in s if not printable(ch)})
-        if bad:
-            raise LayoutError(f"{path}:{safe_yaml.line_at(root, 'copies', i)}: copies[{i}]: characters a Chinese printer cannot print: {' '.join(bad)}")
-    return Layout(str(data.get("id") or name), data.get("title") or {}, copies, tuple(blocks), str(path))
+        spec = read_layout(path)
+    except LayoutProblems as exc:
+        raise LayoutError(exc.message) from None
+    return Layout(spec.id or name, spec.title if isinstance(spec.title, dict) else {"zh": spec.title}, spec.copies, spec.blocks, str(path))
 
 
 def layout_names(folder: str | Path) -> list[str]:

@@ -81,6 +81,19 @@ class Party:
 
 
 ACTIVE, STOPPED, FINISHED, CANCELLED = "active", "stopped", "finished", "cancelled"
+#: the stop code of a visit stopped because a document is missing, when the procedure names no gate for it
+DOCUMENTS_MISSING = "documents_missing"
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """A document of the procedure on screen: ticked once the steps that check it passed."""
+
+    id: str
+    label: str
+    party: str
+    group: str  # all_of | any_of (alternatives: one is enough)
+    checked: bool
 
 
 @dataclass
@@ -140,6 +153,12 @@ class Run:
     def holds(self, cond: Condition | None) -> bool:
         if cond is None:
             return True
+        if cond.all_ is not None:
+            return all(self.holds(c) for c in cond.all_)
+        if cond.any_ is not None:
+            return any(self.holds(c) for c in cond.any_)
+        if cond.not_ is not None:
+            return not self.holds(cond.not_)
         v = self.value(cond.field)
         if cond.equals_field is not None:
             return v is not None and v == self.value(cond.equals_field)
@@ -226,7 +245,10 @@ class Run:
     @property
     def line(self) -> str:
         """The spoken line of the current step, placeholders filled. The next number of the same
-        customer (a loop after a commit) is not greeted a second time."""
+        customer (a loop after a commit) is not greeted a second time. A stop for a missing
+        document that names no gate says the console's own line."""
+        if self.state == STOPPED and self.stop_code == DOCUMENTS_MISSING:
+            return t("run.documents_missing")
         said = self.said(self.step)
         line = self.render(said)
         if self.visits and self.committed is None and said and "{greeting}" in pick(said.as_dict()):
@@ -336,7 +358,13 @@ class Run:
         parsed = self._parse(step, raw)
         facts = self if spec.of is None else Party(self._party(spec), self.answers, self.desk)
         for name in step.checks:
-            CHECKS[name](facts, parsed)
+            try:
+                CHECKS[name](facts, parsed)
+            except InputRefused:
+                own = self.procedure.refusals.get(name)  # the procedure's own words for this refusal
+                if own is None:
+                    raise
+                raise InputRefused(self.render(own)) from None
         if spec.kind != "supervisor_pin":  # a supervisor's PIN is never kept, not even to refill the field
             self.typed[spec.field] = raw
         self.answers[spec.field] = parsed
@@ -381,8 +409,8 @@ class Run:
                 raise InputRefused(t("money.zero", what=label))
             if fen > self.desk.payment_limit_fen:
                 raise InputRefused(t("money.over_limit", what=label, limit=spoken_yuan(self.desk.payment_limit_fen)))
-            if spec.min_fen is not None and fen < spec.min_fen:
-                raise InputRefused(t("money.min", what=label, min=spoken_yuan(spec.min_fen)))
+            if spec.minimum is not None and fen < spec.minimum:
+                raise InputRefused(t("money.min", what=label, min=spoken_yuan(spec.minimum)))
             return fen
         if kind == "cash":
             due = self.total_fen
@@ -478,6 +506,57 @@ class Run:
         self.answers["waived_fen"] = self.answers.get("waived_fen", 0) + sum(line.amount_fen for line in lines)
         self.answers["waived_by"] = granted.staff_no
         return lines
+
+    # ---- documents and parties (shown beside the script) -------------------------------------
+    def documents(self) -> list[DocumentState]:
+        """The procedure's documents, each ticked once every step that checks it has its answer."""
+        from teller.procedures.documents import needed
+
+        fields = {s.id: s.input.field for s in self.procedure.steps if s.input}
+        out = []
+        for doc in needed(self.procedure):
+            done = bool(doc.steps) and all(fields.get(step) in self.answers for step in doc.steps) and self.holds(doc.when)
+            out.append(DocumentState(doc.id, pick(doc.label), doc.party, doc.group, done))
+        return out
+
+    def documents_missing(self) -> bool:
+        """The clerk says a document is missing: the visit stops with the procedure's line (its
+        `documents.missing` gate), else the console's. Only before the commit; Esc takes it back."""
+        if self.state != ACTIVE or self.committed is not None:
+            return False
+        self.history.append(self.index)
+        gate = self.procedure.documents.missing
+        if gate:
+            self.index = self._index_of(gate)
+            self.state, self.stop_code = STOPPED, self.step.stop or DOCUMENTS_MISSING
+        else:
+            self.state, self.stop_code = STOPPED, DOCUMENTS_MISSING
+        return True
+
+    def parties(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The other parties of the visit beside the customer: (label, [(what, value)]) each;
+        a secondary account (`lookup: account`) and the procedure's `party` (new owner, agent)."""
+        out = []
+        for step in self.procedure.steps:
+            spec = step.input
+            if spec is None or spec.lookup != "account":
+                continue
+            label = pick(spec.label.as_dict()) if spec.label else spec.field
+            acct = self.accounts.get(spec.field)
+            rows = [("party.number", acct.number), ("party.name", acct.masked_name), ("party.status", acct.status_text)] if acct else [("party.number", str(self.answers.get(spec.field, "—")))]
+            out.append((label, rows))
+        party = self.procedure.party
+        if party is not None:
+            a = self.answers
+            rows = []
+            if party.name:
+                rows.append(("party.name", rules.mask_name(str(a[party.name])) if party.name in a else "—"))
+            if party.id_number:
+                rows.append(("party.id", rules.mask_id(str(a[party.id_number])) if party.id_number in a else "—"))
+            if party.number:
+                rows.append(("party.number", str(a.get(party.number, "—"))))
+            out.append((pick(party.label.as_dict()), rows))
+        return out
 
     def _fee_inputs(self) -> set[str]:
         return {f.code for f in self.procedure.fees if f.input}

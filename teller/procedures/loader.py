@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from teller import safe_yaml
 from teller.errors import ProcedureError, Problem
 from teller.procedures.schema import Procedure
+from teller.procedures.semantics import Context, suggest
 
 #: Steps one procedure may have (the shipped ones have at most 18).
 MAX_STEPS = 200
@@ -63,6 +65,7 @@ class LoadedProcedure:
     procedure: Procedure
     path: Path
     digest: str  # sha256 of the file, recorded with every transaction it ran
+    warnings: tuple[Problem, ...] = ()  # what validate reports as warnings (the file loads)
 
     @property
     def id(self) -> str:
@@ -87,21 +90,29 @@ class _Lines:
         return index
 
     def __call__(self, loc: tuple) -> int | None:
+        return self._walk(loc)[0]
+
+    def node(self, loc: tuple) -> yaml.Node | None:
+        """The node at `loc` exactly, or None when the path does not lead to one."""
+        line, node, whole = self._walk(loc)
+        return node if whole else None
+
+    def _walk(self, loc: tuple):
         node = self.root
         line = (node.start_mark.line + 1) if node is not None else None
         for part in loc:
             if isinstance(node, yaml.MappingNode):
                 hit = self._keys(node).get(part) if isinstance(part, str) else None
                 if hit is None:
-                    return line
+                    return line, node, False
                 line = hit[0].start_mark.line + 1
                 node = hit[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
                 line = node.start_mark.line + 1
             else:
-                return line
-        return line
+                return line, node, False
+        return line, node, True
 
 
 def _loc_to_line(root: yaml.Node | None, loc: tuple) -> int | None:
@@ -140,20 +151,89 @@ def _field_name(loc: tuple) -> str:
     return out
 
 
-def _pydantic_message(err: dict) -> str:
+_YAML_TRUE = frozenset({"yes", "y", "on", "true"})
+_YAML_FALSE = frozenset({"no", "n", "off", "false"})
+
+
+@functools.lru_cache(maxsize=8)
+def _known_keys(root=Procedure) -> frozenset[str]:
+    """Every key a file format knows (for "did you mean" on an unknown one)."""
+    from pydantic import BaseModel
+
+    seen: set[type] = set()
+    keys: set[str] = set()
+
+    def walk(model) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
+            for arg in _types_in(info.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    walk(arg)
+
+    walk(root)
+    return frozenset(keys)
+
+
+def _types_in(annotation):
+    from typing import get_args
+
+    yield annotation
+    for arg in get_args(annotation):
+        yield from _types_in(arg)
+
+
+def _pydantic_message(err: dict, node: yaml.Node | None = None, root=Procedure) -> str:
+    """Pydantic's message, with how to fix the usual YAML slips (`yes` read as true, a number
+    where text is meant, a misspelt key)."""
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        return "unknown key" + suggest(key, _known_keys(root))
     if kind == "missing":
         return "required field is missing"
-    msg = err["msg"]
-    return msg.removeprefix("Value error, ")
+    msg = err["msg"].removeprefix("Value error, ")
+    if isinstance(node, yaml.ScalarNode) and not node.style and kind in ("string_type", "literal_error", "enum", "bool_type", "int_type"):
+        word = node.value
+        if word.lower() in _YAML_TRUE | _YAML_FALSE and kind != "bool_type":
+            read = "true" if word.lower() in _YAML_TRUE else "false"
+            return f'{msg}: `{word}` is read as {read}: quote it ("{word}")'
+        if kind == "string_type" and re.fullmatch(r"[-+]?[0-9][0-9_.:eE+-]*", word):
+            return f'{msg}: `{word}` is read as a number: quote it ("{word}")'
+    return msg
 
 
-def parse(text: str, path: str | Path = "<text>", *, layouts: str | Path | None = None) -> LoadedProcedure:
+_TYPE_TAGS = frozenset({"str", "int", "bool", "float", "none", "list", "dict"})
+
+
+def clean_errors(errors: list[dict]) -> list[dict]:
+    """Pydantic's errors with the member tags of a union (`str`, `list[str]`, `Text`) taken out of
+    their paths, one error per path (the first: "a string" rather than "a list")."""
+    out, seen = [], set()
+    for e in errors:
+        loc = list(e["loc"])
+        last = loc.pop() if e["type"] == "extra_forbidden" and loc else None
+        loc = [p for p in loc if not (isinstance(p, str) and (p in _TYPE_TAGS or "[" in p or p[:1].isupper() or p.startswith("function-")))]
+        if last is not None:
+            loc.append(last)
+        key = tuple(loc)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({**e, "loc": key})
+    return out
+
+
+def parse(text: str, path: str | Path = "<text>", *, layouts: str | Path | None = None, context: Context | None = None) -> LoadedProcedure:
     """Validate one procedure's text; raise ProcedureError listing every problem.
 
-    `layouts`: the receipts folder `print:` names layouts of (default: see `layouts_folder`)."""
+    Structure first (the schema), then references (names that must exist), then what the
+    procedure does (teller.procedures.semantics, with the hall's `context`): its errors
+    refuse the file, its warnings are kept on the result (`LoadedProcedure.warnings`).
+    `layouts`: the receipts folder `print:` names layouts of (default: the context's, else
+    see `layouts_folder`)."""
     name = str(path)
     try:
         root, data = safe_yaml.parse(text)
@@ -171,19 +251,33 @@ def parse(text: str, path: str | Path = "<text>", *, layouts: str | Path | None 
     try:
         proc = Procedure.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e))
-            for e in _effect_branch(exc.errors(), data.get("effect"))
+        errors = clean_errors(_effect_branch(exc.errors(), data.get("effect")))
+        problems = [  # only those shown are worded (a hint looks at the node, a suggestion compares names)
+            Problem(name, lines(e["loc"]), _field_name(e["loc"]), _pydantic_message(e, lines.node(e["loc"])))
+            for e in errors[: MAX_PROBLEMS + 1]
         ]
+        problems += [Problem(name, None, "", "") for _ in errors[MAX_PROBLEMS + 1:]]  # counted by _capped
         raise ProcedureError(_capped(problems, name)) from None
-    found = _semantic_problems(proc) + _generic_problems(proc, layouts_folder(path, layouts))
+    folder = layouts_folder(path, layouts if layouts is not None else (context.layouts_dir if context is not None else None))
+    context = replace(context or Context(), layouts_dir=folder)
+    found = _semantic_problems(proc) + _generic_problems(proc, folder)
     problems = [
         Problem(name, lines(loc), _field_name(loc), msg) for loc, msg in found
     ]
     if problems:
         raise ProcedureError(_capped(problems, name))
+    from teller.procedures import semantics
+
+    try:
+        findings = semantics.check(proc, context or Context())
+    except Exception as exc:  # noqa: BLE001 - a file the checks did not foresee is refused, never a crash
+        findings = [semantics.Finding((), f"the checks of what this procedure does failed ({type(exc).__name__}: {str(exc)[:120]}); please report it")]
+    found = [Problem(name, lines(f.loc), _field_name(f.loc), f.message, f.severity) for f in findings]
+    errors = [p for p in found if not p.is_warning]
+    if errors:
+        raise ProcedureError(_capped(errors, name))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedProcedure(proc, Path(path), digest)
+    return LoadedProcedure(proc, Path(path), digest, tuple(p for p in found if p.is_warning))
 
 
 def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
@@ -212,17 +306,24 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         for lang, value in (("zh", text.zh), ("en", text.en)):
             for name in _PLACEHOLDER.findall(value or ""):
                 if name not in placeholders:
-                    out.append(((*loc, lang), f"unknown placeholder {{{name}}}"))
+                    out.append(((*loc, lang), f"unknown placeholder {{{name}}}{suggest(name, placeholders, braces=True)}"))
 
     def check_target(loc: tuple, target: str | None) -> None:
         if target and target not in step_ids:
-            out.append((loc, f"goto names no step: {target!r}"))
+            out.append((loc, f"goto names no step: {target!r}{suggest(target, step_ids)}"))
 
     def check_cond(loc: tuple, cond) -> None:
-        if cond is not None and cond.field not in cond_fields and not SERVICE_FIELD.match(cond.field):
-            out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition"))
-        if cond is not None and cond.equals_field is not None and cond.equals_field not in cond_fields:
-            out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition"))
+        if cond is None:
+            return
+        for key, parts in (("all", cond.all_), ("any", cond.any_)):
+            for j, part in enumerate(parts or []):
+                check_cond((*loc, key, j), part)
+        if cond.not_ is not None:
+            check_cond((*loc, "not"), cond.not_)
+        if cond.field is not None and cond.field not in cond_fields and not SERVICE_FIELD.match(cond.field):
+            out.append(((*loc, "field"), f"unknown field {cond.field!r} in condition{suggest(cond.field, cond_fields)}"))
+        if cond.equals_field is not None and cond.equals_field not in cond_fields:
+            out.append(((*loc, "equals_field"), f"unknown field {cond.equals_field!r} in condition{suggest(cond.equals_field, cond_fields)}"))
 
     for i, step in enumerate(proc.steps):
         base = ("steps", i)
@@ -235,7 +336,7 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         check_cond((*base, "when"), step.when)
         for name in step.checks:
             if name not in CHECKS:
-                out.append(((*base, "check"), f"unknown check {name!r} (known: {', '.join(sorted(CHECKS))})"))
+                out.append(((*base, "check"), f"unknown check {name!r}{suggest(name, CHECKS)} (known: {', '.join(sorted(CHECKS))})"))
         if step.input:
             if step.input.kind == "cash" and step.input.field != "tendered":
                 out.append(((*base, "input", "field"), "the cash input's field is `tendered` (receipts and the ledger read it)"))
@@ -246,6 +347,12 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
             for j, choice in enumerate(step.input.choices or []):
                 check_target((*base, "input", "choices", j, "goto"), choice.goto)
                 check_text((*base, "input", "choices", j, "label"), choice.label)
+    for name, text in proc.refusals.items():
+        check_text(("refusals", name), text)
+    for group in ("all_of", "any_of"):
+        for j, doc in enumerate(getattr(proc.documents, group)):
+            if not isinstance(doc, str):
+                check_cond(("documents", group, j, "when"), doc.when)
     for i, fee in enumerate(proc.fees):
         if fee.input and fee.code not in fields:
             out.append((("fees", i, "input"), f"no input step has field {fee.code!r} for this fee"))
@@ -254,7 +361,7 @@ def _semantic_problems(proc: Procedure) -> list[tuple[tuple, str]]:
         from teller import operations
 
         if operations.fields_of(proc.effect) is None or operations.registry()[proc.effect].internal:
-            out.append((("effect",), f"unknown effect {proc.effect!r} (known: {', '.join(_public_operations())})"))
+            out.append((("effect",), f"unknown effect {proc.effect!r}{suggest(proc.effect, _public_operations())} (known: {', '.join(_public_operations())})"))
         elif operations.registry()[proc.effect].params is not None:
             out.append((("effect",), f"effect {proc.effect!r} takes params: write it as a list, `effect: [{{op: {proc.effect}, params: {{...}}}}]`"))
         else:
@@ -304,7 +411,14 @@ def _reference_problems(proc: Procedure) -> list[tuple[tuple, str]]:
     return out
 
 
-def load_file(path: str | Path, *, layouts: str | Path | None = None) -> LoadedProcedure:
+def default_context(folder: str | Path) -> Context:
+    """The context of a procedures folder read without settings: the receipt layouts beside it
+    (`receipts/` next to `scripts_yaml/`, as in a teller home) when there are any."""
+    layouts = Path(folder).resolve().parent / "receipts"
+    return Context(layouts_dir=layouts if layouts.is_dir() else None)
+
+
+def load_file(path: str | Path, *, layouts: str | Path | None = None, context: Context | None = None) -> LoadedProcedure:
     p = Path(path)
     try:
         text = safe_yaml.read_text(p)
@@ -312,18 +426,19 @@ def load_file(path: str | Path, *, layouts: str | Path | None = None) -> LoadedP
         raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
     except safe_yaml.YamlRefused as exc:
         raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
-    return parse(text, p, layouts=layouts)
+    return parse(text, p, layouts=layouts, context=context)
 
 
 def procedure_files(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob("*.yaml")) + sorted(Path(folder).glob("*.yml"))
 
 
-def load_folder(folder: str | Path, *, layouts: str | Path | None = None) -> tuple[list[LoadedProcedure], list[Problem]]:
+def load_folder(folder: str | Path, *, layouts: str | Path | None = None, context: Context | None = None) -> tuple[list[LoadedProcedure], list[Problem]]:
     """Every good procedure of a folder, and every problem of the bad ones (never all-or-nothing).
 
     Bounded: at most MAX_FILES files and MAX_FOLDER_BYTES in all are read (each file within
     safe_yaml's limits), so a crowded or hostile folder cannot hold the log-in screen.
+    The problems are the errors that kept files out; a loaded file's warnings are on it.
     """
     good: list[LoadedProcedure] = []
     problems: list[Problem] = []
@@ -343,7 +458,7 @@ def load_folder(folder: str | Path, *, layouts: str | Path | None = None) -> tup
                 continue
             budget -= size
         try:
-            loaded = load_file(path, layouts=layouts)
+            loaded = load_file(path, layouts=layouts, context=context)
         except ProcedureError as exc:
             problems.extend(exc.problems)
             continue

@@ -52,9 +52,13 @@ class Text(Strict):
 
 
 class Condition(Strict):
-    """`field` compared with exactly one operator; conditions are data, never code."""
+    """`field` compared with exactly one operator, or conditions combined (`all`, `any`, `not`);
+    conditions are data, never code."""
 
-    field: str
+    field: str | None = None
+    all_: list["Condition"] | None = Field(default=None, alias="all")  # every one holds
+    any_: list["Condition"] | None = Field(default=None, alias="any")  # at least one holds
+    not_: "Condition | None" = Field(default=None, alias="not")  # it does not hold
     equals: str | int | bool | None = None
     not_equals: str | int | bool | None = None
     in_: list[str | int] | None = Field(default=None, alias="in")
@@ -65,10 +69,35 @@ class Condition(Strict):
 
     @model_validator(mode="after")
     def _one_operator(self) -> "Condition":
+        combined = [k for k in ("all_", "any_", "not_") if getattr(self, k) is not None]
         ops = [k for k in ("equals", "not_equals", "in_", "lt", "gt", "exists", "equals_field") if getattr(self, k) is not None]
+        if combined:
+            if len(combined) > 1 or ops or self.field is not None:
+                raise ValueError("a combined condition is one of `all: [...]`, `any: [...]` or `not: {...}` alone (put the comparisons inside it)")
+            if self.all_ == [] or self.any_ == []:
+                raise ValueError("`all`/`any` need at least one condition")
+            return self
+        if self.field is None:
+            raise ValueError("a condition needs `field` (or `all`, `any`, `not`)")
         if len(ops) != 1:
             raise ValueError("a condition needs exactly one of equals, not_equals, in, lt, gt, exists, equals_field")
         return self
+
+    @property
+    def parts(self) -> list["Condition"]:
+        """The conditions it combines (empty for a comparison)."""
+        if self.all_ is not None:
+            return list(self.all_)
+        if self.any_ is not None:
+            return list(self.any_)
+        return [self.not_] if self.not_ is not None else []
+
+    def comparisons(self):
+        """Every comparison inside, depth first (itself when it is one)."""
+        if self.field is not None:
+            yield self
+        for part in self.parts:
+            yield from part.comparisons()
 
 
 class Choice(Strict):
@@ -112,15 +141,25 @@ class InputSpec(Strict):
     lookup: Literal["customer", "account"] | None = None
     of: str | None = None  # a `password` input or the step's `check` applies to the account of this phone field
     same_as: str | None = None
-    min_fen: Fen | None = None
+    min_yuan: Fen | None = None  # money: the smallest amount accepted, in yuan ("30")
+    min_fen: Fen | None = None  # deprecated name of min_yuan (it always held yuan); read with a warning
     optional: bool = False
     after: Ident | None = None  # date/datetime: must be later than this earlier date field
     from_today: bool = False  # date/datetime: not before today (now for datetime)
     staff_field: Ident | None = None  # supervisor_pin: the input field holding the staff number
     max_len: int | None = Field(default=None, ge=1, le=1000)  # kind text: at most this many characters (default 60)
 
+    @property
+    def minimum(self) -> int | None:
+        """The smallest amount a money input accepts, in fen (`min_yuan`, or the old `min_fen`)."""
+        return self.min_yuan if self.min_yuan is not None else self.min_fen
+
     @model_validator(mode="after")
     def _dates_and_pins_fit_kind(self) -> "InputSpec":
+        if self.min_yuan is not None and self.min_fen is not None:
+            raise ValueError("give `min_yuan` only (`min_fen` is its old name)")
+        if self.minimum is not None and self.kind != "money":
+            raise ValueError("`min_yuan` only goes with kind: money")
         if self.max_len is not None and self.kind != "text":
             raise ValueError("`max_len` only goes with kind: text")
         if (self.after or self.from_today) and self.kind not in ("date", "datetime"):
@@ -204,9 +243,39 @@ class FeeItem(Strict):
         return self
 
 
+class Document(Strict):
+    """A document the clerk checks, shown on screen and ticked once the steps that check it pass."""
+
+    id: Ident  # e.g. id_card, service_password, power_of_attorney
+    label: Text | None = None  # shown to the clerk (known ids have one: 身份证, 服务密码, 委托书, ...)
+    party: Ident = "holder"  # whose document: holder, or the second party (`party:` of the procedure)
+    checked_by: list[Ident] = []  # the steps whose answers check it (known ids are found by themselves)
+    when: Condition | None = None  # ticked only while this holds too (机主本人: who equals holder)
+
+
+DocumentRef = Annotated[str | Document, Field(union_mode="left_to_right")]
+
+
 class Documents(Strict):
-    all_of: list[str] = []
-    any_of: list[str] = []
+    all_of: list[DocumentRef] = []  # every one is needed
+    any_of: list[DocumentRef] = []  # one of them is enough (password OR ID card)
+    missing: Ident | None = None  # the gate whose line stops the visit when the clerk marks a document missing
+
+    @property
+    def entries(self) -> list[tuple[str, Document]]:
+        """(group, document) for each document, a name given alone made a Document."""
+        return [(group, d if isinstance(d, Document) else Document(id=d)) for group in ("all_of", "any_of") for d in getattr(self, group)]
+
+
+class Party(Strict):
+    """The second party of a procedure (the new owner of 过户, an agent): shown beside the customer.
+
+    The fields name inputs of the file; a phone input with `lookup: account` is a party by itself."""
+
+    label: Text
+    name: Ident | None = None  # the input holding the party's name
+    id_number: Ident | None = None  # the input holding the party's ID number (shown masked)
+    number: Ident | None = None  # the input holding the party's phone number
 
 
 Effect = Ident  # an operation of teller.operations (checked when the file loads, with the fields it reads)
@@ -251,6 +320,8 @@ class Procedure(Strict):
     effect: Effect | list[EffectCall] | None = None
     paper: list[PaperLine] = []  # answers printed in the papers' details, after the operation's own lines
     print: list[Layout] = []
+    party: Party | None = None  # a second party shown beside the customer (过户's new owner, an agent)
+    refusals: dict[Ident, Text] = {}  # a check's refusal in this procedure's words, by check name
     # required: every operation of the effect must be reversible by a void (a load error otherwise)
     reversible: Literal["required", "optional"] = "optional"
 

@@ -219,7 +219,7 @@ def _check_problems(tally: Tally, problems, path: Path, line_count: int, what: s
             tally.fail(f"{what}: problem does not name the file: {p!r}")
         elif p.line is not None and not (1 <= p.line <= line_count + 1):
             tally.fail(f"{what}: line {p.line} outside the file ({line_count} lines): {p!r}")
-        elif p.message.startswith("unexpected error"):
+        elif p.message.startswith("unexpected error") or "please report it" in p.message:
             tally.fail(f"{what}: loader fell through to its catch-all: {p!r}")
 
 

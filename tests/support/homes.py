@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 #: what a home takes from the sources: file patterns per folder (the folders' own sub-folders,
 #: such as receipts/spool, are never copied)
-SHIPPED = {"scripts_yaml": ("*.yaml", "*.json", "*.md"), "scripts_yaml/scenarios": ("*.yaml", "*.md"), "receipts": ("*.yaml",)}
+SHIPPED = {"scripts_yaml": ("*.yaml", "*.json", "*.md"), "scripts_yaml/scenarios": ("*.yaml", "*.md"),
+           "scripts_yaml/cases": ("*.yaml",), "receipts": ("*.yaml",)}
 
 
 def copy_sources(root: Path, *, source: Path = REPO) -> Path:

@@ -26,6 +26,7 @@ class HomeScreen(Screen):
         Binding("f7", "void", "key.void"),
         Binding("f9", "reports", "key.reports"),
         Binding("f10", "logout", "key.logout"),
+        Binding("ctrl+r", "reload", "key.reload", show=False),  # the footer fits 80 columns: F1 help names it
         Binding("ctrl+q", "app.request_quit", "key.quit"),
     ]
 
@@ -90,6 +91,14 @@ class HomeScreen(Screen):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
+
+    def action_reload(self) -> None:
+        """Ctrl+R: read the procedure files again (a writer's change, without restarting)."""
+        desk = self.app.desk
+        desk.reload_procedures()
+        self._fill(self.query_one("#filter", Input).value)
+        broken = len({p.path for p in desk.problems})
+        self.query_one("#home-note", Static).update(t("home.reloaded", n=len(desk.procedures), broken=broken))
 
     def action_reprint_last(self) -> None:
         from teller.ui.reprint import reprint_last

@@ -19,6 +19,7 @@ from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.screens.confirm_modal import ConfirmModal
 from teller.ui.widgets.customer_panel import CustomerPanel
+from teller.ui.widgets.documents_panel import DocumentsPanel
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.spoken_line import SpokenLine
 from teller.ui.widgets.text_box import TextBox
@@ -46,6 +47,7 @@ class RunScreen(Screen):
         Binding("f5", "retry_print", "key.retry_print"),
         Binding("f6", "reprint_last", "key.reprint"),
         Binding("f4", "waive", "key.waive"),
+        Binding("f3", "documents_missing", "key.documents_missing"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]
@@ -70,7 +72,9 @@ class RunScreen(Screen):
                 yield Static(id="error", classes="error")
                 yield Static(id="fees")
                 yield Static(id="result")
-            yield CustomerPanel()
+            with Vertical(id="side"):
+                yield CustomerPanel()
+                yield DocumentsPanel()
         yield Notice()
         yield KeyFooter(show_command_palette=False)
 
@@ -113,6 +117,7 @@ class RunScreen(Screen):
         if run.committed is None:
             self.query_one("#result", Static).update("")
         self.query_one(CustomerPanel).show(run)
+        self.query_one(DocumentsPanel).show(run)
         self.query_one("#topbar", Static).update(self._topbar())
         self.refresh_bindings()
 
@@ -210,6 +215,8 @@ class RunScreen(Screen):
             return True if self.run.visits and not self.busy else False
         if action == "waive":  # shown only where a fee can be waived: the cash step
             return True if self.run.waivable_fees() and not self.busy else False
+        if action == "documents_missing":  # before the commit, while the procedure asks for documents
+            return True if self.run.state == "active" and self.run.committed is None and not self.busy and self.run.documents() else False
         if action == "back":
             return True if self.run.history and self.run.committed is None or self.run.state == "stopped" else None
         return True
@@ -404,6 +411,12 @@ class RunScreen(Screen):
         from teller.ui.screens.supervisor_modal import SupervisorModal
 
         self.app.push_screen(SupervisorModal(t("waive.title"), t("waive.why", fees=fees)), answered)
+
+    def action_documents_missing(self) -> None:
+        """F3 证件不全: the visit stops with the procedure's line for a missing document (Esc undoes it)."""
+        if not self.busy and self.run.documents_missing():
+            self.show_error("")
+            self.refresh_view()
 
     def action_back(self) -> None:
         if self.busy and self.run.committed is None and self.run.step.kind == "commit":

@@ -52,4 +52,9 @@ class CustomerPanel(Static):
             rows = []
         for key, value in rows:
             grid.add_row(t(key), value)
+        for label, party_rows in run.parties() if run is not None else []:  # the other party: 副卡, 新机主, 代办人
+            grid.add_row(f"[b]{label}[/b]", "")
+            for key, value in party_rows:
+                grid.add_row(t(key), value)
+            rows = rows or party_rows
         self.update(grid if rows else t("panel.empty"))
