@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 if TYPE_CHECKING:
     from teller.practice.drill import DrillRun
@@ -102,7 +103,7 @@ class DrillsScreen(Screen):
         mine: dict[str, list[dict]] = {}
         for row in rows:
             mine.setdefault(row["scenario"], []).append(row)
-        self.app.call_from_thread(self._fill, {s.id: s for s in good}, problems, sets, mine)
+        deliver(self, self._fill, {s.id: s for s in good}, problems, sets, mine)
 
     def _fill(self, scenarios: dict, problems: list, sets: list[dict], mine: dict) -> None:
         self.scenarios, self.problems, self.sets, self.mine = scenarios, problems, sets, mine
@@ -228,7 +229,7 @@ class DrillsScreen(Screen):
         except TellerError as exc:
             self.app.call_from_thread(self.query_one("#drills-note", Static).update, exc.message)
             return
-        self.app.call_from_thread(self._run, run)
+        deliver(self, self._run, run)
 
     def _run(self, run: "DrillRun") -> None:
         from teller.ui.screens.drill import DrillScreen
@@ -257,7 +258,7 @@ class DrillsScreen(Screen):
             self.app.call_from_thread(self.query_one("#drills-note", Static).update, exc.message)
             self.exam = None
             return
-        self.app.call_from_thread(self._show, run, result, closed)
+        deliver(self, self._show, run, result, closed)
 
     def _show(self, run: "DrillRun", result: "DrillResult", closed: dict | None) -> None:
         from teller.ui.screens.drill import BreakdownScreen

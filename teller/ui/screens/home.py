@@ -13,6 +13,7 @@ from teller.strings import pick, t
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 
 class HomeScreen(Screen):
@@ -62,7 +63,7 @@ class HomeScreen(Screen):
     def _check_business(self) -> None:
         """The shift state guards the picker: after F3 or the day's close, say so here, at once."""
         reason = self.app.desk.why_no_business()
-        self.app.call_from_thread(self._business_checked, reason)
+        deliver(self, self._business_checked, reason)
 
     def _business_checked(self, reason: str) -> None:
         self.refused = reason

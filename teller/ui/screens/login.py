@@ -21,6 +21,7 @@ from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 
 class LoginScreen(EnterMovesOn, Screen):
@@ -109,7 +110,7 @@ class LoginScreen(EnterMovesOn, Screen):
             clerk = desk.login(staff, pin)
         except TellerError as exc:
             hint = isinstance(exc, StaffLocked)
-            self.app.call_from_thread(self._refused, exc.message, hint)
+            deliver(self, self._refused, exc.message, hint)
             return
         self.app.call_from_thread(self.app.logged_in, clerk)
 
@@ -160,9 +161,9 @@ class LoginScreen(EnterMovesOn, Screen):
         try:
             staff_no = desk.unlock_clerk(whom, supervisor, pin)
         except TellerError as exc:
-            self.app.call_from_thread(self._unlock_refused, exc.message)
+            deliver(self, self._unlock_refused, exc.message)
             return
-        self.app.call_from_thread(self._unlocked, staff_no)
+        deliver(self, self._unlocked, staff_no)
 
     def _unlock_refused(self, message: str) -> None:
         self.show_error(message)

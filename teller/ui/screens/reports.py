@@ -21,6 +21,7 @@ from teller.ui.widgets.bar_chart import BarChart
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "deposits", "retention", "complaints", "exceptions")
 
@@ -89,7 +90,7 @@ class ReportsScreen(Screen):
         except TellerError as exc:
             self.app.call_from_thread(self.query_one("#report-note", Static).update, exc.message)
             return
-        self.app.call_from_thread(self._fill, name, report)
+        deliver(self, self._fill, name, report)
 
     def _fill(self, name: str, report) -> None:
         table = self.query_one("#report-table", DataTable)

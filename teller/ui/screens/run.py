@@ -24,6 +24,7 @@ from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.spoken_line import SpokenLine
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 if TYPE_CHECKING:
     from teller.procedures.engine import Run
@@ -293,15 +294,15 @@ class RunScreen(Screen):
     def _commit(self) -> None:
         desk = self.app.desk
         desk.cancel_commit.clear()
-        desk.on_busy = lambda n: self.app.call_from_thread(self._commit_busy, n)  # database locked: retrying
+        desk.on_busy = lambda n: deliver(self, self._commit_busy, n)  # database locked: retrying
         try:
             self.run.submit(None)  # commits once (idempotent) and moves past the commit step
         except TellerError as exc:
-            self.app.call_from_thread(self._commit_failed, exc.message)
+            deliver(self, self._commit_failed, exc.message)
             return
         finally:
             desk.on_busy = None
-        self.app.call_from_thread(self._committed, self.run.committed)
+        deliver(self, self._committed, self.run.committed)
 
     def _commit_busy(self, attempt: int) -> None:
         self.query_one("#result", Static).update(t("db.busy_retrying", n=attempt))

@@ -19,6 +19,7 @@ from teller.ui.widgets.denomination_count import DenominationCount
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 
 def figures(key: str, expected: int, counted: int, variance: int) -> str:
@@ -97,14 +98,14 @@ class SettleScreen(EnterMovesOn, Screen):
         try:
             closing = self.app.desk.count_drawer(counts)
         except TellerError as exc:
-            self.app.call_from_thread(self._error, exc.message)
+            deliver(self, self._error, exc.message)
             return
         s = closing.settlement
         if closing.closed:
             problems = self.app.desk.slip_problems(shift_id=closing.shift.id)
-            self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen), closing.shift.id, problems)
+            deliver(self, self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen), closing.shift.id, problems)
         else:
-            self.app.call_from_thread(self._ask_signoff, figures("settle.needs_signoff", s.expected_fen, s.counted_fen, s.variance_fen))
+            deliver(self, self._ask_signoff, figures("settle.needs_signoff", s.expected_fen, s.counted_fen, s.variance_fen))
 
     @on(Input.Submitted, "#sup-staff")
     def _staff_done(self) -> None:
@@ -128,11 +129,11 @@ class SettleScreen(EnterMovesOn, Screen):
         try:
             closing = self.app.desk.sign_off_shift(staff, pin, note)
         except TellerError as exc:
-            self.app.call_from_thread(self._error, exc.message)
+            deliver(self, self._error, exc.message)
             return
         s = closing.settlement
         problems = self.app.desk.slip_problems(shift_id=closing.shift.id)
-        self.app.call_from_thread(self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen), closing.shift.id, problems)
+        deliver(self, self._done, figures("settle.closed", s.expected_fen, s.counted_fen, s.variance_fen), closing.shift.id, problems)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "print_slip":
@@ -147,7 +148,7 @@ class SettleScreen(EnterMovesOn, Screen):
     def _print_slip(self, shift_id: int, text: str) -> None:
         desk = self.app.desk
         desk.print_settlement(shift_id)
-        self.app.call_from_thread(self._done, text, shift_id, desk.slip_problems(shift_id=shift_id))
+        deliver(self, self._done, text, shift_id, desk.slip_problems(shift_id=shift_id))
 
     def action_leave(self) -> None:
         self.app.pop_screen()

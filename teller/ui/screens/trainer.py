@@ -15,6 +15,7 @@ from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 
 def _dash(value) -> str:
@@ -57,7 +58,7 @@ class TrainerScreen(Screen):
         from teller.practice.records import trainees
 
         rows = trainees(self.app.desk.engine)
-        self.app.call_from_thread(self._fill, rows)
+        deliver(self, self._fill, rows)
 
     def _fill(self, rows: list[dict]) -> None:
         table = self.query_one("#trainees", DataTable)
@@ -148,7 +149,7 @@ class TraineeScreen(Screen):
         except TellerError:
             good = []
         titles = {s.id: pick(s.scenario.title.as_dict()) for s in good}
-        self.app.call_from_thread(self._fill, rows, built, titles)
+        deliver(self, self._fill, rows, built, titles)
 
     def _fill(self, rows: list[dict], built, titles: dict) -> None:
         from rich.console import Group
@@ -182,7 +183,7 @@ class TraineeScreen(Screen):
 
         b = breakdown_of(self.app.desk.engine, row["id"])
         if b is not None:
-            self.app.call_from_thread(self._push_breakdown, row, DrillResult(b, None, None, row["passed"], row["id"], row["attempt"]))
+            deliver(self, self._push_breakdown, row, DrillResult(b, None, None, row["passed"], row["id"], row["attempt"]))
 
     def _push_breakdown(self, row: dict, result) -> None:
         from teller.ui.screens.drill import BreakdownScreen
@@ -241,7 +242,7 @@ class AssignScreen(Screen):
         procs = desk.procedures
         good.sort(key=lambda s: (procs[s.scenario.procedure].procedure.order if s.scenario.procedure in procs else 999, s.id))
         items = [(f"{desk.procedure_title(s.scenario.procedure)} · {pick(s.scenario.title.as_dict())}", s.id) for s in good]
-        self.app.call_from_thread(self._fill, items)
+        deliver(self, self._fill, items)
 
     def _fill(self, items: list[tuple[str, str]]) -> None:
         box = self.query_one("#set-scenarios", SelectionList)
@@ -268,7 +269,7 @@ class AssignScreen(Screen):
         except TellerError as exc:
             self.app.call_from_thread(self.query_one("#assign-note", Static).update, exc.message)
             return
-        self.app.call_from_thread(self._saved, set_id, len(picked))
+        deliver(self, self._saved, set_id, len(picked))
 
     def _saved(self, set_id: int, n: int) -> None:
         self.app.notify(t(f"assign.done.{self.kind}", name=self.name_text, n=n), timeout=5)

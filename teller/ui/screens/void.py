@@ -37,6 +37,7 @@ def tx_label(line) -> str:
     return text
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 
 class VoidScreen(EnterMovesOn, Screen):
@@ -95,7 +96,7 @@ class VoidScreen(EnterMovesOn, Screen):
     @work(thread=True, exclusive=True, group="void-list")
     def _load(self, query: str) -> None:
         lines = self.app.desk.todays_transactions(query)
-        self.app.call_from_thread(self._fill, lines, query)
+        deliver(self, self._fill, lines, query)
 
     def _fill(self, lines, query: str) -> None:
         options = self.query_one("#void-list", OptionList)
@@ -144,10 +145,10 @@ class VoidScreen(EnterMovesOn, Screen):
         try:
             preview = desk.check_void(receipt_no)
         except TellerError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
+            deliver(self, self._refused, exc.message)
             return
         line = next((x for x in desk.todays_transactions(preview.receipt_no) if x.receipt_no == preview.receipt_no), None)
-        self.app.call_from_thread(self._previewed, preview, line)
+        deliver(self, self._previewed, preview, line)
 
     def _refused(self, message: str) -> None:
         self.busy = False
@@ -220,10 +221,10 @@ class VoidScreen(EnterMovesOn, Screen):
         try:
             void = self.app.desk.void(receipt_no, reason=reason, supervisor=staff, pin=pin)
         except TellerError as exc:
-            self.app.call_from_thread(self._void_refused, exc.message)
+            deliver(self, self._void_refused, exc.message)
             return
         text = t("void.done", receipt_no=void.receipt_no, refund=money(void.amount_fen))
-        self.app.call_from_thread(self._voided, void.id, text, self.app.desk.slip_problems(void_id=void.id))
+        deliver(self, self._voided, void.id, text, self.app.desk.slip_problems(void_id=void.id))
 
     def _void_refused(self, message: str) -> None:
         self.busy = False
@@ -258,7 +259,7 @@ class VoidScreen(EnterMovesOn, Screen):
     def _print_slip(self, void_id: int, text: str) -> None:
         desk = self.app.desk
         desk.print_void(void_id)
-        self.app.call_from_thread(self._slip_state, void_id, text, desk.slip_problems(void_id=void_id))
+        deliver(self, self._slip_state, void_id, text, desk.slip_problems(void_id=void_id))
 
     def action_back(self) -> None:
         """Esc: from the check back to the list; from the list back to the picker."""

@@ -1,0 +1,91 @@
+"""A worker's answer reaches its screen only while the screen is open (teller/ui/threads.py).
+
+Found in the PostgreSQL pass: the picker's shift check answered after the picker had been
+closed, its `query_one('#home-note')` failed and the console stopped with an error reference.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Static
+
+from teller.ui.threads import deliver
+
+
+class Asking(Screen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def compose(self):
+        yield Static("", id="note")
+
+    def show(self, text: str) -> None:
+        self.query_one("#note", Static).update(text)
+        self.seen.append(text)
+
+    def broken(self, text: str) -> None:
+        self.query_one("#missing", Static).update(text)
+
+
+def _answer_later(screen: Screen, callback, text: str, go: threading.Event, done: threading.Event, errors=None):
+    def run() -> None:
+        go.wait(5)
+        try:
+            deliver(screen, callback, text)
+        except Exception as exc:  # what a thread worker would fail with
+            if errors is None:
+                raise
+            errors.append(exc)
+        finally:
+            done.set()
+
+    # as Textual's thread workers do: the thread runs in the app's context
+    threading.Thread(target=contextvars.copy_context().run, args=(run,), daemon=True).start()
+
+
+@pytest.mark.asyncio
+async def test_an_answer_reaches_an_open_screen_and_is_dropped_once_it_is_closed():
+    app = App()
+    async with app.run_test() as pilot:
+        screen = Asking()
+        await app.push_screen(screen)
+        go, done = threading.Event(), threading.Event()
+        _answer_later(screen, screen.show, "open", go, done)
+        go.set()
+        assert await asyncio.to_thread(done.wait, 5)  # the loop must run: call_from_thread waits on it
+        await pilot.pause()
+        assert screen.seen == ["open"]
+        assert str(screen.query_one("#note", Static).render()) == "open"
+
+        go, done, errors = threading.Event(), threading.Event(), []
+        _answer_later(screen, screen.show, "closed", go, done, errors)
+        await app.pop_screen()
+        await pilot.pause()
+        go.set()
+        assert await asyncio.to_thread(done.wait, 5)  # the loop must run: call_from_thread waits on it
+        await pilot.pause()
+        await pilot.pause()
+        assert errors == []  # the worker did not fail (a thread worker's failure stops the console)
+        assert screen.seen == ["open"]  # the closed screen was not asked to show it
+        assert app.is_running and app._exception is None
+
+
+@pytest.mark.asyncio
+async def test_a_missing_widget_on_an_open_screen_is_still_an_error():
+    app = App()
+    async with app.run_test() as pilot:
+        screen = Asking()
+        await app.push_screen(screen)
+        go, done, errors = threading.Event(), threading.Event(), []
+        _answer_later(screen, screen.broken, "x", go, done, errors)
+        go.set()
+        assert await asyncio.to_thread(done.wait, 5)
+        await pilot.pause()
+    assert len(errors) == 1 and "missing" in str(errors[0])
