@@ -51,17 +51,11 @@ class ClerkView:
 
 class Desk:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
-        if settings.practice and settings.printer.backend != "preview":
-            raise TellerError("practice mode prints to the preview spool only")
-        if settings.practice:
-            from teller.store.identity import database_file, same_database
+        from teller.mode import Mode
 
-            # by identity, not by spelling: ./, .., //, a symlink, a relative path or a file: URI
-            if same_database(settings.database_url, settings.live_database_url) or same_database(
-                settings.database_url, Settings(home=settings.home).database_url
-            ):
-                where = database_file(settings.database_url) or settings.database_url
-                raise TellerError(t("db.is_live", path=where))
+        #: live or practice, decided once (teller.mode); a practice desk that would print for
+        #: real or open the live database is refused here, before anything opens
+        self.kind: Mode = Mode.for_desk(settings)
         self.settings = settings
         self.clock = clock or Clock(hall_zone(settings.timezone))
         self.engine = None
@@ -98,7 +92,7 @@ class Desk:
 
     @property
     def practice(self) -> bool:
-        return self.settings.practice
+        return self.kind.is_practice
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -111,7 +105,7 @@ class Desk:
         is made and filled with the demo hall on first use."""
         from teller.store import db
 
-        if not self.practice:
+        if self.kind.database_must_exist:
             db.require_database(self.settings.database_url)
         self.engine = db.open_engine(self.settings.database_url)
         try:
@@ -120,7 +114,7 @@ class Desk:
             self.engine.dispose()
             self.engine = None
             raise
-        if self.practice and self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
+        if self.kind.is_demo_hall and self.settings.seed_demo and (fresh or not db.is_seeded(self.engine)):
             from teller.store.seed import seed_demo
 
             seed_demo(self.engine, now=self.now())
@@ -260,8 +254,8 @@ class Desk:
 
         from teller.store.shifts import CLOSED, day_is_closed, open_shift_at, shifts_of_day
 
-        if self.practice:
-            return ""  # practice opens its own shift
+        if self.kind.shift_per_clerk:
+            return ""  # practice opens each trainee's own shift
         day = self.now().date()
         with Session(self.engine) as session:
             if day_is_closed(session, counter=self.counter, mode=self.mode, day=day):
@@ -519,7 +513,7 @@ class Desk:
     # ---- shifts, settlement and voids (teller.store.shifts, teller.store.voids) ------------
     @property
     def mode(self) -> str:
-        return "practice" if self.practice else "live"
+        return self.kind.name
 
     def current_shift(self):
         """The counter's shift that is not closed yet, or None."""
@@ -533,11 +527,11 @@ class Desk:
     @property
     def _practice_clerk(self) -> str | None:
         """On a (shared) practice PC each trainee has a practice shift of their own."""
-        return self.clerk if self.practice and self.clerk else None
+        return self.kind.shift_clerk(self.clerk)
 
     def needs_shift(self) -> bool:
         """After log-in: a live counter with no shift open must count its float first."""
-        return not self.practice and self.clerk_view is not None and self.current_shift() is None
+        return self.kind.needs_float and self.clerk_view is not None and self.current_shift() is None
 
     def _my_shift(self, session):
         from teller.store.shifts import open_shift_at

@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from teller.procedures.engine import Run
 
 
-def receipt_number(counter: str, day, seq: int, *, practice: bool) -> str:
-    """Unique and sequential per counter and day; practice receipts have their own series."""
-    return f"{'P' if practice else ''}{counter}-{day:%Y%m%d}-{seq:04d}"
-
-
 def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
     """The run's answers as kept with the transaction (no secrets), the lines its papers print,
     who signs the slip when it is more than the customer (`_signatures`), and `extra` keys
@@ -104,7 +99,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     ).one()
                     seq = (last or 0) + 1
                 shifts.require_shift(
-                    session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
+                    session, counter=desk.counter, clerk=desk.clerk, mode=desk.mode, day=day, now=now
                 )
                 outcome = op.apply(session, run.answers, now)
                 if run.answers.get("waived_fen"):  # 减免: on the papers with who granted it
@@ -112,7 +107,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
                 tx = TransactionRecord(
-                    receipt_no=receipt_number(desk.counter, day, seq, practice=desk.practice),
+                    receipt_no=desk.kind.receipt_number(desk.counter, day, seq),
                     counter=desk.counter,
                     business_day=day,
                     seq=seq,
@@ -124,7 +119,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     amount_due_fen=due,
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
-                    mode="practice" if desk.practice else "live",
+                    mode=desk.mode,
                     answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category,
                                               deposit_fen=outcome.deposit_fen, receipt=outcome.receipt),
                     visit_token=run.visit_token,
