@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from teller.counter.plan import operation_for
-from teller.domain.money import money
+from teller.domain.money import change_due, money
 from teller.errors import TellerError
 from teller.procedures.engine import Committed
 from teller.strings import t
@@ -118,7 +118,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     customer_number=outcome.customer_number,
                     amount_due_fen=due,
                     tendered_fen=tendered,
-                    change_fen=tendered - due if tendered else 0,
+                    change_fen=change_due(due, tendered),
                     mode=desk.mode,
                     answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category,
                                               deposit_fen=outcome.deposit_fen, receipt=outcome.receipt),

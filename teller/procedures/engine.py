@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from teller.domain import rules
 from teller.domain.billing import first_month_fee_fen
 from teller.domain.checks import CHECKS
-from teller.domain.money import parse_yuan, spoken_yuan
+from teller.domain.money import change_due, parse_yuan, spoken_yuan
 from teller.domain.secrets import verify_secret
 from teller.domain.views import CustomerView, HandsetView, PlanView
 from teller.errors import InputRefused, TellerError
@@ -193,6 +193,11 @@ class Run:
     @property
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.fee_lines())
+
+    @property
+    def change_fen(self) -> int:
+        """The change due on the cash tendered (teller.domain.money.change_due), 0 before the cash."""
+        return change_due(self.total_fen, int(self.answers.get("tendered", 0) or 0))
 
     @property
     def plan(self) -> PlanView | None:
@@ -371,7 +376,7 @@ class Run:
         if spec.kind == "choice" and spec.field in self._fee_inputs():
             self.answers[spec.field] = parse_yuan(parsed)  # a fee picked from choices ("50", "100")
         if spec.kind == "cash":
-            self.answers["change"] = parsed - self.total_fen
+            self.answers["change"] = self.change_fen
         if spec.kind == "choice" and spec.choices:
             choice = next(c for c in spec.choices if c.value == parsed)
             self._go(choice.goto or step.goto, again=step.again and bool(choice.goto), stop=choice.stop)
