@@ -171,7 +171,7 @@ class Desk:
 
     def _check_pin(self, staff_no: str, pin: str, *, purpose: str, on_success: str = "", detail: str = ""):
         """One write transaction: the PIN check, its count, its audit entries; AuthError when refused."""
-        from teller.domain import staff
+        from teller.counter import staff
         from teller.store import audit
         from teller.store.db import session_scope
 
@@ -223,7 +223,7 @@ class Desk:
 
     def unlock_clerk(self, staff_no: str, supervisor: str, pin: str) -> str:
         """A supervisor clears a locked staff number's lock-out at this PC (maker-checker, audited)."""
-        from teller.domain import staff
+        from teller.counter import staff
         from teller.domain.rules import ascii_digits
         from teller.store.db import session_scope
 

@@ -5,7 +5,8 @@
    third-party libraries (so a module that only loads after another one, or one that pulls in
    Textual, is caught, and the whole check stays a few seconds).
 2. The import contract, read from the source (lazy imports inside functions included, imports
-   only for type checking left out): the store imports nothing above it; the procedure engine
+   only for type checking left out): the domain imports no store and nothing above it; the store
+   imports nothing above it; the procedure engine
    imports no store; the operations import no counter, desk, printing, UI or CLI; the counter
    imports no UI or CLI; nothing outside teller/ui imports Textual.
 """
@@ -121,6 +122,12 @@ def test_the_engine_imports_no_store_and_no_counter():
 def test_the_operations_import_no_counter_desk_printing_ui_or_cli():
     assert offenders("operations", ("teller.counter", "teller.desk", "teller.printing", "teller.ui", "teller.cli",
                                     "teller.procedures")) == []
+
+
+def test_the_domain_is_pure():
+    """The business rules import nothing that stores, prints, shows or composes: no store, counter,
+    desk, operations, procedures, printing, practice, UI or CLI (and so no database session)."""
+    assert offenders("domain", ABOVE_STORE + ("teller.store", "sqlmodel", "sqlalchemy")) == []
 
 
 def test_the_counter_imports_no_ui_or_cli():
