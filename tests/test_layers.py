@@ -162,3 +162,23 @@ def test_the_loader_reads_the_operations_fields_without_the_database_layer():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+#: modules still over the size, each waiting for its split (issue 9, item 6); nothing else may grow past it
+MAX_LINES = 400
+OVERSIZED = {
+    "teller/procedures/semantics.py", "teller/procedures/loader.py", "teller/simulation.py", "teller/practice/scenario.py",
+    "teller/cli/procedures.py", "teller/store/audit.py", "teller/printing/jobs.py", "teller/printing/escpos.py",
+    "teller/ui/screens/run.py", "teller/ui/app.py", "teller/store/shifts.py",
+}
+
+
+def test_modules_are_sized_by_what_they_are():
+    over = {
+        path.relative_to(REPO).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES
+    }
+    assert over - OVERSIZED == set()
+    for split in ("teller/desk.py", "teller/procedures/engine.py"):  # issue 9: split by their parts
+        assert split not in over
