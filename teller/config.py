@@ -13,8 +13,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teller.errors import TellerError
+
+if TYPE_CHECKING:
+    from teller.mode import Mode
 
 PRINTER_BACKENDS = ("preview", "network", "file", "usb", "serial", "cups")
 #: the Chinese character sets a printer's font may hold, largest first (each a subset of the
@@ -94,6 +98,13 @@ class Settings:
             raise TellerError('opening_hours must be "H:MM-H:MM", e.g. "8:00-20:00"')
         if self.printer.charset not in PRINTER_CHARSETS:
             raise TellerError(f"printer.charset must be one of {', '.join(PRINTER_CHARSETS)}")
+
+    @property
+    def mode(self) -> "Mode":
+        """Live or practice, and all that follows from it (teller.mode: the one place that decides)."""
+        from teller.mode import Mode
+
+        return Mode.of(self)
 
     @property
     def hours(self) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from teller.clock import FixedClock, hall_zone
 from teller.config import PrinterSettings, Settings
-from teller.domain.money import money
+from teller.domain.money import change_due, money
 from teller.errors import InputRefused, TellerError
 from teller.procedures.engine import ACTIVE, FINISHED, STOPPED, FeeLine, Run
 from teller.procedures.loader import LoadedProcedure
@@ -393,7 +393,7 @@ def _commit(sandbox: Sandbox, run: TracedRun, out: Walk, note) -> None:
     tendered = int(run.answers.get("tendered", 0) or 0)
     run.submit(None)  # the commit, then on past it
     committed = run.committed
-    visit = Visit(committed.receipt_no, fees, total, tendered, tendered - total if tendered else 0, diff(before, snapshot(sandbox.database)))
+    visit = Visit(committed.receipt_no, fees, total, tendered, change_due(total, tendered), diff(before, snapshot(sandbox.database)))
     for outcome in sandbox.desk.print_transaction(committed.tx_id):
         if outcome.ok and outcome.spooled is not None:
             text = outcome.spooled.with_suffix(".txt").read_text(encoding="utf-8")

@@ -103,7 +103,7 @@ def test_legitimate_changes_keep_the_books_intact(trail, clock):
     walk(start(trail, "payment"), *PAYMENT)
     receipt = trail.last_receipt_no()
     trail.void(receipt, reason="customer_request", supervisor="9001", pin="9999")
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     with session_scope(trail.engine) as session:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from teller.domain import customer_import
+from teller.counter import customer_import
 from tests.campaigns.data import big_csv
 from tests.conftest import DAY
 from tests.support.sql import db_connect

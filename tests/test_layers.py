@@ -5,7 +5,8 @@
    third-party libraries (so a module that only loads after another one, or one that pulls in
    Textual, is caught, and the whole check stays a few seconds).
 2. The import contract, read from the source (lazy imports inside functions included, imports
-   only for type checking left out): the store imports nothing above it; the procedure engine
+   only for type checking left out): the domain imports no store and nothing above it; the store
+   imports nothing above it; the procedure engine
    imports no store; the operations import no counter, desk, printing, UI or CLI; the counter
    imports no UI or CLI; nothing outside teller/ui imports Textual.
 """
@@ -106,7 +107,7 @@ def offenders(folder: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] 
     return out
 
 
-ABOVE_STORE = ("teller.desk", "teller.counter", "teller.operations", "teller.procedures", "teller.printing",
+ABOVE_STORE = ("teller.desk", "teller.desk_parts", "teller.counter", "teller.operations", "teller.procedures", "teller.printing",
                "teller.ui", "teller.cli", "teller.practice", "teller.charts")
 
 
@@ -115,7 +116,7 @@ def test_the_store_imports_nothing_above_it():
 
 
 def test_the_engine_imports_no_store_and_no_counter():
-    assert offenders("procedures", ("teller.store", "teller.counter", "teller.desk", "teller.printing")) == []
+    assert offenders("procedures", ("teller.store", "teller.counter", "teller.desk", "teller.desk_parts", "teller.printing")) == []
 
 
 def test_the_operations_import_no_counter_desk_printing_ui_or_cli():
@@ -123,8 +124,14 @@ def test_the_operations_import_no_counter_desk_printing_ui_or_cli():
                                     "teller.procedures")) == []
 
 
+def test_the_domain_is_pure():
+    """The business rules import nothing that stores, prints, shows or composes: no store, counter,
+    desk, operations, procedures, printing, practice, UI or CLI (and so no database session)."""
+    assert offenders("domain", ABOVE_STORE + ("teller.store", "sqlmodel", "sqlalchemy")) == []
+
+
 def test_the_counter_imports_no_ui_or_cli():
-    assert offenders("counter", ("teller.ui", "teller.cli", "teller.desk", "textual")) == []
+    assert offenders("counter", ("teller.ui", "teller.cli", "teller.desk", "teller.desk_parts", "textual")) == []
 
 
 def test_nothing_outside_the_ui_imports_textual():
@@ -155,3 +162,23 @@ def test_the_loader_reads_the_operations_fields_without_the_database_layer():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+#: modules still over the size, each waiting for its split (issue 9, item 6); nothing else may grow past it
+MAX_LINES = 400
+OVERSIZED = {
+    "teller/procedures/semantics.py", "teller/procedures/loader.py", "teller/simulation.py", "teller/practice/scenario.py",
+    "teller/cli/procedures.py", "teller/store/audit.py", "teller/printing/jobs.py", "teller/printing/escpos.py",
+    "teller/ui/screens/run.py", "teller/ui/app.py", "teller/store/shifts.py",
+}
+
+
+def test_modules_are_sized_by_what_they_are():
+    over = {
+        path.relative_to(REPO).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES
+    }
+    assert over - OVERSIZED == set()
+    for split in ("teller/desk.py", "teller/procedures/engine.py"):  # issue 9: split by their parts
+        assert split not in over

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from teller.cli.main import app
-from teller.domain import staff
+from teller.counter import staff
 from teller.domain.secrets import verify_secret
 from teller.errors import AuthError, InputRefused, StaffLocked, TellerError
 from teller.store import audit

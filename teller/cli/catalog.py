@@ -21,7 +21,7 @@ def catalog_import(
     by: ByOption = "admin",
 ) -> None:
     """导入营业厅资料 / Load plans (with tariffs), the number pool, handsets and stock, value-added services and clerks: every file in one transaction; any refused row and nothing is written."""
-    from teller.domain.catalog_import import check_files_exist, import_catalog, kind_of
+    from teller.counter.catalog_import import check_files_exist, import_catalog, kind_of
     from teller.errors import InputRefused, TellerError
 
     try:

@@ -25,7 +25,7 @@ def _clerk_row(rec) -> dict:
 @clerks_app.command("list")
 def clerks_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """列出员工 / Staff numbers with name, role, active, wrong-PIN count and lock (🔒)."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     with open_desk(ctx) as desk, session_scope(desk.engine) as session:
@@ -48,7 +48,7 @@ def clerks_add(
     by: ByOption = "admin",
 ) -> None:
     """新增员工 / Add a staff number with a role and a PIN (4–8 digits, not one digit repeated)."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     pin = ask_pin(pin, "PIN", stdin=pin_stdin, confirm=True)
@@ -64,7 +64,7 @@ def clerks_disable(
     by: ByOption = "admin",
 ) -> None:
     """停用工号 / Disable a staff number (it can no longer log in or authorise)."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     with open_desk(ctx) as desk, session_scope(desk.engine) as session:
@@ -79,7 +79,7 @@ def clerks_enable(
     by: ByOption = "admin",
 ) -> None:
     """恢复工号 / Enable a disabled staff number again."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     with open_desk(ctx) as desk, session_scope(desk.engine) as session:
@@ -96,7 +96,7 @@ def clerks_set_pin(
     by: ByOption = "admin",
 ) -> None:
     """重设 PIN / Set a new PIN (a locked number stays locked until a supervisor unlocks it)."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     pin = ask_pin(pin, "新 PIN / New PIN", stdin=pin_stdin, confirm=True)
@@ -113,7 +113,7 @@ def clerks_set_role(
     by: ByOption = "admin",
 ) -> None:
     """更改角色 / Change a staff number's role."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     with open_desk(ctx) as desk, session_scope(desk.engine) as session:
@@ -130,7 +130,7 @@ def clerks_unlock(
     pin_stdin: PinStdinOption = False,
 ) -> None:
     """解锁工号 / Unlock a staff number after five wrong PINs: a supervisor's number and PIN."""
-    from teller.domain import staff
+    from teller.counter import staff
     from teller.store.db import session_scope
 
     pin = ask_pin(pin, "值班长 PIN / Supervisor PIN", stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)

@@ -26,7 +26,7 @@ def customers_import(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from teller.domain.customer_import import import_customers
+    from teller.counter.customer_import import import_customers
 
     with open_desk(ctx, seed_demo=False) as desk:
         console = Console(stderr=True)

@@ -25,7 +25,7 @@ def db_init(
     settings = open_settings(ctx)
     seed = settings.seed_demo if demo is None else demo
     try:
-        if settings.practice:  # the practice database is the demo hall, always
+        if settings.mode.is_demo_hall:  # the practice database is the demo hall, always
             from teller.desk import Desk
 
             Desk(settings).open().close()
@@ -52,7 +52,7 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     settings = open_settings(ctx)
     try:
-        if not settings.practice:
+        if settings.mode.database_must_exist:
             db.require_database(settings.database_url)
         engine = db.open_engine(settings.database_url)
         try:

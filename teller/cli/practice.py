@@ -27,7 +27,7 @@ WIDTH = 80
 
 def _settings(ctx: typer.Context) -> "Settings":
     settings = open_settings(ctx)
-    return settings if settings.practice else settings.for_practice()
+    return settings if settings.mode.is_practice else settings.for_practice()
 
 
 @contextmanager

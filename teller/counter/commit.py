@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from teller.counter.plan import operation_for
-from teller.domain.money import money
+from teller.domain.money import change_due, money
 from teller.errors import TellerError
 from teller.procedures.engine import Committed
 from teller.strings import t
@@ -19,11 +19,6 @@ from teller.strings import t
 if TYPE_CHECKING:
     from teller.desk import Desk
     from teller.procedures.engine import Run
-
-
-def receipt_number(counter: str, day, seq: int, *, practice: bool) -> str:
-    """Unique and sequential per counter and day; practice receipts have their own series."""
-    return f"{'P' if practice else ''}{counter}-{day:%Y%m%d}-{seq:04d}"
 
 
 def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str] | None = None, **extra) -> str:
@@ -104,7 +99,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     ).one()
                     seq = (last or 0) + 1
                 shifts.require_shift(
-                    session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
+                    session, counter=desk.counter, clerk=desk.clerk, mode=desk.mode, day=day, now=now
                 )
                 outcome = op.apply(session, run.answers, now)
                 if run.answers.get("waived_fen"):  # 减免: on the papers with who granted it
@@ -112,7 +107,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
                 tx = TransactionRecord(
-                    receipt_no=receipt_number(desk.counter, day, seq, practice=desk.practice),
+                    receipt_no=desk.kind.receipt_number(desk.counter, day, seq),
                     counter=desk.counter,
                     business_day=day,
                     seq=seq,
@@ -123,8 +118,8 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     customer_number=outcome.customer_number,
                     amount_due_fen=due,
                     tendered_fen=tendered,
-                    change_fen=tendered - due if tendered else 0,
-                    mode="practice" if desk.practice else "live",
+                    change_fen=change_due(due, tendered),
+                    mode=desk.mode,
                     answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category,
                                               deposit_fen=outcome.deposit_fen, receipt=outcome.receipt),
                     visit_token=run.visit_token,

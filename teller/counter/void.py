@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from teller import operations
 from teller.domain import books
 from teller.errors import AuthError, InputRefused, TellerError
+from teller.mode import Mode
 from teller.operations import VoidRefused
 from teller.strings import t
 
@@ -135,7 +136,7 @@ def void_transaction(
     reports.take_out_of_summary(session, tx=tx, category=category, arrears_fen=int(answers.get("_arrears_fen") or 0),
                                 deposit_fen=int(answers.get("_deposit_fen") or 0))
     void = shifts.VoidRecord(
-        void_no=next_void_no(session, counter=tx.counter, day=today, practice=tx.mode == "practice"),
+        void_no=next_void_no(session, counter=tx.counter, day=today, practice=Mode.named(tx.mode).is_practice),
         tx_id=tx.id, receipt_no=tx.receipt_no, counter=tx.counter, business_day=tx.business_day, clerk=maker,
         tx_clerk=tx.clerk, supervisor=supervisor, reason=reason, amount_fen=c.refund_fen,
         shift_id=c.shift.id if c.shift is not None else None, at=now,

@@ -32,6 +32,14 @@ def parse_yuan(text: str, *, what: str = "金额") -> int:
     return int(whole) * 100 + int(frac.ljust(2, "0") or 0)
 
 
+def change_due(total_fen: int, tendered_fen: int) -> int:
+    """The change a cash payment gives back: what was tendered less the total due, 0 when no
+    cash was tendered (nothing due, or no cash step). The one place it is computed: the run
+    (its `{change}` and the screen), the commit (the transaction's change_fen, which the papers
+    and the drawer's books read) and the simulation ask it."""
+    return tendered_fen - total_fen if tendered_fen else 0
+
+
 def yuan(fen: int) -> str:
     """Plain yuan figure, two decimals: 11500 -> '115.00'."""
     sign = "-" if fen < 0 else ""

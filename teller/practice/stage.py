@@ -38,9 +38,10 @@ def extra_numbers(id_number: str, count: int) -> list[str]:
 
 def stage(engine, scenario: "Scenario", *, now: datetime) -> dict[str, str]:
     """Write the scenario's parties; returns {number: SIM serial} of the staged subscribers."""
+    from teller.mode import Mode
     from teller.store.db import database_mode, session_scope
 
-    if database_mode(engine) != "practice":
+    if not Mode.named(database_mode(engine)).is_practice:
         raise TellerError("practice scenarios are staged in the practice database only")
     parties = [scenario.customer, *scenario.others.values()]
     staged: dict[str, str] = {}

@@ -20,6 +20,7 @@ from teller.config import Settings
 from teller.domain.money import capital_yuan, money
 from teller.domain.rules import mask_id, mask_name
 from teller.errors import PrintFailed, TellerError
+from teller.mode import Mode
 from teller.printing import escpos
 from teller.printing.layouts import EXTRA_PLACEHOLDERS, LayoutError, ReceiptData, load_layout, preview_text, render
 from teller.store.models import CustomerRecord, FeeLineRecord, ReceiptJobRecord, TransactionRecord
@@ -98,9 +99,7 @@ def receipt_data_from(tx, fees: list[tuple[str, int]], customer_name: str | None
     answers = json.loads(tx.answers_json or "{}")
     details = [(str(label), str(value)) for label, value in answers.get("_paper", [])]
     fees = [(label, money(fen)) for label, fen in split_arrears(list(fees), int(answers.get("_arrears_fen") or 0))]
-    banners = []
-    if tx.mode == "practice":
-        banners.append(t("print.training"))
+    banners = Mode.named(tx.mode).paper_banners()
     if reprints:
         banners.append(f"{t('print.reprint')} #{reprints}")
     values = {
@@ -257,7 +256,7 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
         raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=drawer)
         _mark_sending(engine, job_id, now)  # committed before the first byte leaves
         delivered = True
-        if settings.practice or cfg.backend == "preview":
+        if settings.mode.spools(cfg):
             spooled = _spool_at(settings, paper.day_folder, paper.name, job.layout, reprints, job.copy_no)
             spool(spooled, preview_text(ops, cfg.columns), raw)
         else:
@@ -354,7 +353,7 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
         if raw is not None and not error:
             delivered = True
             try:
-                if settings.practice or cfg.backend == "preview":
+                if settings.mode.spools(cfg):
                     spooled = _spool_at(settings, day_folder, tx.receipt_no, job.layout, 0, job.copy_no)
                     spool(spooled, preview_text(ops, cfg.columns), raw)
                 else:
@@ -431,7 +430,7 @@ def test_page_data(settings: Settings, now: datetime) -> ReceiptData:
             "probe_as_set": paper_safe(CHARSET_PROBE, cfg.charset),
         },
         fees=[(t("print.test_amount"), "￥0.01")],
-        banners=[t("print.training")] if settings.practice else [],
+        banners=settings.mode.paper_banners(),
     )
 
 
@@ -448,7 +447,7 @@ def print_test_page(settings: Settings, *, now: datetime) -> JobOutcome:
         title = layout.copy_title(1)
         ops = render(layout, data, cfg.columns)  # the probe goes out as is, whatever the charset setting
         raw = escpos.to_bytes(ops, profile=cfg.profile)
-        if settings.practice or cfg.backend == "preview":
+        if settings.mode.spools(cfg):
             spooled = Path(settings.spool_dir) / now.astimezone(_zone(settings)).strftime("%Y%m%d") / data.values["receipt_no"]
             spool(spooled, preview_text(ops, cfg.columns), raw)
         else:

@@ -12,6 +12,7 @@ from teller.clock import local_text
 from teller.config import Settings
 from teller.domain import books
 from teller.domain.money import money, variance
+from teller.mode import Mode
 from teller.printing.layouts import ReceiptData
 from teller.strings import t
 
@@ -46,7 +47,7 @@ def settlement_data(shift, closing, moves, settings: Settings, *, counts: dict[s
     ]
     fees += [(f"  {t('settle.kind.' + m.kind)}：{movement_reason(m)}", money(m.amount_fen if m.kind == books.CASH_IN else -m.amount_fen)) for m in moves]
     counts = counts or {"all": exp.sales, "cash": exp.sales, "non_cash": 0, "voided": 0}
-    banners = [t("print.training")] if shift.mode == "practice" else []
+    banners = Mode.named(shift.mode).paper_banners()
     values = {
         "hall": settings.hall_name,
         "counter": shift.counter,
@@ -92,5 +93,5 @@ def void_data(void, tx, settings: Settings, *, procedure_title: str) -> ReceiptD
         "original_total": money(tx.amount_due_fen),
         "void_reason": t(f"void.reason.{void.reason}"),
     }
-    banners = [t("print.training")] if tx.mode == "practice" else []
+    banners = Mode.named(tx.mode).paper_banners()
     return ReceiptData(values=values, banners=banners)

@@ -19,6 +19,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from teller.domain import books
 from teller.errors import InputRefused, NotFound, TellerError
+from teller.mode import Mode
 from teller.store.models import TransactionRecord, utc_field
 from teller.strings import t
 
@@ -157,7 +158,7 @@ def drawer(session: Session, *, shift: ShiftRecord) -> books.Drawer:
     )
     if shift.counted_at is not None:
         stmt = stmt.where(TransactionRecord.created_at <= shift.counted_at)
-    if shift.mode == "practice":  # trainees share a practice counter, each with a shift of their own
+    if Mode.named(shift.mode).shift_per_clerk:  # trainees share a practice counter, each with a shift of their own
         stmt = stmt.where(TransactionRecord.clerk == shift.clerk)
     sales = [books.Sale(tendered, change) for tendered, change in session.exec(stmt) if tendered or change]
     moves = session.exec(select(CashMoveRecord).where(CashMoveRecord.shift_id == shift.id).order_by(CashMoveRecord.id))
@@ -200,9 +201,9 @@ def require_shift(session: Session, *, counter: str, clerk: str, mode: str, day:
     """
     if day_is_closed(session, counter=counter, mode=mode, day=day):
         raise TellerError(t("settle.day_closed", counter=counter, day=day.isoformat()))
-    practice = mode == "practice"
-    shift = open_shift_at(session, counter=counter, mode=mode, clerk=clerk if practice else None)
-    if shift is None and practice:
+    own = Mode.named(mode).shift_per_clerk
+    shift = open_shift_at(session, counter=counter, mode=mode, clerk=Mode.named(mode).shift_clerk(clerk))
+    if shift is None and own:
         return open_shift(session, counter=counter, clerk=clerk, mode=mode, counts={}, now=now)
     if shift is None:
         raise TellerError(t("settle.no_shift"))
@@ -218,7 +219,7 @@ def open_shift(session: Session, *, counter: str, clerk: str, mode: str, counts,
     day = now.date()
     if day_is_closed(session, counter=counter, mode=mode, day=day):
         raise TellerError(t("settle.day_closed", counter=counter, day=day.isoformat()))
-    current = open_shift_at(session, counter=counter, mode=mode, clerk=clerk if mode == "practice" else None)
+    current = open_shift_at(session, counter=counter, mode=mode, clerk=Mode.named(mode).shift_clerk(clerk))
     if current is not None:
         raise TellerError(t("settle.already_open", clerk=current.clerk))
     pieces = books.normalise_counts(counts)

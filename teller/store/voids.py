@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from teller.errors import NotFound
+from teller.mode import LIVE, PRACTICE
 from teller.store.models import TransactionRecord
 from teller.store.shifts import VoidRecord
 from teller.strings import t
@@ -29,7 +30,7 @@ def find_void_by_no(session: Session, void_no: str) -> VoidRecord | None:
 
 def void_number(counter: str, day: date, seq: int, *, practice: bool) -> str:
     """A void's own number: sequential per counter and day, apart from the receipt numbers."""
-    return f"{'P' if practice else ''}V{counter}-{day:%Y%m%d}-{seq:04d}"
+    return (PRACTICE if practice else LIVE).void_number(counter, day, seq)
 
 
 def next_void_no(session: Session, *, counter: str, day: date, practice: bool) -> str:

@@ -53,8 +53,9 @@ class TellerApp(App):
         desk = self.desk
         if desk is not None and desk.clerk_view is not None:
             parts.append(f"{desk.clerk_view.name}（{desk.clerk_view.staff_no}）")
-        if self.settings.practice:
-            parts.append(f"[b reverse] {t('app.practice')} [/]")
+        banner = self.settings.mode.screen_banner()
+        if banner:
+            parts.append(f"[b reverse] {banner} [/]")
         return " · ".join(parts)
 
     def on_mount(self) -> None:
@@ -193,7 +194,7 @@ class TellerApp(App):
             from teller.ui.screens.shift_open import ShiftOpenScreen
 
             self.switch_screen(ShiftOpenScreen())
-        elif self.settings.practice:  # drills for a trainee, the trainer's screen for a trainer
+        elif self.settings.mode.is_practice:  # drills for a trainee, the trainer's screen for a trainer
             from teller.ui.screens.drills import practice_home
 
             practice_home(self)
@@ -250,7 +251,7 @@ class TellerApp(App):
         if getattr(drill_run, "on_end", None) is not None:  # teller.ui.screens.drills
             drill_run.on_end(message)
             return
-        if elapsed is not None and run is not None and self.settings.practice:
+        if elapsed is not None and run is not None and self.settings.mode.is_practice:
             from teller.practice import free_summary
 
             message = free_summary(run.procedure.time_limit_s, elapsed, commits=len(run.visits))
@@ -302,7 +303,7 @@ class TellerApp(App):
         if action == "drills":  # shown on the free-practice picker, over the drills
             from teller.ui.screens.home import HomeScreen
 
-            return True if self.settings.practice and isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2 else False
+            return True if self.settings.mode.is_practice and isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2 else False
         if action == "lock":  # not shown where there is nothing to lock (log-in, the lock itself)
             return True if self._lockable() else False
         return True

@@ -201,7 +201,7 @@ class RunScreen(Screen):
         table.add_row(f"[b]{t('run.total')}[/b]", f"[b]{money(run.total_fen)}[/b]")
         if "tendered" in run.answers:
             table.add_row(t("run.tendered"), money(run.answers["tendered"]))
-            table.add_row(t("run.change"), money(run.answers.get("change", 0)))
+            table.add_row(t("run.change"), money(run.change_fen))
         widget.update(table)
 
     def show_error(self, message: str) -> None:
