@@ -263,7 +263,7 @@ def bad_tokens(text: str) -> list[str]:
 # ---- loading ----------------------------------------------------------------------------------
 def parse(text: str, path: str | Path, procedures: dict[str, "LoadedProcedure"]) -> LoadedScenario:
     """Validate one scenario's text against the procedures; ProcedureError lists every problem."""
-    from teller.procedures.loader import _capped, _duplicate_keys, _field_name, _Lines, _pydantic_message
+    from teller.procedures.yaml_problems import Lines as _Lines, capped as _capped, duplicate_keys as _duplicate_keys, field_name as _field_name, pydantic_message as _pydantic_message
 
     name = str(path)
     try:
