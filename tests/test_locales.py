@@ -87,3 +87,100 @@ def test_an_unknown_locale_is_refused_and_english_falls_back_to_chinese():
         assert strings.t("no.such.key") == "no.such.key"
     finally:
         strings.set_locale("zh")
+
+
+# ---- split9 (issue 9): teller-admin's words live in the locale files too ---------------------------------
+
+CLI = ROOT / "teller" / "cli"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+#: Not words: the full-width digits teller.cli.params folds to ASCII.
+CLI_HAN_ALLOWED = {"０", "９"}
+#: Calls whose first argument a person reads, and keywords whose value a person reads.
+CLI_TEXT_CALLS = {"echo", "secho", "fail", "BadParameter", "UsageError", "prompt", "confirm", "noun"}
+CLI_TEXT_KEYWORDS = {"help", "empty", "prompt", "short_help", "epilog"}
+#: English literals that are not words to translate: the program's name and version, and the
+#: values an option takes, listed as they are typed (`clerk | trainer | supervisor | ops`).
+CLI_LITERAL_ALLOWED = {"teller-admin {}"}
+CHOICE_LIST = re.compile(r"[a-z0-9_-]+( \| [a-z0-9_-]+)+")
+
+
+def _literal(node) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    return None
+
+
+def _docstrings(tree) -> set[int]:
+    return {
+        id(node.body[0].value) for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant) and isinstance(node.body[0].value.value, str)
+    }
+
+
+def cli_literal_offences(path: Path) -> list[str]:
+    """User-facing words written into a CLI module instead of the locale files: any literal holding
+    Chinese (a docstring of a helper aside), a command whose docstring would be its help, a help
+    that is not `h("key")`, and an English literal passed to echo / fail / BadParameter / help=."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = _docstrings(tree)
+    worded = {id(sub) for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("t", "h")
+              for sub in ast.walk(n)}  # t("key", name=...) and h("key"): worded in the locale files
+    worded |= {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}  # parts of an f-string
+    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.body and id(getattr(node.body[0], "value", None)) in docs:
+            if any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") in ("command", "callback") for d in node.decorator_list):
+                out.append(f"{where}:{node.lineno}: command {node.name} has a docstring (Typer shows it as help): use help=h(key)")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            if HAN.search(node.value) and node.value not in CLI_HAN_ALLOWED:
+                out.append(f"{where}:{node.lineno}: Chinese literal {node.value[:40]!r}")
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        texts = [node.args[0]] if name in CLI_TEXT_CALLS and node.args else []
+        texts += [k.value for k in node.keywords if k.arg in CLI_TEXT_KEYWORDS]
+        for value in texts:
+            for sub in ast.walk(value):
+                text = _literal(sub) if id(sub) not in worded else None
+                if text is None or not re.search(r"[A-Za-z]{2}", text):
+                    continue
+                if text in CLI_LITERAL_ALLOWED or CHOICE_LIST.fullmatch(text):
+                    continue
+                out.append(f"{where}:{sub.lineno}: literal text {text[:40]!r} in {name}(): put it in the locale files")
+    return out
+
+
+def test_the_cli_writes_no_words_of_its_own():
+    found = [o for path in sorted(CLI.glob("*.py")) for o in cli_literal_offences(path)]
+    assert found == []
+
+
+def test_the_cli_check_sees_a_new_literal(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import typer\n"
+        "from teller.cli.texts import h\n"
+        "app = typer.Typer()\n"
+        "@app.command('x')\n"
+        "def x(n: int = typer.Option(1, help='How many')) -> None:\n"
+        "    '''做点事 / Do a thing.'''\n"
+        "    typer.echo(f'done {n}')\n"
+        "    raise typer.BadParameter('no such thing')\n"
+        "msg = '已完成 / Done'\n",
+        encoding="utf-8",
+    )
+    found = cli_literal_offences(bad)
+    text = "\n".join(found)
+    assert "docstring" in text and "'How many'" in text and "'done {}'" in text and "'no such thing'" in text
+    assert "Chinese literal '已完成 / Done'" in text
+
+
+def test_every_cli_key_has_both_languages_and_english_is_english():
+    zh, en = strings.table("zh"), strings.table("en")
+    keys = [k for k in zh if k.startswith("cli.")]
+    assert len(keys) > 300
+    assert [k for k in keys if HAN.search(en[k])] == []

@@ -8,19 +8,20 @@ import typer
 
 from teller.cli.common import Format, FormatOption, emit, emit_verdict, fail, local_time, noun, open_desk
 from teller.cli.params import DayOption
+from teller.cli.texts import h, headers
+from teller.strings import t
 
-audit_app = noun("审计日志 / The audit trail (hash-chained)")
-SinceOption = DayOption("--since", "起始营业日 / From this business day on, YYYY-MM-DD")
+audit_app = noun(h("cli.audit.the_audit_trail_hash_chained"))
+SinceOption = DayOption("--since", h("cli.audit.from_this_business_day_on"))
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", help=h("cli.audit.walk_the_hash_chain_and"))
 def audit_verify(
     ctx: typer.Context,
-    anchor: Annotated[str, typer.Option("--anchor", help="锚点（结算单上打印的 条号:哈希）/ An anchor printed earlier, ID:HASH",
+    anchor: Annotated[str, typer.Option("--anchor", help=h("cli.audit.an_anchor_printed_earlier_id"),
                                         parser=parse_anchor, metavar="ID:HASH")] = "",
     fmt: FormatOption = Format.table,
 ) -> None:
-    """校验审计链与账目 / Walk the hash chain and recompute the books from it; report the first break (exit 1)."""
     from sqlmodel import Session
 
     from teller.store import audit
@@ -36,8 +37,8 @@ def audit_verify(
             raise typer.Exit(1)
         return
     if not report.ok:
-        fail(f"✗ 审计链断裂 / Audit chain broken at entry {report.broken_at}: {report.reason} ({report.checked} entries checked before it)")
-    typer.echo(f"✓ 审计链完整 / Audit chain intact: {report.checked} entries; anchor {now_anchor}")
+        fail(t("cli.audit.audit_chain_broken_at_entry", broken_at=report.broken_at, reason=report.reason, checked=report.checked))
+    typer.echo(t("cli.audit.audit_chain_intact_entries_anchor", checked=report.checked, now_anchor=now_anchor))
 
 
 def parse_anchor(value: str) -> str:
@@ -46,23 +47,23 @@ def parse_anchor(value: str) -> str:
 
     text = (value or "").strip()
     if text and not re.fullmatch(r"\d{1,12}:[0-9a-fA-F]{4,64}", text):
-        raise typer.BadParameter(f"锚点应为 条号:哈希前缀 / expected ID:HASH as audit verify prints it, got {text[:40]!r}")
+        raise typer.BadParameter(t("cli.audit.expected_id_hash_as_audit", value=text[:40]))
     return text
 
 
-AUDIT_COLUMNS = {"id": "序号 Id", "time": "时间 Time", "actor": "工号 Staff", "counter": "台席 Counter",
-                 "action": "动作 Action", "detail": "内容 Detail", "tx_id": "交易 Tx", "hash": "哈希 Hash"}
+#: column -> the key of its header (worded when the table is shown: teller.cli.texts.headers)
+AUDIT_COLUMNS = {"id": "cli.audit.id", "time": "cli.audit.time", "actor": "cli.audit.staff", "counter": "cli.audit.counter",
+                 "action": "cli.audit.action", "detail": "cli.audit.detail", "tx_id": "cli.audit.tx", "hash": "cli.audit.hash"}
 
 
-@audit_app.command("show")
+@audit_app.command("show", help=h("cli.audit.audit_entries_in_order_time"))
 def audit_show(
     ctx: typer.Context,
     since: SinceOption = None,
-    clerk: Annotated[str | None, typer.Option("--clerk", help="只看该工号 / Only this staff number", show_default=False)] = None,
-    action: Annotated[str | None, typer.Option("--action", help="只看该动作 / Only this action (login, commit, lock, ...)", show_default=False)] = None,
+    clerk: Annotated[str | None, typer.Option("--clerk", help=h("cli.audit.only_this_staff_number"), show_default=False)] = None,
+    action: Annotated[str | None, typer.Option("--action", help=h("cli.audit.only_this_action_login_commit"), show_default=False)] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """列出审计记录 / Audit entries in order: time, staff, counter, action, detail, hash."""
     from sqlmodel import Session
 
     from teller.clock import hall_zone
@@ -77,5 +78,5 @@ def audit_show(
              "hash": e.hash[:12] if fmt is Format.table else e.hash, "prev_hash": e.prev_hash}
             for e in audit.entries(session=session, since=start, actor=clerk, action=action)
         ]
-    emit(rows, AUDIT_COLUMNS, fmt, fields=[*AUDIT_COLUMNS, "prev_hash"], empty="没有审计记录 / No audit entries",
+    emit(rows, headers(AUDIT_COLUMNS), fmt, fields=[*AUDIT_COLUMNS, "prev_hash"], empty=t("cli.audit.no_audit_entries"),
          optional=("hash", "counter", "tx_id"))

@@ -9,24 +9,25 @@ from typing import Annotated
 import typer
 
 from teller.cli.common import ByOption, fail, noun, open_desk
+from teller.cli.texts import h
+from teller.strings import t
 
-catalog_app = noun("营业厅资料 / The hall's catalogue")
+catalog_app = noun(h("cli.catalog.the_hall_s_catalogue"))
 
 
-@catalog_app.command("import")
+@catalog_app.command("import", help=h("cli.catalog.load_plans_with_tariffs_the"))
 def catalog_import(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="CSV 文件：plans.csv numbers.csv handsets.csv services.csv clerks.csv / CSV files named by their kind", dir_okay=False, show_default=False)],
-    kind: Annotated[str | None, typer.Option("--kind", help="一个文件时指定类别 / The kind of a single file: plans | numbers | handsets | services | clerks", show_default=False)] = None,
+    files: Annotated[list[Path], typer.Argument(help=h("cli.catalog.csv_files_named_by_their"), dir_okay=False, show_default=False)],
+    kind: Annotated[str | None, typer.Option("--kind", help=h("cli.catalog.the_kind_of_a_single"), show_default=False)] = None,
     by: ByOption = "admin",
 ) -> None:
-    """导入营业厅资料 / Load plans (with tariffs), the number pool, handsets and stock, value-added services and clerks: every file in one transaction; any refused row and nothing is written."""
     from teller.counter.catalog_import import check_files_exist, import_catalog, kind_of
     from teller.errors import InputRefused, TellerError
 
     try:
         if kind is not None and len(files) != 1:
-            raise InputRefused("--kind 只用于单个文件 / --kind names the kind of one file only")
+            raise InputRefused(t("cli.catalog.kind_names_the_kind_of"))
         check_files_exist(files)
         pairs = [(f, kind_of(f, kind)) for f in files]
     except TellerError as exc:
@@ -37,8 +38,8 @@ def catalog_import(
         except TellerError as exc:
             fail(f"{exc.message}", 2 if type(exc) in (TellerError, InputRefused) else 1)
     for path, err in result.errors:
-        typer.echo(f"{path.name} 第 {err.row} 行 / row {err.row}: {err.field}: {err.reason}", err=True)
+        typer.echo(t("cli.catalog.row", name=path.name, row=err.row, field=err.field, reason=err.reason), err=True)
     if not result.written:
-        fail(f"✗ {len(result.errors)} 处错误，未导入任何资料 / {len(result.errors)} error(s): nothing imported")
+        fail(t("cli.catalog.error_s_nothing_imported", len=len(result.errors)))
     for report in result.files:
-        typer.echo(f"✓ {report.path.name}: 已导入 {report.rows} 条 / imported {report.rows} {report.kind}")
+        typer.echo(t("cli.catalog.imported", name=report.path.name, rows=report.rows, kind=report.kind))

@@ -24,6 +24,8 @@ import typer
 from typer.core import TyperGroup
 
 from teller.errors import TellerError
+from teller.cli.texts import h
+from teller.strings import locale, t
 
 if TYPE_CHECKING:
     from teller.config import Settings
@@ -47,6 +49,11 @@ class AdminGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from typer._click import exceptions as click_exc
 
+        from teller.cli.texts import choose_locale, localize
+        from teller.strings import set_locale
+
+        set_locale(choose_locale(list(sys.argv[1:] if args is None else args)))
+        localize(self)  # the help texts, worded in that locale before Click reads them
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click_exc.NoArgsIsHelpError as exc:  # the help is already printed
@@ -60,12 +67,12 @@ class AdminGroup(TyperGroup):
             ctx = getattr(exc, "ctx", None)
             if ctx is not None:
                 where = f" ({ctx.command_path} --help)"
-            typer.echo(f"错误 / Error: {one_line(exc.format_message())}{where}", err=True)
+            typer.echo(t("cli.common.error", one_line=one_line(exc.format_message()), where=where), err=True)
             sys.exit(exc.exit_code)
         except typer.Abort:
             if not standalone_mode:
                 raise
-            typer.echo("已取消 / Aborted", err=True)
+            typer.echo(t("cli.common.aborted"), err=True)
             sys.exit(1)
         except TellerError as exc:
             if not standalone_mode:
@@ -95,14 +102,14 @@ class Format(str, Enum):
     csv = "csv"
 
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式 / Output format")]
-ByOption = Annotated[str, typer.Option("--by", help="操作人，记入审计 / Who does it, for the audit log")]
-PinOption = Annotated[str | None, typer.Option("--pin", help="新 PIN；不给时隐藏输入两次，或读 --pin-stdin / The new PIN; asked twice, hidden, when left out, or from --pin-stdin", show_default=False)]
-ClerkOption = Annotated[str, typer.Option("--clerk", help="营业员工号 / Clerk's staff no", show_default=False)]
-ClerkPinOption = Annotated[str | None, typer.Option("--pin", help="营业员密码；不给时隐藏输入，或读 --pin-stdin / $TELLER_PIN / Clerk's PIN; asked hidden when left out, or from --pin-stdin / $TELLER_PIN", show_default=False)]
-SupervisorPinOption = Annotated[str | None, typer.Option("--pin", help="值班长密码；不给时隐藏输入，或读 --pin-stdin / $TELLER_SUPERVISOR_PIN / Supervisor's PIN; asked hidden when left out, or from --pin-stdin / $TELLER_SUPERVISOR_PIN", show_default=False)]
-PinStdinOption = Annotated[bool, typer.Option("--pin-stdin", help="从标准输入读取 PIN（第一行）/ Read the PIN from the first line of stdin")]
-CounterOption = Annotated[str | None, typer.Option("--counter", help="台席 / Counter (default: from the settings)", show_default=False)]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help=h("cli.common.output_format"))]
+ByOption = Annotated[str, typer.Option("--by", help=h("cli.common.who_does_it_for_the"))]
+PinOption = Annotated[str | None, typer.Option("--pin", help=h("cli.common.the_new_pin_asked_twice"), show_default=False)]
+ClerkOption = Annotated[str, typer.Option("--clerk", help=h("cli.common.clerk_s_staff_no"), show_default=False)]
+ClerkPinOption = Annotated[str | None, typer.Option("--pin", help=h("cli.common.clerk_s_pin_asked_hidden"), show_default=False)]
+SupervisorPinOption = Annotated[str | None, typer.Option("--pin", help=h("cli.common.supervisor_s_pin_asked_hidden"), show_default=False)]
+PinStdinOption = Annotated[bool, typer.Option("--pin-stdin", help=h("cli.common.read_the_pin_from_the"))]
+CounterOption = Annotated[str | None, typer.Option("--counter", help=h("cli.common.counter_default_from_the_settings"), show_default=False)]
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class Options:
     config: Path | None = None
     home: Path | None = None
     practice: bool = False
+    locale: str | None = None  # --locale (teller.cli.texts.settings_locale)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -121,6 +129,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def open_settings(ctx: typer.Context, **changes) -> "Settings":
     from teller.config import load_settings
+    from teller.cli.texts import settings_locale
     from teller.strings import set_locale
 
     opts: Options = ctx.obj or Options()
@@ -132,9 +141,9 @@ def open_settings(ctx: typer.Context, **changes) -> "Settings":
             settings = dataclasses.replace(settings, **changes)
     except TellerError as exc:
         for problem in getattr(exc, "problems", [])[:-1]:  # every problem of the file, one a line
-            typer.echo(f"设置错误 / Settings: {one_line(problem)}", err=True)
-        fail(f"设置错误 / Settings: {(getattr(exc, 'problems', None) or [exc.message])[-1]}", 2)
-    set_locale(settings.locale)
+            typer.echo(t("cli.common.settings_2", one_line=one_line(problem)), err=True)
+        fail(t("cli.common.settings", value=(getattr(exc, 'problems', None) or [exc.message])[-1]), 2)
+    set_locale(settings_locale(opts.locale, settings.locale))
     return settings
 
 
@@ -184,19 +193,19 @@ def ask_pin(
     hidden at a terminal. Without any of them, exit 2 naming the ways to give it. Never echoed."""
     if value is not None:
         if stdin:
-            fail(f"错误 / Error: {option} 与 {option}-stdin 只能选一个 / give {option} or {option}-stdin, not both", 2)
+            fail(t("cli.common.error_give_or_stdin_not", option=option), 2)
         return value
     if stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            fail(f"错误 / Error: {option}-stdin: 标准输入中没有 PIN / no PIN on stdin", 2)
+            fail(t("cli.common.error_stdin_no_pin_on", option=option), 2)
         return line
     if env and os.environ.get(env):
         return os.environ[env]
     if sys.stdin.isatty():
         return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     ways = f"{option}, {option}-stdin" + (f", ${env}" if env else "")
-    fail(f"错误 / Error: {option}: 需要 PIN（{ways}，或在终端中运行）/ a PIN is needed: {ways}, or run at a terminal", 2)
+    fail(t("cli.common.error_a_pin_is_needed", option=option, ways=ways), 2)
 
 
 def local_time(at: datetime, settings: "Settings", *, table: bool = False) -> str:
@@ -273,8 +282,8 @@ def emit(
                 left_out.append(shown.pop(key))
         Console(width=width, highlight=False).print(_table(rows, shown))
         if left_out:
-            hidden = ", ".join(header.split(" ", 1)[-1] for header in left_out)
-            typer.echo(f"（未显示 / hidden: {hidden} — --format csv）")
+            hidden = ", ".join(header.split(" ", 1)[-1] if locale() == "zh" else header for header in left_out)
+            typer.echo(t("cli.common.hidden_format_csv", hidden=hidden))
 
 
 def _is_text(key: str) -> bool:

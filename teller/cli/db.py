@@ -9,16 +9,17 @@ import typer
 
 from teller.cli.common import Format, FormatOption, emit, emit_verdict, fail, noun, open_desk, open_settings
 from teller.errors import TellerError
+from teller.cli.texts import h
+from teller.strings import t
 
-db_app = noun("数据库 / Database")
+db_app = noun(h("cli.db.database"))
 
 
-@db_app.command("init")
+@db_app.command("init", help=h("cli.db.create_the_database_at_the"))
 def db_init(
     ctx: typer.Context,
-    demo: Annotated[bool | None, typer.Option("--demo/--empty", help="演示营业厅或空营业厅 / The demo hall, or an empty one (default: the seed_demo setting)", show_default=False)] = None,
+    demo: Annotated[bool | None, typer.Option("--demo/--empty", help=h("cli.db.the_demo_hall_or_an"), show_default=False)] = None,
 ) -> None:
-    """新建数据库 / Create the database at the newest schema (the only command that creates one): the demo hall, or empty with seed_demo = false / --empty."""
     from teller.clock import Clock, hall_zone
     from teller.store import db, schema
 
@@ -40,14 +41,13 @@ def db_init(
     except TellerError as exc:
         fail(exc.message)
     where = settings.database_url if not settings.database_url.startswith("postgresql") else _safe_url(settings.database_url)
-    state = "新建 / created" if fresh else "已存在，已升级 / already there, upgraded"
-    hall = "演示营业厅 / demo hall" if seed else "空营业厅 / empty hall"
-    typer.echo(f"数据库已就绪 / Database ready: {where} ({state}; {hall}; schema {revision})")
+    state = t("cli.db.created") if fresh else t("cli.db.already_there_upgraded")
+    hall = t("cli.db.demo_hall") if seed else t("cli.db.empty_hall")
+    typer.echo(t("cli.db.database_ready_schema", where=where, state=state, hall=hall, revision=revision))
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=h("cli.db.apply_the_schema_migrations_not"))
 def db_upgrade(ctx: typer.Context) -> None:
-    """升级数据库结构 / Apply the schema migrations not applied yet (Alembic; SQLite and PostgreSQL)."""
     from teller.store import db, schema
 
     settings = open_settings(ctx)
@@ -64,9 +64,9 @@ def db_upgrade(ctx: typer.Context) -> None:
     except TellerError as exc:
         fail(exc.message)
     if applied:
-        typer.echo(f"已升级 / Upgraded {before or '0.1'} → {after}: {', '.join(applied)}")
+        typer.echo(t("cli.db.upgraded", value=before or '0.1', after=after, join=', '.join(applied)))
     else:
-        typer.echo(f"已是最新 / Already at the newest schema ({after})")
+        typer.echo(t("cli.db.already_at_the_newest_schema", after=after))
 
 
 def _safe_url(url: str) -> str:
@@ -75,14 +75,13 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-@db_app.command("backup")
+@db_app.command("backup", help=h("cli.db.a_consistent_copy_of_the"))
 def db_backup(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="备份文件 / The backup file to write", dir_okay=False, show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / Overwrite an existing file")] = False,
+    path: Annotated[Path, typer.Argument(help=h("cli.db.the_backup_file_to_write"), dir_okay=False, show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help=h("cli.db.overwrite_an_existing_file"))] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """在线备份 / A consistent copy of the database while counters keep working (SQLite online backup; PostgreSQL: pg_dump -Fc)."""
     from teller.store.backup import backup
 
     settings = open_settings(ctx)
@@ -93,12 +92,12 @@ def db_backup(
     except TellerError as exc:
         fail(exc.message)
     except (OSError, sqlite3.Error) as exc:  # the folder is missing or read-only, the name too long, ...
-        fail(f"{path}: 无法写入备份 / cannot write the backup there ({getattr(exc, 'strerror', None) or exc})", 2)
+        fail(t("cli.db.cannot_write_the_backup_there", path=path, value=getattr(exc, 'strerror', None) or exc), 2)
     ok = report.integrity == "ok"
     if fmt is Format.table:
-        typer.echo(f"✓ 已备份 / Backed up to {report.path}: {report.size_bytes:,} bytes, integrity {report.integrity}")
+        typer.echo(t("cli.db.backed_up_to_bytes_integrity", path=report.path, size_bytes=report.size_bytes, integrity=report.integrity))
         rows = [{"table": name, "rows": n} for name, n in report.row_counts.items()]
-        emit(rows, {"table": "表 Table", "rows": "行数 Rows"}, Format.table, fields=["table", "rows"])
+        emit(rows, {"table": t("cli.db.table"), "rows": t("cli.db.rows")}, Format.table, fields=["table", "rows"])
     elif fmt is Format.json:
         emit_verdict({"ok": ok, "path": str(report.path), "size_bytes": report.size_bytes, "integrity": report.integrity,
                       "tables": report.row_counts}, fmt, lines=[])
@@ -107,12 +106,11 @@ def db_backup(
                 for name, n in report.row_counts.items()]
         emit(rows, {}, Format.csv, fields=["path", "size_bytes", "integrity", "table", "rows"])
     if not ok:
-        fail("✗ 备份文件完整性检查未通过 / The copy failed its integrity check")
+        fail(t("cli.db.the_copy_failed_its_integrity"))
 
 
-@db_app.command("check")
+@db_app.command("check", help=h("cli.db.integrity_sqlite_pragmas_postgresql_every"))
 def db_check(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """检查数据库 / Integrity (SQLite PRAGMAs; PostgreSQL: every table read, constraints validated), then the audit chain; exit 1 on a problem."""
     from teller.store.backup import check
 
     settings = open_settings(ctx)
@@ -122,7 +120,7 @@ def db_check(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         fail(exc.message)
     verdict = {"ok": report.ok, "integrity": report.integrity, "foreign_keys": report.foreign_keys,
                "audit_checked": report.audit_checked, "audit_problem": report.audit_problem}
-    lines = report.lines() + ([] if not report.ok else ["✓ 数据库完好 / Database OK"])
+    lines = report.lines() + ([] if not report.ok else [t("cli.db.database_ok")])
     emit_verdict(verdict, fmt, lines=lines)
     if not report.ok:
-        fail("✗ 数据库检查发现问题 / The database check found problems")
+        fail(t("cli.db.the_database_check_found_problems"))

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from teller.cli.common import Format, FormatOption, emit, local_time, noun, open_desk
+from teller.cli.texts import h, headers
+from teller.strings import t
 
-deposits_app = noun("押金台账 / The deposit ledger")
+deposits_app = noun(h("cli.deposits.the_deposit_ledger"))
 
 
 class Status(str, Enum):
@@ -19,21 +21,21 @@ class Status(str, Enum):
     all = "all"
 
 
+#: column -> the key of its header (worded when the table is shown: teller.cli.texts.headers)
 DEPOSIT_COLUMNS = {
-    "number": "号码 Number", "name": "押金 Deposit", "purpose": "用途 Purpose", "amount_yuan": "金额 Amount",
-    "status": "状态 Status", "taken": "收取 Taken", "returned": "退还 Returned", "returned_to": "退往 To",
+    "number": "cli.deposits.number", "name": "cli.deposits.deposit", "purpose": "cli.deposits.purpose", "amount_yuan": "cli.deposits.amount",
+    "status": "cli.deposits.status", "taken": "cli.deposits.taken", "returned": "cli.deposits.returned", "returned_to": "cli.deposits.to",
 }
 DEPOSIT_FIELDS = ["number", "name", "purpose", "amount_fen", "amount_yuan", "status", "taken", "returned", "returned_to"]
 
 
-@deposits_app.command("list")
+@deposits_app.command("list", help=h("cli.deposits.list_deposits_held_ones_by"))
 def deposits_list(
     ctx: typer.Context,
     status: Annotated[Status, typer.Option("--status", help="held | returned | all")] = Status.held,
-    number: Annotated[str | None, typer.Option("--number", help="号码 / Only this number", show_default=False)] = None,
+    number: Annotated[str | None, typer.Option("--number", help=h("cli.deposits.only_this_number"), show_default=False)] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """列出押金 / List deposits (held ones by default) with amount, purpose, when taken and returned."""
     from sqlmodel import Session, select
 
     from teller.domain.money import yuan
@@ -51,4 +53,4 @@ def deposits_list(
              "returned": local_time(d.returned_at, desk.settings) if d.returned_at else "", "returned_to": d.returned_to}
             for d in session.exec(stmt)
         ]
-    emit(rows, DEPOSIT_COLUMNS, fmt, fields=DEPOSIT_FIELDS, empty="没有押金 / No deposits")
+    emit(rows, headers(DEPOSIT_COLUMNS), fmt, fields=DEPOSIT_FIELDS, empty=t("cli.deposits.no_deposits"))

@@ -8,6 +8,7 @@ fast. Errors go to stderr with a non-zero exit; tracebacks never show locals (cu
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,8 +30,9 @@ from teller.cli.seed import seed_app
 from teller.cli.settle import settle_app
 from teller.cli.tx import tx_app
 from teller.errors import TellerError
+from teller.cli.texts import h
 
-app = noun("营业厅柜台系统运维工具 / Operator tools for the teller counter console", cls=AdminGroup, completion=True)
+app = noun(h("cli.main.operator_tools_for_the_teller"), cls=AdminGroup, completion=True)
 for _sub, _name in (
     (db_app, "db"), (seed_app, "seed"), (procedures_app, "procedures"), (tx_app, "tx"), (receipts_app, "receipts"),
     (clerks_app, "clerks"), (audit_app, "audit"), (customers_app, "customers"), (settle_app, "settle"),
@@ -38,7 +40,12 @@ for _sub, _name in (
     (catalog_app, "catalog"),
 ):
     app.add_typer(_sub, name=_name)
-app.command("report")(report_cmd)
+app.command("report", help=h("cli.report.help"))(report_cmd)
+
+
+class Locale(str, Enum):
+    zh = "zh"
+    en = "en"
 
 
 def _show_version(value: bool) -> None:
@@ -49,17 +56,17 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
+@app.callback(help=h("cli.main.operator_tools_for_the_teller_2"))
 def main(
     ctx: typer.Context,
-    config: Annotated[Path | None, typer.Option("--config", help="设置文件 / Settings file (default: teller.toml in the home folder)", dir_okay=False)] = None,
-    home: Annotated[Path | None, typer.Option("--home", help="teller 主目录 / Teller home folder (default: $TELLER_HOME)", file_okay=False)] = None,
-    practice: Annotated[bool, typer.Option("--practice", help="使用练习数据库 / Work on the practice database")] = False,
-    version: Annotated[bool, typer.Option("--version", help="显示版本 / Show the version and exit", is_eager=True,
+    config: Annotated[Path | None, typer.Option("--config", help=h("cli.main.settings_file_default_teller_toml"), dir_okay=False)] = None,
+    home: Annotated[Path | None, typer.Option("--home", help=h("cli.main.teller_home_folder_default"), file_okay=False)] = None,
+    practice: Annotated[bool, typer.Option("--practice", help=h("cli.main.work_on_the_practice_database"))] = False,
+    locale: Annotated[Locale | None, typer.Option("--locale", help=h("cli.main.locale"), show_default=False)] = None,
+    version: Annotated[bool, typer.Option("--version", help=h("cli.main.show_the_version_and_exit"), is_eager=True,
                                           callback=_show_version)] = False,
 ) -> None:
-    """营业厅柜台系统运维工具 / Operator tools for the teller counter console."""
-    ctx.obj = Options(config, home, practice)
+    ctx.obj = Options(config, home, practice, locale.value if locale else None)
 
 
 def _app_with_messages(**kwargs) -> None:

@@ -9,25 +9,27 @@ import typer
 
 from teller.cli.common import Format, FormatOption, emit, local_time, noun, open_desk
 from teller.cli.params import DayOption
+from teller.cli.texts import h, headers
+from teller.strings import t
 
-orders_app = noun("业务工单 / Orders and requests taken at the counter")
+orders_app = noun(h("cli.orders.orders_and_requests_taken_at"))
 
+#: column -> the key of its header (worded when the table is shown: teller.cli.texts.headers)
 ORDER_COLUMNS = {
-    "order_no": "工单号 Order", "time": "时间 Time", "kind": "类别 Kind", "name": "事项 Request",
-    "number": "号码 Number", "status": "状态 Status", "details": "内容 Details",
+    "order_no": "cli.orders.order", "time": "cli.orders.time", "kind": "cli.orders.kind", "name": "cli.orders.request",
+    "number": "cli.orders.number", "status": "cli.orders.status", "details": "cli.orders.details",
 }
-DateOption = DayOption("--date", "受理日 / Day taken, YYYY-MM-DD, in the hall's time zone (default: all)")
+DateOption = DayOption("--date", h("cli.orders.day_taken_yyyy_mm_dd"))
 
 
-@orders_app.command("list")
+@orders_app.command("list", help=h("cli.orders.list_orders_number_time_kind"))
 def orders_list(
     ctx: typer.Context,
     day: DateOption = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="类别 / Only this kind (e.g. billing_info)", show_default=False)] = None,
-    number: Annotated[str | None, typer.Option("--number", help="号码 / Only this number", show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=h("cli.orders.only_this_kind_e_g"), show_default=False)] = None,
+    number: Annotated[str | None, typer.Option("--number", help=h("cli.orders.only_this_number"), show_default=False)] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """列出工单 / List orders: number, time, kind, request, phone number, status and the answers kept (IDs masked)."""
     from sqlmodel import Session, select
 
     from teller.store.models import OrderRecord
@@ -54,4 +56,4 @@ def orders_list(
                 "name": order.name, "number": order.number, "status": order.status,
                 "details": "; ".join(f"{k}={v}" for k, v in details.items()) if fmt is Format.table else details,
             })
-    emit(rows, ORDER_COLUMNS, fmt, fields=list(ORDER_COLUMNS), empty="没有工单 / No orders")
+    emit(rows, headers(ORDER_COLUMNS), fmt, fields=list(ORDER_COLUMNS), empty=t("cli.orders.no_orders"))

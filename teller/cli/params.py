@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from teller.errors import TellerError
+from teller.strings import t
 
 MIN_DAY = date(1970, 1, 1)
 MAX_DAY = date(2999, 12, 31)
@@ -54,9 +55,9 @@ def parse_day(value: str | date | None) -> date | None:
     except ValueError:
         day = None
     if day is None:
-        raise typer.BadParameter(f"日期应为 YYYY-MM-DD / expected a date as YYYY-MM-DD, got {shown(value)}")
+        raise typer.BadParameter(t("cli.params.expected_a_date_as_yyyy", shown=shown(value)))
     if not MIN_DAY <= day <= MAX_DAY:
-        raise typer.BadParameter(f"日期须在 {MIN_DAY} 至 {MAX_DAY} 之间 / the date must be between {MIN_DAY} and {MAX_DAY}, got {value.strip()}")
+        raise typer.BadParameter(t("cli.params.the_date_must_be_between", MIN_DAY=MIN_DAY, MAX_DAY=MAX_DAY, strip=value.strip()))
     return day
 
 
@@ -67,13 +68,13 @@ def parse_amount(value: str | int) -> int:
     from teller.domain.money import parse_yuan
 
     if len(value) > 32:
-        raise typer.BadParameter(f"不是有效的金额 / not an amount: {shown(value)}")
+        raise typer.BadParameter(t("cli.params.not_an_amount", shown=shown(value)))
     try:
-        fen = parse_yuan(value, what="金额 amount")
+        fen = parse_yuan(value, what=t("cli.params.amount"))
     except TellerError as exc:
         raise typer.BadParameter(f"{exc.message} ({shown(value)})") from None
     if fen > MAX_AMOUNT_FEN:
-        raise typer.BadParameter(f"金额超过上限 / the amount is above the limit of {MAX_AMOUNT_FEN // 100:,} yuan")
+        raise typer.BadParameter(t("cli.params.the_amount_is_above_the", value=MAX_AMOUNT_FEN // 100))
     return fen
 
 
@@ -89,22 +90,22 @@ def parse_counts(value: str | dict) -> dict[int, int]:
     except TellerError as exc:
         raise typer.BadParameter(shown_message(exc.message)) from None
     except (ValueError, OverflowError):  # a denomination like 1e400 or nan
-        raise typer.BadParameter(f"面额=张数 / expected yuan=pieces, got {shown(value)}") from None
+        raise typer.BadParameter(t("cli.params.expected_yuan_pieces_got", shown=shown(value))) from None
     if any(n > MAX_PIECES for n in counts.values()):
-        raise typer.BadParameter(f"每种面额最多 {MAX_PIECES} 张 / at most {MAX_PIECES:,} pieces of a denomination")
+        raise typer.BadParameter(t("cli.params.at_most_pieces_of_a", MAX_PIECES=MAX_PIECES))
     return counts
 
 
 def check_range(first: date, last: date, *, first_hint: str = "--from", last_hint: str = "--to") -> None:
     """A reversed range is a usage error naming the second option."""
     if last < first:
-        raise typer.BadParameter(f"截止日 {last} 早于起始日 {first} / {last} is before {first_hint} {first}", param_hint=f"'{last_hint}'")
+        raise typer.BadParameter(t("cli.params.is_before", last=last, first=first, first_hint=first_hint), param_hint=f"'{last_hint}'")
 
 
 def not_after(day: date, today: date, *, hint: str = "--date") -> None:
     """A business day that has not come yet cannot be closed."""
     if day > today:
-        raise typer.BadParameter(f"不能日结未来的营业日 / {day} is in the future (today is {today})", param_hint=f"'{hint}'")
+        raise typer.BadParameter(t("cli.params.is_in_the_future_today", day=day, today=today), param_hint=f"'{hint}'")
 
 
 def DayOption(name: str, help_text: str):  # noqa: N802 - reads like the Annotated aliases it builds
@@ -125,7 +126,7 @@ def one_of(choices: tuple[str, ...]):
     def parse(value: str) -> str:
         text = (value or "").strip()
         if text not in choices:
-            raise typer.BadParameter(f"须为 / one of: {' | '.join(choices)}; got {shown(value)}")
+            raise typer.BadParameter(t("cli.params.one_of_got", join=' | '.join(choices), shown=shown(value)))
         return text
 
     return parse

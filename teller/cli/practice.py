@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Iterator
 import typer
 
 from teller.cli.common import Format, FormatOption, emit, fail, noun, open_settings
+from teller.cli.texts import h
+from teller.strings import t
 
 if TYPE_CHECKING:
     from teller.config import Settings
     from teller.desk import Desk
 
-practice_app = noun("练习：练习题、成绩、学员报告 / Practice: scenarios, results, trainee reports")
-scenarios_app = noun("练习题文件 / Scenario files (scripts_yaml/scenarios)")
+practice_app = noun(h("cli.practice.practice_scenarios_results_trainee_reports"))
+scenarios_app = noun(h("cli.practice.scenario_files_scripts_yaml_scenarios"))
 practice_app.add_typer(scenarios_app, name="scenarios")
 
 #: practice output fits a terminal of this width when it is not a terminal (a pipe, a file)
@@ -66,9 +68,8 @@ def _clock(seconds: float) -> str:
 
 
 # ---- scenarios -------------------------------------------------------------------------------------
-@scenarios_app.command("list")
+@scenarios_app.command("list", help=h("cli.practice.list_the_scenarios_files_with"))
 def scenarios_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """列出练习题 / List the scenarios; files with problems come after, marked ✗."""
     from teller.practice.scenario import load_folder
     from teller.strings import pick
 
@@ -81,13 +82,13 @@ def scenarios_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None
          "expect": s.scenario.expect.kind, "traps": ",".join(s.scenario.traps), "file": s.path.name}
         for s in sorted(good, key=lambda s: (order.get(s.scenario.procedure, 999), s.scenario.level, s.id))
     ]
-    columns = {"id": "编号 Id", "procedure": "业务 Procedure", "title": "名称 Title", "level": "难度", "expect": "结果 Expect"}
+    columns = {"id": t("cli.practice.id"), "procedure": t("cli.practice.procedure"), "title": t("cli.practice.title"), "level": t("cli.practice.level"), "expect": t("cli.practice.expect")}
     emit(rows, columns, fmt, fields=["id", "procedure", "title", "level", "expect", "traps", "file"],
-         empty=f"没有练习题 / No scenarios in {settings.scenarios_dir}")
+         empty=t("cli.practice.no_scenarios_in", scenarios_dir=settings.scenarios_dir))
     files = {p.path for p in problems}
     for path in sorted(files):
         n = sum(1 for p in problems if p.path == path)
-        typer.echo(f"✗ {Path(path).name}: {n} 个问题，未加载 / {n} problem(s), not loaded (teller-admin practice scenarios validate)")
+        typer.echo(t("cli.practice.problem_s_not_loaded_teller", name=Path(path).name, n=n))
 
 
 def _scenario(ctx: typer.Context, ident: str):
@@ -105,16 +106,15 @@ def _scenario(ctx: typer.Context, ident: str):
     good, _problems = load_folder(settings.scenarios_dir, procedures) if settings.scenarios_dir.is_dir() else ([], [])
     found = next((s for s in good if s.id == ident), None)
     if found is None:
-        fail(f"没有练习题 {ident} / No scenario {ident!r} in {settings.scenarios_dir} (teller-admin practice scenarios list)")
+        fail(t("cli.practice.no_scenario_in_teller_admin", ident=ident, scenarios_dir=settings.scenarios_dir))
     return found, procedures
 
 
-@scenarios_app.command("show")
+@scenarios_app.command("show", help=h("cli.practice.print_a_scenario_the_situation"))
 def scenarios_show(
     ctx: typer.Context,
-    ident: Annotated[str, typer.Argument(metavar="ID", help="练习题编号或文件 / Scenario id (or a .yaml file)", show_default=False)],
+    ident: Annotated[str, typer.Argument(metavar="ID", help=h("cli.practice.scenario_id_or_a_yaml"), show_default=False)],
 ) -> None:
-    """显示练习题 / Print a scenario: the situation, who comes, what they say and hand over, the expected outcome."""
     from rich.markup import escape
 
     from teller.strings import pick
@@ -126,9 +126,9 @@ def scenarios_show(
     title = pick(proc.procedure.title.as_dict()) if proc else sc.procedure
     console.print(f"[b]{escape(sc.id)}[/b]  {escape(pick(sc.title.as_dict()))}  ({escape(title)}, {'★' * sc.level})")
     if proc:
-        console.print(f"标准 / standard {_clock(proc.procedure.time_limit_s)}   {escape(str(loaded.path))}")
+        console.print(t("cli.practice.standard", clock=_clock(proc.procedure.time_limit_s), escape=escape(str(loaded.path))))
     if sc.traps:
-        console.print(f"考点 / traps: {', '.join(sc.traps)}")
+        console.print(t("cli.practice.traps", join=', '.join(sc.traps)))
     console.print(escape(pick(sc.brief.as_dict())))
     for key, party in {"customer": sc.customer, **sc.others}.items():
         if party.subscriber:
@@ -176,14 +176,12 @@ def scenarios_show(
         console.print(f"[b]expect declined[/b] at step {escape(exp.declined.step)}")
 
 
-@scenarios_app.command("validate")
+@scenarios_app.command("validate", help=h("cli.practice.check_scenario_files_file_line"))
 def scenarios_validate(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(help="文件或文件夹 / Files or folders (default: the configured scenarios folder)", show_default=False)] = None,
-    run: Annotated[bool, typer.Option("--run/--no-run", help="经引擎试办一遍 / Also run each scenario through the engine headless")] = True,
+    paths: Annotated[list[Path] | None, typer.Argument(help=h("cli.practice.files_or_folders_default_the"), show_default=False)] = None,
+    run: Annotated[bool, typer.Option("--run/--no-run", help=h("cli.practice.also_run_each_scenario_through"))] = True,
 ) -> None:
-    """校验练习题 / Check scenario files (file:line: field: message), then run each through the engine
-    on a throwaway practice database and say where it leaves the procedure."""
     from teller.errors import ProcedureError
     from teller.practice.headless import run_all
     from teller.practice.scenario import load_file, load_folder, scenario_files
@@ -212,20 +210,19 @@ def scenarios_validate(
         typer.echo(str(problem), err=True)
     if problems:
         bad = len({p.path for p in problems})
-        fail(f"{len(problems)} 个问题，{bad}/{files} 个文件 / {len(problems)} problem(s) in {bad} of {files} file(s)")
-    how = f", {ran} run through the engine" if run else ""
-    typer.echo(f"OK {files} files{how}")
+        fail(t("cli.practice.problem_s_in_of_file", len=len(problems), bad=bad, files=files))
+    how = t("cli.practice.run_through_the_engine", ran=ran) if run else ""
+    typer.echo(t("cli.practice.ok_files", files=files, how=how))
 
 
 # ---- results and reports -----------------------------------------------------------------------------
-@practice_app.command("results")
+@practice_app.command("results", help=h("cli.practice.every_drill_trainee_scenario_attempt"))
 def results_cmd(
     ctx: typer.Context,
-    trainee: Annotated[str | None, typer.Option("--trainee", help="学员工号 / A trainee's staff no", show_default=False)] = None,
-    scenario: Annotated[str | None, typer.Option("--scenario", help="练习题编号 / One scenario", show_default=False)] = None,
+    trainee: Annotated[str | None, typer.Option("--trainee", help=h("cli.practice.a_trainee_s_staff_no"), show_default=False)] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help=h("cli.practice.one_scenario"), show_default=False)] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """练习成绩 / Every drill: trainee, scenario, attempt, start, time against the standard, score, mistakes."""
     from teller.practice.records import results
 
     with _desk(ctx) as desk:
@@ -237,14 +234,14 @@ def results_cmd(
         r["result"] = ("✓" if r["passed"] else "✗") + (" E" if r["kind"] == "exam" else "")
     if fmt is Format.table:
         if not rows:
-            typer.echo("没有练习记录 / No drills yet")
+            typer.echo(t("cli.practice.no_drills_yet"))
             return
         from rich.table import Table
 
         table = Table(pad_edge=False, box=None)
-        for key, head, justify in (("started", "开始 Start", "left"), ("trainee", "学员", "left"), ("scenario", "练习题 Scenario", "left"),
-                                   ("attempt", "#", "right"), ("time", "用时/标准", "right"), ("score", "分", "right"),
-                                   ("result", "过", "left"), ("mistakes", "差错", "right")):
+        for key, head, justify in (("started", t("cli.practice.start"), "left"), ("trainee", t("cli.practice.trainee"), "left"), ("scenario", t("cli.practice.scenario"), "left"),
+                                   ("attempt", "#", "right"), ("time", t("cli.practice.time_standard"), "right"), ("score", t("cli.practice.score"), "right"),
+                                   ("result", t("cli.practice.pass"), "left"), ("mistakes", t("cli.practice.mistakes"), "right")):
             table.add_column(head, justify=justify, no_wrap=key != "scenario")
         for r in rows:
             table.add_row(r["started"][5:16], r["trainee"], r["scenario"], str(r["attempt"]), r["time"], str(r["score"]), r["result"], str(r["mistakes"]))
@@ -258,26 +255,24 @@ def results_cmd(
         emit([{k: r[k] for k in [*fields, "mistake_list"]} for r in rows], {}, fmt, fields=fields)
 
 
-@practice_app.command("report")
+@practice_app.command("report", help=h("cli.practice.one_trainee_best_and_last"))
 def report_cmd(
     ctx: typer.Context,
-    trainee: Annotated[str, typer.Argument(metavar="STAFF", help="学员工号 / The trainee's staff no", show_default=False)],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / table or json")] = Format.table,
+    trainee: Annotated[str, typer.Argument(metavar="STAFF", help=h("cli.practice.the_trainee_s_staff_no"), show_default=False)],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=h("cli.practice.table_or_json"))] = Format.table,
 ) -> None:
-    """学员报告 / One trainee: best and last time per procedure against the standard, mistakes by kind,
-    pass rate, exams, and a bar chart of the scores (fits 80 columns)."""
     from sqlmodel import Session
 
     from teller.practice import records, report
     from teller.store.models import ClerkRecord
 
     if fmt is Format.csv:
-        raise typer.BadParameter("table or json", param_hint="--format")
+        raise typer.BadParameter(t("cli.practice.table_or_json_only"), param_hint="--format")
     with _desk(ctx) as desk:
         with Session(desk.engine) as session:
             clerk = session.get(ClerkRecord, trainee)
         if clerk is None:
-            fail(f"没有工号 {trainee} / No staff number {trainee}")
+            fail(t("cli.practice.no_staff_number", trainee=trainee))
         rows = records.results(desk.engine, trainee=trainee, zone=desk.clock.zone)
         sets = records.all_sets(desk.engine, trainee=trainee)
         procs = {pid: (desk.procedure_title(pid), p.procedure.time_limit_s) for pid, p in desk.procedures.items()}
@@ -290,23 +285,23 @@ def report_cmd(
         console.print(part)
 
 
-@practice_app.command("assign")
+@practice_app.command("assign", help=h("cli.practice.give_a_trainee_a_drill"))
 def assign_cmd(
     ctx: typer.Context,
-    trainee: Annotated[str, typer.Argument(metavar="STAFF", help="学员工号 / The trainee's staff no", show_default=False)],
-    scenarios: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help="练习题编号 / Scenario ids", show_default=False)],
-    exam: Annotated[bool, typer.Option("--exam", help="安排为考试（无提示、不能返回、及格线取自设置）/ As an exam (no hints, no back; the pass mark from the settings)")] = False,
-    title: Annotated[str, typer.Option("--title", help="名称 / A name for the set")] = "",
-    by: Annotated[str, typer.Option("--by", help="培训师工号，记入审计 / The trainer, for the audit log")] = "admin",
+    trainee: Annotated[str, typer.Argument(metavar="STAFF", help=h("cli.practice.the_trainee_s_staff_no"), show_default=False)],
+    scenarios: Annotated[list[str], typer.Argument(metavar="SCENARIO...", help=h("cli.practice.scenario_ids"), show_default=False)],
+    exam: Annotated[bool, typer.Option("--exam", help=h("cli.practice.as_an_exam_no_hints"))] = False,
+    title: Annotated[str, typer.Option("--title", help=h("cli.practice.a_name_for_the_set"))] = "",
+    by: Annotated[str, typer.Option("--by", help=h("cli.practice.the_trainer_for_the_audit"))] = "admin",
 ) -> None:
-    """指定练习或考试 / Give a trainee a drill set or an exam (a fixed list of scenarios)."""
     from teller.practice.records import assign, load_scenarios
 
     with _desk(ctx) as desk:
         known = {s.id for s in load_scenarios(desk.settings, desk.procedures)[0]}
         unknown = [s for s in scenarios if s not in known]
         if unknown:
-            raise typer.BadParameter(f"no scenario {', '.join(unknown)} (teller-admin practice scenarios list)", param_hint="SCENARIO")
+            raise typer.BadParameter(t("cli.practice.no_scenario_named", names=", ".join(unknown)), param_hint="SCENARIO")
         set_id = assign(desk, trainee=trainee, kind="exam" if exam else "drill", scenarios=scenarios, title=title, by=by)
-        mark = f", pass mark {desk.settings.practice_pass_mark}" if exam else ""
-    typer.echo(f"{'考试' if exam else '练习'} {set_id} → {trainee}: {len(scenarios)} scenario(s){mark}")
+        mark = t("cli.practice.pass_mark", mark=desk.settings.practice_pass_mark) if exam else ""
+    kind = t("cli.practice.exam") if exam else t("cli.practice.drill")
+    typer.echo(t("cli.practice.assigned", kind=kind, set_id=set_id, trainee=trainee, n=len(scenarios), mark=mark))

@@ -13,20 +13,20 @@ from teller.cli.common import (
     SUPERVISOR_PIN_ENV, Format, FormatOption, PinStdinOption, SupervisorPinOption, ask_pin, emit, fail, local_time, noun, open_desk,
     open_settings,
 )
+from teller.cli.texts import h
+from teller.strings import t
 
 if TYPE_CHECKING:
     from teller.config import Settings
 
-receipts_app = noun("票据 / Receipts")
+receipts_app = noun(h("cli.receipts.receipts"))
 
 
-@receipts_app.command("validate")
+@receipts_app.command("validate", help=h("cli.receipts.check_receipt_layouts_receipts_yaml"))
 def receipts_validate(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(help="版式文件或文件夹 / Layout files or folders (default: the configured receipts folder)", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help=h("cli.receipts.layout_files_or_folders_default"), show_default=False)] = None,
 ) -> None:
-    """校验票据版式 / Check receipt layouts (receipts/*.yaml): unknown keys and blocks, placeholders,
-    characters a printer cannot print; every problem as file:line: field: message."""
     from teller.layout_file import validate_paths
 
     targets = paths or [Path(open_settings(ctx).layouts_dir)]
@@ -35,62 +35,60 @@ def receipts_validate(
         typer.echo(str(problem), err=True)
     if problems:
         bad = len({p.path for p in problems})
-        fail(f"{len(problems)} 个问题，{bad}/{files} 个文件 / {len(problems)} problem(s) in {bad} of {files} file(s)")
-    typer.echo(f"OK {files} files")
+        fail(t("cli.receipts.problem_s_in_of_file", len=len(problems), bad=bad, files=files))
+    typer.echo(t("cli.receipts.ok_files", files=files))
 
 
-@receipts_app.command("reprint")
+@receipts_app.command("reprint", help=h("cli.receipts.print_a_transaction_s_papers"))
 def receipts_reprint(
     ctx: typer.Context,
-    receipt_no: Annotated[str, typer.Argument(help="受理单号 / Receipt number, e.g. 01-20261123-0001", show_default=False)],
-    by: Annotated[str, typer.Option("--by", help="操作人，记入审计 / Who asks, for the audit log")] = "admin",
-    supervisor: Annotated[str, typer.Option("--supervisor", help="值班长工号（补打收费凭证须授权）/ Supervisor staff no (an invoice reprint needs one)")] = "",
+    receipt_no: Annotated[str, typer.Argument(help=h("cli.receipts.receipt_number_e_g_01"), show_default=False)],
+    by: Annotated[str, typer.Option("--by", help=h("cli.receipts.who_asks_for_the_audit"))] = "admin",
+    supervisor: Annotated[str, typer.Option("--supervisor", help=h("cli.receipts.supervisor_staff_no_an_invoice"))] = "",
     pin: SupervisorPinOption = None,
     pin_stdin: PinStdinOption = False,
-    layout: Annotated[str | None, typer.Option("--layout", help="只补打这种票据 / Only this paper, e.g. slip", show_default=False)] = None,
-    copy_no: Annotated[int | None, typer.Option("--copy", min=1, help="只补打第几联 / Only this copy (1 customer, 2 hall)", show_default=False)] = None,
+    layout: Annotated[str | None, typer.Option("--layout", help=h("cli.receipts.only_this_paper_e_g"), show_default=False)] = None,
+    copy_no: Annotated[int | None, typer.Option("--copy", min=1, help=h("cli.receipts.only_this_copy_1_customer"), show_default=False)] = None,
 ) -> None:
-    """补打票据 / Print a transaction's papers again, marked 补打 (reprint) with the count."""
     with open_desk(ctx) as desk:
         if desk.reprint_needs_supervisor(receipt_no, layout=layout, copy_no=copy_no):
             if not supervisor and sys.stdin.isatty():
-                supervisor = typer.prompt("值班长工号 / Supervisor staff no")
+                supervisor = typer.prompt(t("cli.receipts.supervisor_staff_no"))
             if not supervisor:
-                fail("补打收费凭证须值班长授权：--supervisor STAFF --pin PIN / An invoice reprint needs --supervisor STAFF --pin PIN")
-            pin = ask_pin(pin, "值班长密码 / Supervisor PIN", stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)
+                fail(t("cli.receipts.an_invoice_reprint_needs_supervisor"))
+            pin = ask_pin(pin, t("cli.receipts.supervisor_pin"), stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)
         outcomes = desk.reprint(receipt_no.strip(), actor=by, supervisor=supervisor, pin=pin or "", layout=layout, copy_no=copy_no)
     if not outcomes:
-        typer.echo("该交易没有票据 / This transaction has no papers to print")
+        typer.echo(t("cli.receipts.this_transaction_has_no_papers"))
     for o in outcomes:
         name = f"{o.layout}#{o.copy_no}"
         if o.ok:
             where = f" → {o.spooled.with_suffix('.txt')}" if o.spooled else ""
-            typer.echo(f"✓ {name}: 已打印 / printed{where}")
+            typer.echo(t("cli.receipts.printed", name=name, where=where))
         else:
             typer.echo(f"✗ {name}: {o.error}", err=True)
     if any(not o.ok for o in outcomes):
-        fail("打印失败；交易已保存，可再次补打 / Printing failed; the transaction is safe and the reprint can be retried")
+        fail(t("cli.receipts.printing_failed_the_transaction_is"))
 
 
-@receipts_app.command("test-page")
+@receipts_app.command("test-page", help=h("cli.receipts.print_a_test_page_chinese"))
 def receipts_test_page(
     ctx: typer.Context,
-    paper: Annotated[int | None, typer.Option("--paper", help="纸宽 mm（58 或 80），默认取设置 / Paper width in mm (58 or 80); default: the settings", show_default=False)] = None,
+    paper: Annotated[int | None, typer.Option("--paper", help=h("cli.receipts.paper_width_in_mm_58"), show_default=False)] = None,
 ) -> None:
-    """打印测试页 / Print a test page (Chinese text, 58/80 mm rulers, QR) to the configured printer."""
     changes = {}
     if paper is not None:
         if paper not in (58, 80):
-            raise typer.BadParameter("纸宽只能是 58 或 80 / paper must be 58 or 80", param_hint="--paper")
+            raise typer.BadParameter(t("cli.receipts.paper_must_be_58_or"), param_hint="--paper")
         settings = open_settings(ctx)
         changes["printer"] = dataclasses.replace(settings.printer, paper_mm=paper)
     with open_desk(ctx, **changes) as desk:
         outcome = desk.print_test_page()
         target = escpos_target(desk.settings)
     if not outcome.ok:
-        fail(f"✗ 测试页未打印 / Test page not printed: {outcome.error}")
+        fail(t("cli.receipts.test_page_not_printed", error=outcome.error))
     where = f" → {outcome.spooled.with_suffix('.txt')}" if outcome.spooled else ""
-    typer.echo(f"✓ 测试页已打印 / Test page printed: {target}{where}")
+    typer.echo(t("cli.receipts.test_page_printed", target=target, where=where))
 
 
 def escpos_target(settings: "Settings") -> str:
@@ -99,9 +97,8 @@ def escpos_target(settings: "Settings") -> str:
     return f"{describe(settings.printer)}, {settings.printer.paper_mm} mm / {settings.printer.columns}"
 
 
-@receipts_app.command("pending")
+@receipts_app.command("pending", help=h("cli.receipts.transactions_whose_receipts_are_not"))
 def receipts_pending(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """未打印的票据 / Transactions whose receipts are not printed yet (pending or failed)."""
     from sqlmodel import Session
 
     from teller.store.queries import unprinted
@@ -113,7 +110,7 @@ def receipts_pending(ctx: typer.Context, fmt: FormatOption = Format.table) -> No
              "layout": job.layout, "copy": job.copy_no, "status": job.status, "attempts": job.attempts, "error": job.error}
             for tx, job in unprinted(session)
         ]
-    columns = {"receipt_no": "受理单号 Receipt", "time": "时间 Time", "procedure": "业务 Procedure", "layout": "票据 Paper", "copy": "联 Copy",
-               "status": "状态 Status", "attempts": "次数 Attempts", "error": "原因 Error"}
-    emit(rows, columns, fmt, fields=list(columns), empty="没有未打印的票据 / Every receipt is printed",
+    columns = {"receipt_no": t("cli.receipts.receipt"), "time": t("cli.receipts.time"), "procedure": t("cli.receipts.procedure"), "layout": t("cli.receipts.paper"), "copy": t("cli.receipts.copy"),
+               "status": t("cli.receipts.status"), "attempts": t("cli.receipts.attempts"), "error": t("cli.receipts.error")}
+    emit(rows, columns, fmt, fields=list(columns), empty=t("cli.receipts.every_receipt_is_printed"),
          optional=("attempts", "procedure", "time", "copy"))

@@ -9,9 +9,11 @@ import typer
 
 from teller.cli.common import Format, FormatOption, emit, open_desk
 from teller.cli.params import DayOption, check_range
+from teller.cli.texts import h
+from teller.strings import t
 
-FromOption = DayOption("--from", "起始营业日 / First business day (default: today)")
-ToOption = DayOption("--to", "截止营业日 / Last business day (default: --from)")
+FromOption = DayOption("--from", h("cli.report.first_business_day_default_today"))
+ToOption = DayOption("--to", h("cli.report.last_business_day_default_from"))
 
 
 def report_cmd(
@@ -20,13 +22,12 @@ def report_cmd(
     start: FromOption = None,
     end: ToOption = None,
     fmt: FormatOption = Format.table,
-    counter: Annotated[str | None, typer.Option("--counter", help="只看一个台席 / One counter only (default: the whole hall)", show_default=False)] = None,
+    counter: Annotated[str | None, typer.Option("--counter", help=h("cli.report.one_counter_only_default_the"), show_default=False)] = None,
 ) -> None:
-    """报表 / A report over business days, the whole hall or one counter: table, JSON or CSV (money in fen and yuan)."""
     from teller.store.reports import REPORTS
 
     if name not in REPORTS:
-        raise typer.BadParameter(f"one of: {', '.join(REPORTS)}", param_hint="NAME")
+        raise typer.BadParameter(t("cli.report.one_of", names=", ".join(REPORTS)), param_hint="NAME")
     with open_desk(ctx, to_read=True) as desk:
         first = start or desk.now().date()
         last = end or first
@@ -34,7 +35,7 @@ def report_cmd(
         report = desk.report(name, start=first, end=last, counter=counter)
     if report.note and fmt is Format.table:
         typer.echo(report.note)
-    emit(report.rows, report.columns, fmt, fields=report.fields, empty="没有数据 / Nothing in this period")
+    emit(report.rows, report.columns, fmt, fields=report.fields, empty=t("cli.report.nothing_in_this_period"))
     if fmt is Format.table and report.chart and report.rows:
         from rich.console import Console
 

@@ -8,29 +8,31 @@ import typer
 
 from teller.cli.common import SUPERVISOR_PIN_ENV, Format, FormatOption, PinStdinOption, SupervisorPinOption, ask_pin, emit, local_time, noun, open_desk
 from teller.cli.params import VOID_REASONS, DayOption, one_of
+from teller.cli.texts import h, headers
+from teller.strings import t
 
-tx_app = noun("交易记录 / Transactions")
+tx_app = noun(h("cli.tx.transactions"))
 
 
+#: column -> the key of its header (worded when the table is shown: teller.cli.texts.headers)
 TX_COLUMNS = {
-    "receipt_no": "受理单号 Receipt", "time": "时间 Time", "clerk": "营业员 Clerk", "procedure": "业务 Procedure",
-    "number": "号码 Number", "amount_due_yuan": "应收 Due", "tendered_yuan": "实收 Tendered",
-    "change_yuan": "找零 Change", "status": "状态 Status", "mode": "模式 Mode",
+    "receipt_no": "cli.tx.receipt", "time": "cli.tx.time", "clerk": "cli.tx.clerk", "procedure": "cli.tx.procedure",
+    "number": "cli.tx.number", "amount_due_yuan": "cli.tx.due", "tendered_yuan": "cli.tx.tendered",
+    "change_yuan": "cli.tx.change", "status": "cli.tx.status", "mode": "cli.tx.mode",
 }
 TX_FIELDS = [
     "receipt_no", "time", "clerk", "procedure", "number", "amount_due_fen", "amount_due_yuan",
     "tendered_fen", "tendered_yuan", "change_fen", "change_yuan", "status", "mode",
 ]
-DateOption = DayOption("--date", "营业日 / Business day, YYYY-MM-DD (default: all)")
+DateOption = DayOption("--date", h("cli.tx.business_day_yyyy_mm_dd"))
 
 
-@tx_app.command("list")
+@tx_app.command("list", help=h("cli.tx.list_transactions_receipt_no_local"))
 def tx_list(
     ctx: typer.Context,
     day: DateOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """列出交易 / List transactions: receipt no, local time, clerk, procedure, number, amounts, status, mode."""
     from sqlmodel import Session
 
     from teller.domain.money import yuan
@@ -49,7 +51,7 @@ def tx_list(
             for tx in transactions(session, day=day)
         ]
     # at 80 columns: receipt, time and amount whole; mode, change, tendered, clerk left out first
-    emit(rows, TX_COLUMNS, fmt, fields=TX_FIELDS, empty="没有交易 / No transactions",
+    emit(rows, headers(TX_COLUMNS), fmt, fields=TX_FIELDS, empty=t("cli.tx.no_transactions"),
          optional=("mode", "change_yuan", "tendered_yuan", "clerk", "procedure", "status"))
 
 
@@ -59,18 +61,17 @@ def _when(at, settings, *, one_day: bool, table: bool) -> str:
     return text[11:] if table and one_day else text
 
 
-@tx_app.command("void")
+@tx_app.command("void", help=h("cli.tx.void_a_same_day_transaction"))
 def tx_void(
     ctx: typer.Context,
-    receipt_no: Annotated[str, typer.Argument(help="受理单号 / Receipt number", show_default=False)],
+    receipt_no: Annotated[str, typer.Argument(help=h("cli.tx.receipt_number"), show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="wrong_amount | customer_request | duplicate | system_fault", show_default=False,
                                         parser=one_of(VOID_REASONS))],
-    supervisor: Annotated[str, typer.Option("--supervisor", help="授权值班长工号 / Supervisor's staff no", show_default=False)],
+    supervisor: Annotated[str, typer.Option("--supervisor", help=h("cli.tx.supervisor_s_staff_no"), show_default=False)],
     pin: SupervisorPinOption = None,
     pin_stdin: PinStdinOption = False,
-    by: Annotated[str | None, typer.Option("--by", help="经办人 / Who voids it (default: the clerk who took it)", show_default=False)] = None,
+    by: Annotated[str | None, typer.Option("--by", help=h("cli.tx.who_voids_it_default_the"), show_default=False)] = None,
 ) -> None:
-    """冲正 / Void a same-day transaction: customer effects reversed, cash paid back, void slip printed."""
     from sqlmodel import Session
 
     from teller.domain.money import money
@@ -79,7 +80,6 @@ def tx_void(
     with open_desk(ctx) as desk:
         with Session(desk.engine) as session:
             tx = find_tx(session, receipt_no)
-        pin = ask_pin(pin, "值班长密码 / Supervisor PIN", stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)
+        pin = ask_pin(pin, t("cli.tx.supervisor_pin"), stdin=pin_stdin, env=SUPERVISOR_PIN_ENV)
         void = desk.void(receipt_no, reason=reason, supervisor=supervisor, pin=pin, by=by or tx.clerk)
-        typer.echo(f"已冲正 / {void.receipt_no} voided as {void.void_no} ({void.reason}) by {void.clerk}, authorised by {void.supervisor}; "
-                   f"cash paid back {money(void.amount_fen)}")
+        typer.echo(t("cli.tx.voided_as_by_authorised_by", receipt_no=void.receipt_no, void_no=void.void_no, reason=void.reason, clerk=void.clerk, supervisor=void.supervisor, money=money(void.amount_fen)))

@@ -127,7 +127,7 @@ def cases_path(procedure_file: Path) -> Path:
 
 def parse_cases(text: str, path: str | Path) -> CaseFile:
     """A case file checked (strict, file:line: field for every problem)."""
-    from teller.procedures.loader import _Lines, _field_name, _pydantic_message, clean_errors
+    from teller.procedures.yaml_problems import Lines as _Lines, clean_errors, field_name as _field_name, pydantic_message as _pydantic_message
 
     name = str(path)
     try:
