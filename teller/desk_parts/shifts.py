@@ -130,35 +130,35 @@ class ShiftDesk:
 
     def settle_day(self, day=None, *, by: str = ""):
         """Close this counter's business day (every shift closed first): no more transactions on it."""
-        from teller.store import shifts
+        from teller.store import day_close
         from teller.store.db import session_scope
 
         day = day or self.now().date()
         with session_scope(self.engine) as session:
-            rec = shifts.close_day(session, counter=self.counter, mode=self.mode, day=day, by=by or self.clerk or "admin", now=self.now())
+            rec = day_close.close_day(session, counter=self.counter, mode=self.mode, day=day, by=by or self.clerk or "admin", now=self.now())
         self.audit("day_close", actor=rec.closed_by, detail=f"{rec.counter} {rec.business_day} shifts {rec.shifts} cash {rec.cash_fen}")
         return rec
 
     def hall_day(self, day=None):
-        """Every counter's settlement of the business day (teller.store.shifts.CounterDay)."""
+        """Every counter's settlement of the business day (teller.store.day_close.CounterDay)."""
         from sqlmodel import Session
 
-        from teller.store import shifts
+        from teller.store import day_close
 
         with Session(self.engine) as session:
-            return shifts.hall_day(session, day=day or self.now().date(), mode=self.mode)
+            return day_close.hall_day(session, day=day or self.now().date(), mode=self.mode)
 
     def settle_hall(self, day=None):
         """The hall's day close by the supervisor on duty (值班长) logged in here: refused while a
         counter's shift is open; closes every counter's day. Returns (HallCloseRecord, counters)."""
-        from teller.store import shifts
+        from teller.store import day_close
         from teller.store.db import session_scope
 
         if self.clerk_view is None or self.clerk_view.role != "supervisor":
             raise AuthError(t("auth.not_supervisor"))
         day = day or self.now().date()
         with session_scope(self.engine) as session:
-            rec, counters = shifts.close_hall_day(session, day=day, mode=self.mode, by=self.clerk, now=self.now())
+            rec, counters = day_close.close_hall_day(session, day=day, mode=self.mode, by=self.clerk, now=self.now())
         self.audit("hall_close", detail=f"{rec.business_day} counters {rec.counters} shifts {rec.shifts} cash {rec.cash_fen} variance {rec.variance_fen}")
         return rec, counters
 
