@@ -65,15 +65,15 @@ IMPORTS = (
 )
 
 
-def status() -> tuple[float, float]:
-    """(VmRSS, VmHWM) of this process, in MB."""
+def status(*names: str) -> tuple[float, ...]:
+    """Fields of /proc/self/status in MB: (VmRSS, VmHWM) unless named."""
     text = Path("/proc/self/status").read_text()
 
     def field(name: str) -> float:
         m = re.search(rf"^{name}:\s+(\d+)\s+kB", text, re.M)
         return int(m.group(1)) / 1024 if m else float("nan")
 
-    return field("VmRSS"), field("VmHWM")
+    return tuple(field(n) for n in (names or ("VmRSS", "VmHWM")))
 
 
 # ---- the child: phases of a console session ------------------------------------------------------
@@ -94,9 +94,10 @@ class Phases:
         return sorted({name.split(".")[0] for name in list(sys.modules) if not name.startswith("_")})
 
     def mark(self, phase: str) -> None:
-        rss, hwm = status()
+        rss, hwm, anon, files = status("VmRSS", "VmHWM", "RssAnon", "RssFile")
         now = set(self._packages())
-        row = {"phase": phase, "rss_mb": round(rss, 1), "hwm_mb": round(hwm, 1), "modules": len(sys.modules),
+        row = {"phase": phase, "rss_mb": round(rss, 1), "hwm_mb": round(hwm, 1), "anon_mb": round(anon, 1),
+               "file_mb": round(files, 1), "modules": len(sys.modules),
                "new_packages": sorted(now - self.seen)}
         self.seen = now
         if self.trace:
@@ -230,6 +231,54 @@ def child_imports() -> int:
     return 0
 
 
+# ---- the child: the console's parts without the ORM ----------------------------------------------
+#: what an ORM-free console could not do without: the parts below load, the ORM layer must not
+ORM_LAYER = ("sqlmodel", "sqlalchemy.orm", "teller.store.models", "teller.store.db")
+
+
+def child_floor(home: Path) -> int:
+    """The console's start-up and a visit's work without the ORM layer, measured: Textual and
+    the console's screens imported, SQLAlchemy Core with the database read through it, the
+    procedures loaded (pydantic models), the printer driver loaded and a receipt's ops encoded.
+    What a console that commits through Core would still hold before its screens are drawn."""
+    import gc
+
+    gc.disable()
+    phases = Phases(False)
+    phases.mark("python and this script")
+    import textual.app  # noqa: F401
+
+    phases.mark("Textual imported")
+    from teller.config import load_settings
+    from teller.ui import app as _app  # noqa: F401
+    from teller.ui.screens import home as _home, login as _login, run as _run  # noqa: F401
+
+    phases.mark("the console's modules and screens imported")
+    settings = load_settings(home / "teller.toml", home=home)
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(settings.database_url)
+    with engine.connect() as con:
+        con.execute(sa.text("SELECT * FROM customer WHERE number = :n"), {"n": PAYMENT[0]}).all()
+    phases.mark("SQLAlchemy Core, the database read")
+    from teller.procedures import schema as _schema  # noqa: F401 - pydantic's models of a procedure
+
+    phases.mark("pydantic, the procedure schema imported")
+    from teller.procedures.loader import load_folder
+
+    good, _problems = load_folder(settings.procedures_dir, layouts=settings.layouts_dir)
+    phases.mark("procedures loaded")
+    from teller.printing import escpos
+    from teller.printing.layouts import Cut, Line
+
+    escpos.to_bytes([Line("收费凭证"), Cut()])
+    phases.mark("printer driver, a receipt encoded")
+    gc.enable()
+    print("MEMORY-FLOOR " + json.dumps({"rows": phases.rows, "procedures": len(good),
+                                         "orm_loaded": [m for m in ORM_LAYER if m in sys.modules]}))
+    return 0
+
+
 # ---- the parent ------------------------------------------------------------------------------
 def make_home(root: Path) -> Path:
     """A home with the demo hall's database (as db init makes it) and the demo clerk's shift open."""
@@ -267,7 +316,7 @@ def run_child(args: list[str], root: Path, home: Path, tag: str, timeout: float 
     raise RuntimeError(f"{' '.join(args)}: exit {result.returncode}\n{result.stderr[-3000:]}")
 
 
-def measure(*, trace: bool = False, imports: bool = True, root: Path | None = None) -> dict:
+def measure(*, trace: bool = False, imports: bool = True, floor: bool = True, root: Path | None = None) -> dict:
     """Both breakdowns, each in a fresh process (a temporary home unless `root` is given)."""
     own = root is None
     root = Path(tempfile.mkdtemp(prefix="teller-memory-")) if own else root
@@ -278,6 +327,8 @@ def measure(*, trace: bool = False, imports: bool = True, root: Path | None = No
         out = {"phases": run_child(["--child", str(home)] + (["--trace"] if trace else []), root, home, "MEMORY-PHASES")}
         if imports:
             out["imports"] = run_child(["--child-imports"], root, home, "MEMORY-IMPORTS")
+        if floor:
+            out["floor"] = run_child(["--child-floor", str(home)], root, home, "MEMORY-FLOOR")
         return out
     finally:
         if own:
@@ -286,7 +337,7 @@ def measure(*, trace: bool = False, imports: bool = True, root: Path | None = No
 
 def report(data: dict) -> str:
     lines = ["The console, phase by phase (MB; each phase's new top-level packages)", ""]
-    lines.append(f"{'phase':40s} {'VmRSS':>7s} {'+':>6s} {'VmHWM':>7s}  new packages")
+    lines.append(f"{'phase':40s} {'VmRSS':>7s} {'+':>6s} {'VmHWM':>7s} {'files':>6s}  new packages")
     prev = None
     for row in data["phases"]["rows"]:
         delta = "" if prev is None else f"{row['rss_mb'] - prev:+.1f}"
@@ -294,7 +345,7 @@ def report(data: dict) -> str:
         if len(pkgs) > 60:
             pkgs = pkgs[:57] + "…"
         traced = f"  (traced {row['traced_mb']:.1f} MB)" if "traced_mb" in row else ""
-        lines.append(f"{row['phase']:40s} {row['rss_mb']:7.1f} {delta:>6s} {row['hwm_mb']:7.1f}  {pkgs}{traced}")
+        lines.append(f"{row['phase']:40s} {row['rss_mb']:7.1f} {delta:>6s} {row['hwm_mb']:7.1f} {row['file_mb']:6.1f}  {pkgs}{traced}")
         for file, mb in row.get("top_files", []):
             lines.append(f"{'':44s}{mb:+6.2f} MB  {file}")
         prev = row["rss_mb"]
@@ -302,20 +353,29 @@ def report(data: dict) -> str:
         lines += ["", "Imports, one after another in a fresh process (MB added by each)", ""]
         for row in data["imports"]:
             lines.append(f"{row['import']:40s} {row['adds_mb']:+7.1f}   {row['rss_mb']:6.1f}")
+    if "floor" in data:
+        floor = data["floor"]
+        lines += ["", "Without the ORM layer: the same parts through SQLAlchemy Core, no screen drawn"
+                  f" (ORM modules loaded: {', '.join(floor['orm_loaded']) or 'none'})", ""]
+        for row in floor["rows"]:
+            lines.append(f"{row['phase']:44s} {row['rss_mb']:7.1f}   VmHWM {row['hwm_mb']:6.1f}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.memory", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.memory", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--trace", action="store_true", help="tracemalloc's top allocating files per phase")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--child", metavar="HOME", help=argparse.SUPPRESS)
     parser.add_argument("--child-imports", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-floor", metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(Path(args.child), args.trace)
     if args.child_imports:
         return child_imports()
+    if args.child_floor:
+        return child_floor(Path(args.child_floor))
     try:
         data = measure(trace=args.trace)
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
