@@ -289,7 +289,8 @@ def make_home(root: Path) -> Path:
 
     home = copy_sources(root / "home")
     (home / "teller.toml").write_text("# tests/bench/memory.py: all defaults\n", encoding="utf-8")
-    settings = load_settings(home / "teller.toml", home=home)
+    # the home's own SQLite file, whatever TELLER_DATABASE_URL says (the children never see it)
+    settings = load_settings(home / "teller.toml", home=home, database_url=f"sqlite:///{home / 'db' / 'teller.db'}")
     _create_database(settings)
     desk = Desk(settings).open()
     try:
