@@ -46,8 +46,10 @@ IMPORTS = (
     "teller.ui.app",
     "yaml",
     "sqlalchemy",
-    "sqlalchemy.orm",
     "pydantic",
+    "pydantic.main",  # pydantic's own __init__ is lazy: its machinery loads with BaseModel
+    "teller.procedures.schema",
+    "sqlalchemy.orm",
     "sqlmodel",
     "teller.store.models",
     "teller.store.db",
