@@ -287,11 +287,14 @@ class PtyApp:
         return self.poll() is not None
 
     def stop(self) -> str:
-        """ctrl+q, then SIGTERM, then SIGKILL, each with a bounded wait. Returns how it ended."""
+        """ctrl+q (and "y" to the console's question), then SIGTERM, then SIGKILL, each with a
+        bounded wait. Returns how it ended."""
         how = "exited"
         if self.poll() is None:
             try:
                 self.write(CTRL_Q)
+                if not self._wait_exit(0.5):  # the console asks first (quitting is deliberate)
+                    self.write(b"y")
             except OSError:
                 pass
             if not self._wait_exit(5.0):
