@@ -5,16 +5,22 @@
     python -m tests.bench.memory --json
 
 The bench (tests/bench/bench.py) measures one figure, the console's peak resident set (VmHWM)
-once a payment is done, under a pseudo-terminal. This script says where it comes from, in two
-fresh processes, each in a temporary home with the demo hall's database and an open shift:
+once a payment is done, under a pseudo-terminal. This script says where it comes from, in
+three fresh processes sharing a temporary home with the demo hall's database and an open shift:
 
 1. phases: the real console (TellerApp, headless through Textual's Pilot, garbage collection
    off until the desk is open as `teller` does it) from start-up through a payment back to the
    picker. After each phase: VmRSS, VmHWM (a transient peak between two phases shows as HWM
-   above RSS), and the top-level packages that phase imported. The desk's opening runs in its
-   worker thread behind the log-in screen; its phases are marked from that thread.
+   above RSS), the file-backed part of the resident set (shared libraries, extension modules)
+   and the top-level packages that phase imported. The desk's opening runs in its worker
+   thread behind the log-in screen; its phases are marked from that thread (`teller.desk`
+   itself, 0.1 MB, is imported a little earlier than in the console, to put the marks in).
 2. imports: the packages the console loads, imported one after another in a fresh process,
    with the resident set each adds (each figure excludes what the ones before it loaded).
+3. the floor without the ORM layer: the same parts (Textual and the console's modules,
+   SQLAlchemy Core reading the database, pydantic's procedures, the printer driver) with no
+   ORM, SQLModel or table model loaded: what a console committing through Core would hold
+   before drawing a screen.
 
 `--trace` runs the phases under tracemalloc and lists the source files that allocated the
 most in each phase (tracemalloc's own bookkeeping inflates the resident figures of that run).
