@@ -70,9 +70,11 @@ def test_a_payment_in_the_console_loads_no_tooling_cli_migrations_or_image_stack
     assert {"sqlmodel", "escpos.printer", "teller.printing.escpos"} <= loaded  # the check sees what did load
 
 
-def test_the_console_without_the_orm_layer_is_measured_as_it_says(tmp_path):
-    """The memory script's floor (the console's parts through SQLAlchemy Core) loads no ORM module,
-    and its imports breakdown covers the heavy imports one by one."""
+def test_the_screens_procedures_and_printer_load_without_the_orm_layer(tmp_path):
+    """The memory script's floor: the console's modules and screens, SQLAlchemy Core reading the
+    database, the procedures loaded and a receipt encoded, and no ORM, SQLModel or table model
+    loaded (what a console committing through Core would build on; README, Benchmark). Its
+    imports breakdown covers the heavy imports one by one."""
     from tests.bench.memory import IMPORTS, measure
 
     data = measure(root=tmp_path, trace=False)
