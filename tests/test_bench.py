@@ -60,3 +60,15 @@ def test_the_bench_runs_from_its_file_as_well_as_as_a_module(tmp_path):
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "--report-rows" in out.stdout
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_each_bench_script_defines_everything_before_it_runs():
+    """Run as a script (`python -m tests.bench.bench`), a module executes `main()` where its
+    `if __name__ == "__main__":` block stands: a helper defined below it does not exist yet
+    (the bench once failed every section that made a hall, NameError, while its tests passed)."""
+    import ast
+
+    for path in sorted((REPO / "tests" / "bench").glob("*.py")):
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        mains = [i for i, node in enumerate(body) if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)]
+        assert mains in ([], [len(body) - 1]), f"{path.name}: statements after its __main__ block"

@@ -42,6 +42,46 @@ def test_the_console_module_loads_no_database_layer_no_pydantic_no_yaml_no_print
     assert out.strip() == ""
 
 
+#: what a counter's console never needs for a payment: authoring and schema tooling, the admin
+#: CLI, migrations (a database at the newest revision opens without Alembic), the printer's image
+#: stack (text, native QR codes and cuts print without it), practice, seeding, backups, PostgreSQL's
+#: driver on a SQLite hall
+NOT_IN_A_PAYMENT = (
+    "jsonschema", "alembic", "typer", "click", "PIL._imaging", "qrcode.main", "psycopg",
+    "teller.cli", "teller.procedures.cases", "teller.procedures.schema_docs", "teller.procedures.skeleton",
+    "teller.procedures.describe", "teller.simulation", "teller.practice", "teller.store.seed",
+    "teller.store.migrate", "teller.store.backup", "teller.store.schema_tools",
+)
+
+
+def test_a_payment_in_the_console_loads_no_tooling_cli_migrations_or_image_stack(tmp_path):
+    """The real console (headless, Pilot) from start-up through a payment back to the picker, in a
+    fresh process (tests/bench/memory.py): the modules that ran are the console's own; a heavy
+    module imported on this path again (at start-up or by the visit) fails here."""
+    from tests.bench.memory import measure
+
+    data = measure(imports=False, floor=False, root=tmp_path)
+    rows = data["phases"]["rows"]
+    assert rows[-1]["phase"] == "back at the picker"  # the payment was made and the picker is back
+    assert all(0 < r["rss_mb"] <= r["hwm_mb"] for r in rows)
+    loaded = set(data["phases"]["loaded"])
+    sneaked = sorted(m for m in loaded if any(m == b or m.startswith(b + ".") for b in NOT_IN_A_PAYMENT))
+    assert sneaked == []
+    assert {"sqlmodel", "escpos.printer", "teller.printing.escpos"} <= loaded  # the check sees what did load
+
+
+def test_the_screens_procedures_and_printer_load_without_the_orm_layer(tmp_path):
+    """The memory script's floor: the console's modules and screens, SQLAlchemy Core reading the
+    database, the procedures loaded and a receipt encoded, and no ORM, SQLModel or table model
+    loaded (what a console committing through Core would build on; README, Benchmark). Its
+    imports breakdown covers the heavy imports one by one."""
+    from tests.bench.memory import IMPORTS, measure
+
+    data = measure(root=tmp_path, trace=False)
+    assert data["floor"]["orm_loaded"] == [] and data["floor"]["procedures"] >= 10
+    assert [r["import"].split(" ")[0] for r in data["imports"][1:]] == list(IMPORTS)
+
+
 def test_the_database_opens_after_the_first_frame(home):
     """TellerApp.on_mount asks for the desk only once the log-in screen has been drawn: its
     imports hold the GIL for most of a second and would hold back the first frame."""
