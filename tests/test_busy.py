@@ -9,7 +9,6 @@ to 100 ms to stay short.
 from __future__ import annotations
 
 import subprocess
-import sqlite3
 import sys
 import time
 from pathlib import Path

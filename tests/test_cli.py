@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from teller.cli.main import app
-from tests.support.homes import copy_sources
 
 REPO = Path(__file__).parents[1]
 runner = CliRunner()

@@ -11,7 +11,6 @@ import io
 import os
 import pty
 import select
-import sqlite3
 import subprocess
 import sys
 import time

@@ -26,7 +26,6 @@ NEW_PW = "258036"
 
 
 def _holder_name(home: Path) -> str:
-    import sqlite3
 
     from tests.support.sql import db_connect
 

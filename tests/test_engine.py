@@ -295,7 +295,10 @@ def test_commit_needs_a_logged_in_clerk(desk):
 # ---- open account -------------------------------------------------------------------------------
 
 
-def open_to_confirm(desk, id_number=NEW_ID.lower(), number=NEW_NUMBER, prepay="100", tendered="200"):
+NEW_ID_LOWER_X = NEW_ID.lower()  # the check letter typed in lower case
+
+
+def open_to_confirm(desk, id_number=NEW_ID_LOWER_X, number=NEW_NUMBER, prepay="100", tendered="200"):
     run = walk(start(desk, "open_account"), "yes", id_number, "赵小刚", "local")
     assert run.step.id == "plan"
     assert {o.value for o in run.options()} == {p[0] for p in catalog.PLANS}

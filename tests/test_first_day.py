@@ -3,7 +3,6 @@ or nothing, then its subscribers; a clerk of the imported ones takes the first p
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from teller.cli.main import app
+from teller.errors import TellerError
 from tests.conftest import REPO, make_home
 from tests.support.sql import db_connect
 
@@ -71,7 +71,7 @@ def test_the_catalogue_loads_then_subscribers_then_the_first_payment(empty_hall,
     assert [p.code for p in desk.plans()] == ["east_youth", "east_38", "east_58"] and desk.free_numbers() == ["13566660001", "13566660002", "13566660003"]
     committed = pay(desk, number="13566669001", name="钱多多")
     assert committed.customer is not None and committed.customer.balance_fen == 3500
-    with pytest.raises(Exception):
+    with pytest.raises(TellerError):
         open_desk(load_settings(home=empty_hall), clock, "1001", "1234")  # no demo clerk, no demo PIN
     desk.close()
     assert cli(empty_hall, "audit", "verify").exit_code == 0

@@ -8,7 +8,6 @@ area a PIN check takes, how a report reads the books.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date

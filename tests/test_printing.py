@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from sqlmodel import Session, select
 
 from teller.domain import catalog
-from teller.errors import AuthError
+from teller.errors import AuthError, TellerError
 from teller.printing import escpos
 from teller.strings import t
 from teller.printing.layouts import Cut, Line, Qr, load_layout, pair, preview_text, render, wrap
@@ -481,7 +481,7 @@ def test_void_and_settlement_slips_fail_into_the_journal_and_reprint_by_referenc
     assert not any("补打" in ln for d in copies for ln in d.lines)  # paper out before the job: no byte had gone
     with Session(desk.engine) as s:
         assert unprinted(s) == []
-    with pytest.raises(Exception):
+    with pytest.raises(TellerError):
         desk.reprint("shift-999")
 
 

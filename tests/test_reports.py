@@ -4,7 +4,7 @@ the load generator and the benchmark entry point with a small n."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from teller.clock import FixedClock
 from teller.store import db
 from teller.store.reports import REPORTS, run_report
 from tests.bench.reports import bench, generate_load
-from tests.conftest import DAY, FLOAT, open_desk
+from tests.conftest import DAY, open_desk
 from tests.support.flows import LI, WANG, pay, replace_sim
 
 D = DAY.date()

@@ -3,7 +3,6 @@ guard, a deliberate quit, the void list, the log-in, help and the palette, the f
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest

@@ -16,7 +16,7 @@ from teller.strings import set_locale
 from teller.ui.app import TellerApp
 from tests.support.screens import screen_text
 from tests.support.homes import REPO
-from tests.test_ui import answer, commit, login, start, until
+from tests.test_ui import answer, commit, start, until
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 WORD = re.compile(r"[A-Za-z]{2,}")

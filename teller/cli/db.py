@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from teller.cli.common import Format, FormatOption, emit, emit_verdict, fail, noun, open_desk, open_settings
+from teller.cli.common import Format, FormatOption, emit, emit_verdict, fail, noun, open_settings
 from teller.errors import TellerError
 from teller.cli.texts import h
 from teller.strings import t

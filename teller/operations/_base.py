@@ -4,7 +4,6 @@ the report categories, the refusal a reversal raises, and the registry the modul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
 # the report categories are book-keeping rules (teller.domain.books), re-exported here

@@ -105,9 +105,7 @@ class CheckReport:
 
 def check(database_url: str) -> CheckReport:
     """PRAGMA integrity_check and foreign_key_check on the file, then the audit chain."""
-    from sqlmodel import Session
 
-    from teller.store import audit, db
 
     report = CheckReport()
     if is_postgres_url(database_url):

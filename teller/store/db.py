@@ -6,7 +6,6 @@ database). The same code runs on both; what differs is here and in teller.store.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import event, text

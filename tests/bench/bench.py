@@ -622,16 +622,11 @@ class Bench:
 
     # ---- 4. throughput, in-process -------------------------------------------------------
     def throughput(self) -> None:
-        from sqlmodel import Session
 
         from teller.clock import FixedClock
         from teller.config import load_settings
         from teller.desk import Desk
-        from teller.printing import escpos
-        from teller.printing.jobs import receipt_data
-        from teller.printing.layouts import load_layout, render
         from teller.procedures.engine import Run
-        from teller.store.models import TransactionRecord
 
         seconds, cap = (0.5, 100) if self.quick else (2.0, 300)
         home = self.new_home("throughput")
@@ -671,10 +666,6 @@ class Bench:
             r["commits_with_receipts_per_s"], r["commits_with_receipts_n"] = rate(pay_and_print, seconds, cap)
             r["commits_per_s"], r["commits_n"] = rate(pay, seconds, cap)
 
-            tx_id = pay()
-            with Session(desk.engine) as session:
-                tx = session.get(TransactionRecord, tx_id)
-                data = receipt_data(session, tx, settings, procedure_title=desk.procedure_title(tx.procedure_id))
             from tests.bench.receipts import measure_layouts
 
             for name, cols, per_s in measure_layouts(settings, 0.1 if self.quick else 0.3, desk=desk):
@@ -684,7 +675,6 @@ class Bench:
 
     def open_shift_in(self, home: Path) -> None:
         """Create the home's database and open the demo clerk's shift, as before a working day."""
-        from teller.clock import FixedClock
         from teller.config import load_settings
         from teller.desk import Desk
 

@@ -51,7 +51,6 @@ def fresh_home() -> Path:
     from tests.conftest import DAY, make_home
     from teller.clock import FixedClock
     from teller.config import load_settings
-    from teller.desk import Desk
 
     from teller.store import db
 

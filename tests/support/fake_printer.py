@@ -200,7 +200,6 @@ class FakePrinter:
         except OSError:
             chunk = b""
         with self._cond:
-            before = bytes(job[-2:])
             job += chunk
             self._buf += chunk
             self._cond.notify_all()

@@ -56,7 +56,7 @@ def _ensure_user() -> None:
     except KeyError:
         r = subprocess.run(["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/bin/sh", USER], capture_output=True, text=True)
         if r.returncode != 0:
-            raise PgUnavailable(f"cannot create the {USER} user to run PostgreSQL as: {r.stderr.strip()}")
+            raise PgUnavailable(f"cannot create the {USER} user to run PostgreSQL as: {r.stderr.strip()}") from None
 
 
 def _free_port() -> int:

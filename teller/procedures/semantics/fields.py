@@ -177,7 +177,7 @@ def check_facts_read(proc: Procedure, flow: Flow) -> list[Finding]:
     must, may = flow.facts(must=True), flow.facts(must=False)
     specs = {s.input.field: s.input for s in proc.steps if s.input}
     setters = {}
-    for i, s in enumerate(proc.steps):
+    for s in proc.steps:
         if s.input:
             for fact in flow.input_facts(s.input):
                 setters.setdefault(fact, s.id)

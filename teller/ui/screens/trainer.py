@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from teller.errors import TellerError
 from teller.strings import pick, t

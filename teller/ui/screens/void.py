@@ -25,6 +25,9 @@ from teller.strings import t
 from teller.text import cells, fit
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.notice import Notice
+from teller.ui.widgets.text_box import TextBox
+from teller.ui.widgets.key_footer import KeyFooter
+from teller.ui.threads import deliver
 
 
 def tx_label(line) -> str:
@@ -35,9 +38,6 @@ def tx_label(line) -> str:
     if line.status == "voided":
         return f"[dim]{text}  {t('void.voided_mark')}[/dim]"
     return text
-from teller.ui.widgets.text_box import TextBox
-from teller.ui.widgets.key_footer import KeyFooter
-from teller.ui.threads import deliver
 
 
 class VoidScreen(EnterMovesOn, Screen):

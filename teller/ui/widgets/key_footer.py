@@ -27,7 +27,7 @@ class KeyFooter(Footer):
         if not isinstance(watchers, dict):
             return 0
         dropped = 0
-        for name, entries in watchers.items():
+        for entries in watchers.values():
             kept = [(node, callback) for node, callback in entries if not (node._closing or node._closed)]
             dropped += len(entries) - len(kept)
             entries[:] = kept
