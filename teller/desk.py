@@ -73,6 +73,10 @@ class Desk:
         # shows it); setting cancel_commit stops a waiting commit before it lands
         self.on_busy: Callable[[int], None] | None = None
         self.cancel_commit = threading.Event()
+        #: this counter prints each commit's papers right after it (the console's print queue, a
+        #: counter process): the commit claims its jobs and the printed marks ride on the next
+        #: write (teller.store.print_marks; `flush_papers` writes them now)
+        self.prints_after_commit = False
 
     # ---- the Desk port of a Run ------------------------------------------------------
     @property
@@ -165,7 +169,15 @@ class Desk:
 
     def close(self) -> None:
         if self.engine is not None:
+            self.flush_papers()
             self.engine.dispose()
+
+    def flush_papers(self) -> None:
+        """Write the print outcomes held back for the next write (teller.store.print_marks)."""
+        from teller.printing.jobs import flush_outcomes
+
+        if self.engine is not None:
+            flush_outcomes(self.engine)
 
     # ---- staff --------------------------------------------------------------------------
     def login(self, staff_no: str, pin: str) -> ClerkView:
@@ -385,6 +397,7 @@ class Desk:
         fresh = take_fresh(self.engine, tx_id) if only_unprinted else None
         if fresh is not None:  # the commit just made: its papers from memory, its jobs in one transaction
             return print_fresh(self.engine, self.settings, fresh, procedure_title=self.procedure_title(fresh.tx.procedure_id), now=self.now())
+        self.flush_papers()  # the journal as this process last printed it
         with Session(self.engine) as session:
             tx = session.get(TransactionRecord, tx_id)
             if tx is None:
@@ -448,6 +461,8 @@ class Desk:
 
         from teller.store.models import ReceiptJobRecord, TransactionRecord
         from teller.store.shifts import VoidRecord
+
+        self.flush_papers()  # the journal as this process last printed it
 
         ref = receipt_no.strip()
         by_id = ReceiptJobRecord.id

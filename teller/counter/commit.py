@@ -139,7 +139,10 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                 for code, label, amount in fees:
                     session.add(FeeLineRecord(tx_id=tx.id, code=code, label=label, amount_fen=amount))
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
-                jobs = [ReceiptJobRecord(tx_id=tx.id, layout=layout, copy_no=n, updated_at=now)  # one job per copy
+                # one job per copy; a counter that prints right after the commit claims them here
+                # (sending, bytes_sent): this commit is the one that precedes the first byte
+                claim = {"status": "sending", "bytes_sent": True, "attempts": 1} if getattr(desk, "prints_after_commit", False) else {}
+                jobs = [ReceiptJobRecord(tx_id=tx.id, layout=layout, copy_no=n, updated_at=now, **claim)
                         for layout in proc.print for n in range(1, copies_of(desk.settings, layout) + 1)]
                 session.add_all(jobs)
                 session.flush()
@@ -154,7 +157,8 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     cust = session.get(CustomerRecord, outcome.customer_number)
                     written = {"name": cust.name, "id_number": cust.id_number} if cust else None
                 fresh = FreshPrint(tx, [(label, amount) for _c, label, amount in fees],
-                                   written["name"] if written else None, written["id_number"] if written else None, jobs)
+                                   written["name"] if written else None, written["id_number"] if written else None, jobs,
+                                   claimed=bool(claim))
             next_seq[seq_key] = seq + 1
             papers = _on_engine(desk.engine, "_teller_fresh")
             if len(papers) >= _FRESH_KEEP:

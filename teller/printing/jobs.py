@@ -237,6 +237,7 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    flush_outcomes(engine)  # the journal as this process last printed it
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ReceiptJobRecord, job_id)
         was_sent = bool(job.bytes_sent)
@@ -300,22 +301,28 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
 @dataclass
 class FreshPrint:
     """What a commit just wrote, kept in memory to print from: the transaction row, its fee lines
-    (label, fen), the customer's name and ID as written, and the journal's new jobs."""
+    (label, fen), the customer's name and ID as written, and the journal's new jobs; `claimed`
+    when the commit wrote them `sending` with `bytes_sent` (a counter that prints at once)."""
 
     tx: TransactionRecord
     fees: list[tuple[str, int]]
     customer_name: str | None
     customer_id: str | None
     jobs: list[ReceiptJobRecord]
+    claimed: bool = False
 
 
 def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_title: str, now: datetime) -> list[JobOutcome]:
     """The first print of a commit's papers, from the committed data in memory: every paper
-    rendered first, then all its jobs marked `sending` (bytes_sent) in one transaction before
-    the first byte goes out, each sent, and every outcome recorded in one transaction.
-    Nothing is read back from the database."""
+    rendered first; its jobs marked `sending` (bytes_sent) before the first byte goes out (by
+    the commit itself when it claimed them, else in one transaction now); each sent. When every
+    paper of a claimed print came out, the `printed` marks wait for this process's next write
+    (teller.store.print_marks); otherwise every outcome is recorded at once, in one
+    transaction. Nothing is read back from the database."""
     from sqlalchemy import update
     from sqlalchemy.exc import SQLAlchemyError
+
+    from teller.store import print_marks
 
     cfg = settings.printer
     tx = fresh.tx
@@ -340,10 +347,15 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
     to_send = [r for r in rendered if r[3] is not None]
     table = ReceiptJobRecord.__table__
     try:
-        if to_send:
+        if to_send and not fresh.claimed:
             with Session(engine) as session:  # committed before the first byte leaves
                 session.execute(update(table).where(table.c.id.in_([r[0].id for r in to_send])).values(bytes_sent=True, status="sending", updated_at=now))
-                session.commit()
+                print_marks.write(session, marks := print_marks.take(engine))
+                try:
+                    session.commit()
+                except BaseException:
+                    print_marks.give_back(engine, marks)
+                    raise
     except SQLAlchemyError as exc:  # could not mark the jobs: nothing is sent
         _log_db_fault(exc)
         reason = t("print.io", error=t("print.db_reason"))
@@ -364,20 +376,42 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
             except OSError as exc:
                 error = spool_failed(exc)
         outcomes.append((job, title, spooled, delivered, error))
-    try:
-        with Session(engine) as session:  # every outcome of this print in one transaction
-            for job, _title, _spooled, delivered, error in outcomes:
-                session.execute(update(table).where(table.c.id == job.id).values(
-                    attempts=table.c.attempts + 1, bytes_sent=delivered,  # as print_job: only what may have reached the printer
-                    status="printed" if not error else "failed", error=error, updated_at=now,
-                ))
-            session.commit()
-    except SQLAlchemyError as exc:  # the jobs stay `sending` with bytes_sent: a later copy is a 补打
-        _log_db_fault(exc)
-        outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=t("print.db_reason")))
-                    for job, title, spooled, delivered, error in outcomes]
+    if fresh.claimed and not any(error for *_rest, error in outcomes):
+        print_marks.defer(engine, [job.id for job, *_rest in outcomes], now)  # no commit of their own
+    else:
+        try:
+            with Session(engine) as session:  # every outcome of this print in one transaction
+                for job, _title, _spooled, delivered, error in outcomes:
+                    session.execute(update(table).where(table.c.id == job.id).values(
+                        attempts=table.c.attempts + (0 if fresh.claimed else 1),  # a claim counted its attempt
+                        bytes_sent=delivered,  # as print_job: only what may have reached the printer
+                        status="printed" if not error else "failed", error=error, updated_at=now,
+                    ))
+                print_marks.write(session, marks := print_marks.take(engine))
+                try:
+                    session.commit()
+                except BaseException:
+                    print_marks.give_back(engine, marks)
+                    raise
+        except SQLAlchemyError as exc:  # the jobs stay `sending` with bytes_sent: a later copy is a 补打
+            _log_db_fault(exc)
+            outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=t("print.db_reason")))
+                        for job, title, spooled, delivered, error in outcomes]
     return [JobOutcome(job.id, job.layout, not error, clerk_errors.get(job.id, error), spooled, job.copy_no, title)
             for job, title, spooled, _d, error in outcomes]
+
+
+def flush_outcomes(engine) -> None:
+    """Write the `printed` marks this process holds back (teller.store.print_marks); a database
+    that refuses now leaves them for the next write (the jobs read `sending`: a 补打, never an original)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from teller.store import print_marks
+
+    try:
+        print_marks.flush(engine)
+    except SQLAlchemyError as exc:
+        _log_db_fault(exc)
 
 
 def _mark_sending(engine, job_id: int, now: datetime) -> None:

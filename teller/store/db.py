@@ -169,17 +169,26 @@ def session_scope(engine) -> Iterator[Session]:
     unit of work (a free number taken, a handset out of stock, a balance changed, the next
     receipt number) cannot interleave with another counter's. The audit head is also locked
     FOR UPDATE and the daily summary is written by upserts, which hold on their own.
+
+    The print outcomes this process has waiting (teller.store.print_marks: papers printed
+    since its last write) are written in the same transaction, just before its commit.
     """
+    from teller.store import print_marks
+
     with Session(engine, expire_on_commit=False) as session:
         if engine.dialect.name == "sqlite":
             session.execute(text("BEGIN IMMEDIATE"))
         elif engine.dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": HALL_WRITE_LOCK})
+        marks: dict = {}
         try:
             yield session
+            marks = print_marks.take(engine)
+            print_marks.write(session, marks)
             session.commit()
         except BaseException:
             session.rollback()
+            print_marks.give_back(engine, marks)
             raise
 
 
