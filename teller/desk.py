@@ -117,7 +117,7 @@ class Desk:
 
         if not self.practice:
             db.require_database(self.settings.database_url)
-        self.engine = db.open_engine(self.settings.database_url)
+        self.engine = db.open_engine(self.settings.database_url, home=self.settings.home)
         try:
             fresh = db.init_schema(self.engine, mode=self.mode)
         except BaseException:

@@ -34,8 +34,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def open_engine(url: str):
-    """Create the engine for `url` (no engine exists at import time); make the folder for SQLite."""
+def open_engine(url: str, *, home=None):
+    """Create the engine for `url` (no engine exists at import time); make the folder for SQLite.
+
+    `home`: the teller home whose `keys/` holds a PostgreSQL database's audit key
+    (teller.store.audit_key; a SQLite file's key is found beside its folder)."""
     if url.startswith("sqlite:"):
         path = database_file(url)
         if path is not None:
@@ -54,6 +57,10 @@ def open_engine(url: str):
         from teller.strings import t
 
         raise TellerError(t("db.unsupported_url", url=url.split(":", 1)[0]))
+    if home is not None:
+        from teller.store.audit_key import use_home
+
+        use_home(engine, home)
     return engine
 
 
@@ -197,13 +204,14 @@ def is_seeded(engine) -> bool:
         return session.exec(select(models.ClerkRecord).limit(1)).first() is not None
 
 
-def create_database(url: str, *, seed_demo: bool, now) -> bool:
+def create_database(url: str, *, seed_demo: bool, now, home=None) -> bool:
     """`teller-admin db init`: the live database made (tables at the newest schema, marked
-    live) and, with `seed_demo`, the demo hall in it. Returns True when it was new.
+    live) and, with `seed_demo`, the demo hall in it. Returns True when it was new. With
+    `home`, a PostgreSQL database's audit key is made in its `keys/` (the hall's key).
 
     The only way a live database comes to exist: the console and the other commands refuse
     one that is missing (`require_database`), so a wrong --home never becomes a demo hall."""
-    engine = open_engine(url)
+    engine = open_engine(url, home=home)
     try:
         fresh = init_schema(engine, mode="live")
         if seed_demo and not is_seeded(engine):
