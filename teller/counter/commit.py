@@ -62,6 +62,28 @@ def take_fresh(engine, tx_id: int):
 _TRIED: dict[str, None] = {}
 
 
+def _require_shift(session, desk: "Desk", day, now) -> None:
+    """The clerk's open shift and the day not closed, in one statement; anything else (no shift,
+    another clerk's, counting, a closed day, a practice shift to open) through
+    teller.store.shifts.require_shift, which says why or opens the practice shift."""
+    from sqlalchemy import exists, select
+
+    from teller.store import shifts
+
+    mode = "practice" if desk.practice else "live"
+    if not desk.practice:
+        sh, dc = shifts.ShiftRecord.__table__, shifts.DayCloseRecord.__table__
+        closed = exists().where(dc.c.counter == desk.counter, dc.c.business_day == day, dc.c.mode == mode)
+        row = session.execute(
+            select(sh.c.clerk, sh.c.status, closed.label("closed"))
+            .where(sh.c.counter == desk.counter, sh.c.mode == mode, sh.c.status != shifts.CLOSED)
+            .order_by(sh.c.id.desc()).limit(1)
+        ).first()
+        if row is not None and not row.closed and row.clerk == desk.clerk and row.status == shifts.OPEN:
+            return
+    shifts.require_shift(session, counter=desk.counter, clerk=desk.clerk, mode=mode, day=day, now=now)
+
+
 def record_transaction(desk: "Desk", run: "Run") -> Committed:
     """Transaction row, fee lines, the operation's changes, an audit entry and the print jobs.
 
@@ -103,9 +125,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                         )
                     ).one()
                     seq = (last or 0) + 1
-                shifts.require_shift(
-                    session, counter=desk.counter, clerk=desk.clerk, mode="practice" if desk.practice else "live", day=day, now=now
-                )
+                _require_shift(session, desk, day, now)
                 outcome = op.apply(session, run.answers, now)
                 if run.answers.get("waived_fen"):  # 减免: on the papers with who granted it
                     outcome.paper.append((t("paper.waived"), t("paper.waived_value", amount=money(run.answers["waived_fen"]), supervisor=run.answers.get("waived_by", ""))))
@@ -131,21 +151,21 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     created_at=now,
                 )
                 session.add(tx)
-                session.flush()
+                session.flush()  # the customer's changes and the transaction (its id for the rows below)
                 # what a void needs: always kept, with the operation and its report category
                 shifts.keep_reversal(session, tx_id=tx.id, data={**outcome.reversal, "op": op.name, "category": op.category})
-                reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen, deposit_fen=outcome.deposit_fen)
                 fees = [(line.code, line.label, line.amount_fen) for line in run.fee_lines()]
                 for code, label, amount in fees:
                     session.add(FeeLineRecord(tx_id=tx.id, code=code, label=label, amount_fen=amount))
-                audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
                 # one job per copy; a counter that prints right after the commit claims them here
                 # (sending, bytes_sent): this commit is the one that precedes the first byte
                 claim = {"status": "sending", "bytes_sent": True, "attempts": 1} if getattr(desk, "prints_after_commit", False) else {}
                 jobs = [ReceiptJobRecord(tx_id=tx.id, layout=layout, copy_no=n, updated_at=now, **claim)
                         for layout in proc.print for n in range(1, copies_of(desk.settings, layout) + 1)]
                 session.add_all(jobs)
-                session.flush()
+                session.flush()  # reversal, fee lines and jobs in one flush
+                reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen, deposit_fen=outcome.deposit_fen)
+                audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
                 view = None
                 if outcome.customer_number:
                     plans = {p.code: p.name for p in desk.plans()}
