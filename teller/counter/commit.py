@@ -62,26 +62,71 @@ def take_fresh(engine, tx_id: int):
 _TRIED: dict[str, None] = {}
 
 
+#: the hot path's statements, built once (SQLAlchemy caches their compiled form)
+_INSERTS: dict = {}
+
+
 def _require_shift(session, desk: "Desk", day, now) -> None:
     """The clerk's open shift and the day not closed, in one statement; anything else (no shift,
     another clerk's, counting, a closed day, a practice shift to open) through
     teller.store.shifts.require_shift, which says why or opens the practice shift."""
-    from sqlalchemy import exists, select
-
     from teller.store import shifts
 
     mode = "practice" if desk.practice else "live"
     if not desk.practice:
-        sh, dc = shifts.ShiftRecord.__table__, shifts.DayCloseRecord.__table__
-        closed = exists().where(dc.c.counter == desk.counter, dc.c.business_day == day, dc.c.mode == mode)
-        row = session.execute(
-            select(sh.c.clerk, sh.c.status, closed.label("closed"))
-            .where(sh.c.counter == desk.counter, sh.c.mode == mode, sh.c.status != shifts.CLOSED)
-            .order_by(sh.c.id.desc()).limit(1)
-        ).first()
+        if "shift" not in _INSERTS:
+            from sqlalchemy import bindparam, exists, select
+
+            sh, dc = shifts.ShiftRecord.__table__, shifts.DayCloseRecord.__table__
+            closed = exists().where(dc.c.counter == bindparam("counter"), dc.c.business_day == bindparam("day"), dc.c.mode == bindparam("mode"))
+            _INSERTS["shift"] = (select(sh.c.clerk, sh.c.status, closed.label("closed"))
+                                 .where(sh.c.counter == bindparam("counter"), sh.c.mode == bindparam("mode"), sh.c.status != shifts.CLOSED)
+                                 .order_by(sh.c.id.desc()).limit(1))
+        row = session.connection().execute(_INSERTS["shift"], {"counter": desk.counter, "day": day, "mode": mode}).first()
         if row is not None and not row.closed and row.clerk == desk.clerk and row.status == shifts.OPEN:
             return
     shifts.require_shift(session, counter=desk.counter, clerk=desk.clerk, mode=mode, day=day, now=now)
+
+
+def _inserts():
+    """The hot path's INSERT statements, built once (their compiled form is cached by SQLAlchemy)."""
+    if "tx" not in _INSERTS:
+        from sqlalchemy import insert
+
+        from teller.store.models import FeeLineRecord, ReceiptJobRecord, TransactionRecord
+        from teller.store.shifts import ReversalRecord
+
+        tx, fee, job = TransactionRecord.__table__, FeeLineRecord.__table__, ReceiptJobRecord.__table__
+        _INSERTS.update(
+            tx=insert(tx).returning(tx.c.id),
+            fee=insert(fee).returning(fee.c.id, sort_by_parameter_order=True),
+            job=insert(job).returning(job.c.id, sort_by_parameter_order=True),
+            reversal=insert(ReversalRecord.__table__),
+        )
+    return _INSERTS
+
+
+def _write_rows(session, tx_values: dict, fees, papers_of, reversal: dict, *, claim: bool, now):
+    """The transaction, its fee lines, what a void needs and the print jobs, by four INSERT
+    statements on the unit of work's connection (not through it: nothing to track or flush);
+    the audit entry's books get the transaction as written (audit_books.note_new_transaction).
+    Returns the transaction and the jobs as objects in memory, with their ids."""
+    from teller.store.audit_books import note_new_transaction, stored_row
+    from teller.store.models import ReceiptJobRecord, TransactionRecord
+
+    ins = _inserts()
+    conn = session.connection()
+    tx_id = conn.execute(ins["tx"], tx_values).scalar_one()
+    line_ids = [r[0] for r in conn.execute(ins["fee"], [{"tx_id": tx_id, "code": c, "label": lb, "amount_fen": a} for c, lb, a in fees])] if fees else []
+    conn.execute(ins["reversal"], {"tx_id": tx_id, "data_json": json.dumps(reversal, ensure_ascii=False)})
+    state = {"status": "sending", "bytes_sent": True, "attempts": 1} if claim else {"status": "pending", "bytes_sent": False, "attempts": 0}
+    job_rows = [{"tx_id": tx_id, "void_id": None, "shift_id": None, "layout": layout, "copy_no": n, "reprints": 0, "error": "",
+                 "updated_at": now, **state} for layout, n in papers_of]
+    job_ids = [r[0] for r in conn.execute(ins["job"], job_rows)] if job_rows else []
+    row = {**tx_values, "id": tx_id}
+    note_new_transaction(session, stored_row(TransactionRecord.__table__, row, session),
+                         [(i, c, lb, a) for i, (c, lb, a) in zip(line_ids, fees)], ("transaction", "fee_line", "reversal", "receipt_job"))
+    return TransactionRecord(**row), [ReceiptJobRecord(id=i, **r) for i, r in zip(job_ids, job_rows)]
 
 
 def record_transaction(desk: "Desk", run: "Run") -> Committed:
@@ -95,10 +140,10 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
     from sqlmodel import func, select
 
     from teller.printing.jobs import FreshPrint, copies_of
-    from teller.store import audit, reports, shifts
+    from teller.store import audit, reports
     from teller.store.audit import written_row
     from teller.store.db import session_scope
-    from teller.store.models import FeeLineRecord, ReceiptJobRecord, TransactionRecord
+    from teller.store.models import TransactionRecord
     from teller.store.queries import customer_view, customer_view_written
 
     proc = run.procedure
@@ -131,7 +176,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     outcome.paper.append((t("paper.waived"), t("paper.waived_value", amount=money(run.answers["waived_fen"]), supervisor=run.answers.get("waived_by", ""))))
                 tendered = int(run.answers.get("tendered", 0))
                 due = run.total_fen
-                tx = TransactionRecord(
+                tx_values = dict(
                     receipt_no=receipt_number(desk.counter, day, seq, practice=desk.practice),
                     counter=desk.counter,
                     business_day=day,
@@ -144,26 +189,20 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     amount_due_fen=due,
                     tendered_fen=tendered,
                     change_fen=tendered - due if tendered else 0,
+                    status="completed",
                     mode="practice" if desk.practice else "live",
                     answers_json=answers_json(run, outcome.paper, outcome.signatures, arrears_fen=outcome.arrears_fen, category=op.category,
                                               deposit_fen=outcome.deposit_fen, receipt=outcome.receipt),
                     visit_token=run.visit_token,
                     created_at=now,
                 )
-                session.add(tx)
-                session.flush()  # the customer's changes and the transaction (its id for the rows below)
-                # what a void needs: always kept, with the operation and its report category
-                shifts.keep_reversal(session, tx_id=tx.id, data={**outcome.reversal, "op": op.name, "category": op.category})
                 fees = [(line.code, line.label, line.amount_fen) for line in run.fee_lines()]
-                for code, label, amount in fees:
-                    session.add(FeeLineRecord(tx_id=tx.id, code=code, label=label, amount_fen=amount))
                 # one job per copy; a counter that prints right after the commit claims them here
                 # (sending, bytes_sent): this commit is the one that precedes the first byte
-                claim = {"status": "sending", "bytes_sent": True, "attempts": 1} if getattr(desk, "prints_after_commit", False) else {}
-                jobs = [ReceiptJobRecord(tx_id=tx.id, layout=layout, copy_no=n, updated_at=now, **claim)
-                        for layout in proc.print for n in range(1, copies_of(desk.settings, layout) + 1)]
-                session.add_all(jobs)
-                session.flush()  # reversal, fee lines and jobs in one flush
+                claim = bool(getattr(desk, "prints_after_commit", False))
+                papers_of = [(layout, n) for layout in proc.print for n in range(1, copies_of(desk.settings, layout) + 1)]
+                tx, jobs = _write_rows(session, tx_values, fees, papers_of, {**outcome.reversal, "op": op.name, "category": op.category},
+                                       claim=claim, now=now)
                 reports.add_to_summary(session, tx=tx, category=op.category, arrears_fen=outcome.arrears_fen, deposit_fen=outcome.deposit_fen)
                 audit.append(session=session, at=now, actor=desk.clerk, counter=desk.counter, action="commit", detail=f"{tx.receipt_no} {proc.id}: {outcome.audit}", tx_id=tx.id)
                 view = None
@@ -178,7 +217,7 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
                     written = {"name": cust.name, "id_number": cust.id_number} if cust else None
                 fresh = FreshPrint(tx, [(label, amount) for _c, label, amount in fees],
                                    written["name"] if written else None, written["id_number"] if written else None, jobs,
-                                   claimed=bool(claim))
+                                   claimed=claim)
             next_seq[seq_key] = seq + 1
             papers = _on_engine(desk.engine, "_teller_fresh")
             if len(papers) >= _FRESH_KEEP:

@@ -57,11 +57,15 @@ def entry_hash(rec: AuditRecord, prev_hash: str | None = None) -> str:
 
 def _head(session: Session, *, lock: bool) -> str | None:
     """The head's value (`id:hash[:mac]`), None before the first entry."""
-    table = MetaRecord.__table__
-    stmt = select(table.c.value).where(table.c.key == HEAD_KEY)
-    if lock:
-        stmt = stmt.with_for_update()
-    return session.execute(stmt).scalar()
+    if lock not in _HEAD_SELECT:
+        table = MetaRecord.__table__
+        stmt = select(table.c.value).where(table.c.key == HEAD_KEY)
+        _HEAD_SELECT[lock] = stmt.with_for_update() if lock else stmt
+    return session.connection().execute(_HEAD_SELECT[lock]).scalar()
+
+
+_HEAD_SELECT: dict = {}
+_WRITES: dict = {}
 
 
 def _parse_head(value: str) -> tuple[int, str]:
@@ -98,9 +102,13 @@ def _head_value(session: Session, rec_id: int, digest: str, *, had_mac: bool = F
 def _write_head(session: Session, old: str | None, value: str) -> None:
     table = MetaRecord.__table__
     if old is None:
-        session.execute(insert(table).values(key=HEAD_KEY, value=value))
+        session.connection().execute(insert(table).values(key=HEAD_KEY, value=value))
     else:
-        session.execute(update(table).where(table.c.key == HEAD_KEY).values(value=value))
+        if "head" not in _WRITES:
+            from sqlalchemy import bindparam
+
+            _WRITES["head"] = update(table).where(table.c.key == HEAD_KEY).values(value=bindparam("head_value"))
+        session.connection().execute(_WRITES["head"], {"head_value": value})
 
 
 def append(
@@ -137,9 +145,12 @@ def append(
     rec = AuditRecord(id=next_id, at=at, actor=actor, counter=counter, action=action, detail=detail, tx_id=tx_id, prev_hash=prev_hash, books=books)
     rec.hash = entry_hash(rec)
     value = _head_value(session, rec.id, rec.hash, had_mac=bool(head and _head_mac(head)))
-    session.execute(insert(AuditRecord.__table__).values(
-        id=rec.id, at=at, actor=actor, counter=counter, action=action, detail=detail, tx_id=tx_id, prev_hash=prev_hash, books=books, hash=rec.hash,
-    ))
+    if "entry" not in _WRITES:
+        _WRITES["entry"] = insert(AuditRecord.__table__)
+    session.connection().execute(_WRITES["entry"], {
+        "id": rec.id, "at": at, "actor": actor, "counter": counter, "action": action, "detail": detail, "tx_id": tx_id,
+        "prev_hash": prev_hash, "books": books, "hash": rec.hash,
+    })
     _write_head(session, head, value)
     return rec
 

@@ -153,23 +153,40 @@ def _books_json(session: Session, digests: dict[str, str]) -> str:
 def _as_stored(obj, session: Session) -> dict | None:
     """The row of a loaded object as `select(table)` would hand it back (None if not all loaded)."""
     from sqlalchemy import inspect as sa_inspect
-    from sqlalchemy.types import Boolean
-
-    from teller.store.models import UTCDateTime
 
     state = sa_inspect(obj)
     if state.expired_attributes or state.unloaded:
         return None
+    return stored_row(type(obj).__table__, {col.name: getattr(obj, col.key) for col in type(obj).__table__.columns}, session)
+
+
+def stored_row(table, values: dict, session: Session) -> dict:
+    """`values` of every column as `select(table)` hands them back (the store's times round-tripped)."""
+    from sqlalchemy.types import Boolean
+
+    from teller.store.models import UTCDateTime
+
     dialect = session.get_bind().dialect
     out = {}
-    for col in type(obj).__table__.columns:
-        value = getattr(obj, col.key)
+    for col in table.columns:
+        value = values.get(col.name)
         if value is not None and isinstance(col.type, UTCDateTime):  # the store's own type: a round trip
             value = col.type.process_result_value(col.type.process_bind_param(value, dialect), dialect)
         elif value is not None and isinstance(col.type, Boolean):
             value = bool(value)
         out[col.name] = value
     return out
+
+
+def note_new_transaction(session: Session, row: dict, lines: list[tuple[int, str, str, int]], tables: tuple[str, ...]) -> None:
+    """A transaction and its fee lines written by statements of their own (not the unit of work),
+    noted as `_note_touched` notes a flush: the next entry digests them from `row` and `lines`."""
+    tx_id = row["id"]
+    session.info.setdefault(TOUCHED, set()).add(f"tx:{tx_id}")
+    session.info.setdefault(BORN, set()).add(tx_id)
+    session.info.setdefault(LINES, {}).setdefault(tx_id, []).extend(lines)
+    session.info.setdefault(SNAP, {})[f"tx:{tx_id}"] = row
+    session.info.setdefault(FLUSHED_TABLES, set()).update(tables)
 
 
 def _memory_digest(session: Session, key: str) -> str | None:

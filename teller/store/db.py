@@ -184,9 +184,9 @@ def session_scope(engine) -> Iterator[Session]:
 
     with Session(engine, expire_on_commit=False) as session:
         if engine.dialect.name == "sqlite":
-            session.execute(text("BEGIN IMMEDIATE"))
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         elif engine.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": HALL_WRITE_LOCK})
+            session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(HALL_WRITE_LOCK)})")
         marks: dict = {}
         try:
             yield session

@@ -65,13 +65,18 @@ def write(session, marks: dict[int, datetime]) -> None:
     """The marks, in the caller's transaction (one executemany statement)."""
     if not marks:
         return
-    from sqlalchemy import bindparam, update
+    global _MARK
+    if _MARK is None:
+        from sqlalchemy import bindparam, update
 
-    from teller.store.models import ReceiptJobRecord
+        from teller.store.models import ReceiptJobRecord
 
-    table = ReceiptJobRecord.__table__
-    stmt = update(table).where(table.c.id == bindparam("job_id")).values(status="printed", error="", updated_at=bindparam("at"))
-    session.execute(stmt, [{"job_id": job_id, "at": at} for job_id, at in sorted(marks.items())])
+        table = ReceiptJobRecord.__table__
+        _MARK = update(table).where(table.c.id == bindparam("job_id")).values(status="printed", error="", updated_at=bindparam("at"))
+    session.connection().execute(_MARK, [{"job_id": job_id, "at": at} for job_id, at in sorted(marks.items())])
+
+
+_MARK = None
 
 
 def flush(engine) -> None:
