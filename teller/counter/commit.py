@@ -8,6 +8,7 @@ category, an audit entry and the print jobs queued (printed after the commit).
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from teller.counter.plan import operation_for
@@ -112,7 +113,7 @@ def _write_rows(session, tx_values: dict, fees, papers_of, reversal: dict, *, cl
     the audit entry's books get the transaction as written (audit_books.note_new_transaction).
     Returns the transaction and the jobs as objects in memory, with their ids."""
     from teller.store.audit_books import note_new_transaction, stored_row
-    from teller.store.models import ReceiptJobRecord, TransactionRecord
+    from teller.store.models import TransactionRecord
 
     ins = _inserts()
     conn = session.connection()
@@ -126,7 +127,8 @@ def _write_rows(session, tx_values: dict, fees, papers_of, reversal: dict, *, cl
     row = {**tx_values, "id": tx_id}
     note_new_transaction(session, stored_row(TransactionRecord.__table__, row, session),
                          [(i, c, lb, a) for i, (c, lb, a) in zip(line_ids, fees)], ("transaction", "fee_line", "reversal", "receipt_job"))
-    return TransactionRecord(**row), [ReceiptJobRecord(id=i, **r) for i, r in zip(job_ids, job_rows)]
+    # plain records for the print and the summary (a model instance costs more than the row)
+    return SimpleNamespace(**row), [SimpleNamespace(id=i, **r) for i, r in zip(job_ids, job_rows)]
 
 
 def record_transaction(desk: "Desk", run: "Run") -> Committed:

@@ -36,15 +36,19 @@ WANG = "13800138000"
 CLERKS = [("01", "1001", "1234"), ("02", "1002", "2345"), ("03", "8001", "8888"), ("04", "9001", "9999")]
 
 
-def make_hall(database_url: str | None) -> Path:
-    """A home with the demo hall in a new database (SQLite file, or the given PostgreSQL one)."""
+def make_hall(database_url: str | None, spool: str | None = None) -> Path:
+    """A home with the demo hall in a new database (SQLite file, or the given PostgreSQL one);
+    `spool`: the preview spool's folder (default the home's receipts/spool, on the database's disk)."""
     from teller.config import load_settings
     from teller.store import db
     from tests.conftest import DAY, make_home
 
     home = make_home(Path(tempfile.mkdtemp(prefix="commit-bench-")) / "home")
-    if database_url:
-        (home / "teller.toml").write_text(f'database_url = "{database_url}"\n', encoding="utf-8")
+    lines = [f'database_url = "{database_url}"'] if database_url else []
+    if spool:
+        lines.append(f'spool_dir = "{Path(tempfile.mkdtemp(prefix="spool-", dir=spool))}"')
+    if lines:
+        (home / "teller.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     db.create_database(load_settings(home=home).database_url, seed_demo=True, now=DAY)
     return home
 
@@ -271,13 +275,16 @@ def run_db(kind: str, args, server=None) -> dict:
     if url:
         os.environ["TELLER_DATABASE_URL"] = url
     try:
-        home = make_hall(url)
+        home = make_hall(url, args.spool)
         out = {"disk": disk_commits_per_s(url), "teller": teller_visits(home, args.visits), "core": core_visits(home, args.visits)}
         if args.three_commits:  # the same visits with a commit for the papers' claim and one for their outcome
             out["three"] = teller_visits(home, args.visits, at_once=False)
         out["four"] = four_counters(home, args.proc_visits, args.procs)
         import shutil
 
+        from teller.config import load_settings
+
+        shutil.rmtree(load_settings(home=home).spool_dir, ignore_errors=True)
         shutil.rmtree(home.parent, ignore_errors=True)
         return out
     finally:
@@ -310,6 +317,7 @@ def main(argv: list[str] | None = None, *, pg_server=None) -> int:
     ap.add_argument("--proc-visits", type=int, default=100, help="visits per counter process")
     ap.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    ap.add_argument("--spool", metavar="DIR", help="put the preview spool in DIR (e.g. /dev/shm: the receipt files off the database's disk)")
     ap.add_argument("--three-commits", action="store_true",
                     help="also run the visits of a desk that does not print at once (a commit each for the claim and the outcome)")
     args = ap.parse_args(argv)
