@@ -47,11 +47,19 @@ def test_one_commit_per_visit_the_printed_marks_ride_on_the_next(desk):
     assert print_marks.waiting(desk.engine) == 1
 
     commits: list[int] = []
+    statements: list[str] = []
     event.listen(desk.engine, "commit", lambda conn: commits.append(1))
     second = _pay(desk, "20")
+    event.listen(desk.engine, "before_cursor_execute", lambda c, cur, sql, p, ctx, many: statements.append(" ".join(sql.split())))
     second.submit()
+    committing = len(statements)
     assert all(o.ok for o in desk.print_transaction(second.committed.tx_id))
     assert len(commits) == 1  # the visit, its claim and the first visit's outcome: one commit
+    assert statements[committing:] == []  # the print from memory: no statement of its own
+    assert len(statements) <= 16, statements  # BEGIN and 14 statements when this was written
+    assert [s for s in statements if s.startswith("UPDATE receipt_job")] == [
+        "UPDATE receipt_job SET status=?, error=?, updated_at=? WHERE receipt_job.id = ?"
+    ] or desk.engine.dialect.name != "sqlite"
     assert jobs_of(desk, first.committed.tx_id) == [("printed", True, 1)]
     assert jobs_of(desk, second.committed.tx_id) == [("sending", True, 1)]
     desk.flush_papers()  # the print queue running empty, the log-out, closing the desk
