@@ -174,7 +174,7 @@ class Desk:
 
     def flush_papers(self) -> None:
         """Write the print outcomes held back for the next write (teller.store.print_marks)."""
-        from teller.printing.jobs import flush_outcomes
+        from teller.printing.fresh import flush_outcomes
 
         if self.engine is not None:
             flush_outcomes(self.engine)
@@ -392,7 +392,8 @@ class Desk:
         from sqlmodel import Session, select
 
         from teller.counter.commit import take_fresh
-        from teller.printing.jobs import SUPERVISED_REPRINTS, JobOutcome, paper_title, possibly_printed, print_fresh, print_job
+        from teller.printing.fresh import print_fresh
+        from teller.printing.jobs import SUPERVISED_REPRINTS, JobOutcome, paper_title, possibly_printed, print_job
         from teller.store.models import ReceiptJobRecord, TransactionRecord
 
         fresh = take_fresh(self.engine, tx_id) if only_unprinted else None

@@ -114,7 +114,7 @@ def test_a_second_paper_failing_writes_the_first_one_printed_with_it(desk, setti
             raise OSError(28, "No space left on device")
         real(path, preview, raw)
 
-    monkeypatch.setattr(jobs_mod, "spool", second_fails)
+    monkeypatch.setattr(jobs_mod, "spool", second_fails)  # (the fresh print looks it up there)
     run = walk(start(desk, "replace_sim"), WANG, "yes")
     from teller.domain import catalog
 

@@ -41,7 +41,7 @@ def answers_json(run: "Run", paper: list[tuple[str, str]], signatures: list[str]
 #: next receipt sequence number, known from this process's last commit (a stale guess, from
 #: another process at the same counter, meets the unique (counter, day, seq) constraint and
 #: the commit runs again with the number read); `_teller_fresh` tx id -> the papers of the
-#: last commits, to print from memory (teller.printing.jobs.print_fresh)
+#: last commits, to print from memory (teller.printing.fresh.print_fresh)
 _FRESH_KEEP = 16
 
 
@@ -141,7 +141,8 @@ def record_transaction(desk: "Desk", run: "Run") -> Committed:
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import func, select
 
-    from teller.printing.jobs import FreshPrint, copies_of
+    from teller.printing.fresh import FreshPrint
+    from teller.printing.jobs import copies_of
     from teller.store import audit, reports
     from teller.store.audit import written_row
     from teller.store.db import session_scope
