@@ -174,9 +174,11 @@ class Desk:
 
     def flush_papers(self) -> None:
         """Write the print outcomes held back for the next write (teller.store.print_marks)."""
-        from teller.printing.fresh import flush_outcomes
+        from teller.store import print_marks
 
-        if self.engine is not None:
+        if self.engine is not None and print_marks.waiting(self.engine):  # (a report's desk loads nothing more)
+            from teller.printing.fresh import flush_outcomes
+
             flush_outcomes(self.engine)
 
     # ---- staff --------------------------------------------------------------------------

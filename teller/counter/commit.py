@@ -64,7 +64,7 @@ _TRIED: dict[str, None] = {}
 
 
 #: the hot path's statements, built once (SQLAlchemy caches their compiled form)
-_INSERTS: dict = {}
+_STATEMENTS: dict = {}
 
 
 def _require_shift(session, desk: "Desk", day, now) -> None:
@@ -75,15 +75,15 @@ def _require_shift(session, desk: "Desk", day, now) -> None:
 
     mode = "practice" if desk.practice else "live"
     if not desk.practice:
-        if "shift" not in _INSERTS:
+        if "shift" not in _STATEMENTS:
             from sqlalchemy import bindparam, exists, select
 
             sh, dc = shifts.ShiftRecord.__table__, shifts.DayCloseRecord.__table__
             closed = exists().where(dc.c.counter == bindparam("counter"), dc.c.business_day == bindparam("day"), dc.c.mode == bindparam("mode"))
-            _INSERTS["shift"] = (select(sh.c.clerk, sh.c.status, closed.label("closed"))
+            _STATEMENTS["shift"] = (select(sh.c.clerk, sh.c.status, closed.label("closed"))
                                  .where(sh.c.counter == bindparam("counter"), sh.c.mode == bindparam("mode"), sh.c.status != shifts.CLOSED)
                                  .order_by(sh.c.id.desc()).limit(1))
-        row = session.connection().execute(_INSERTS["shift"], {"counter": desk.counter, "day": day, "mode": mode}).first()
+        row = session.connection().execute(_STATEMENTS["shift"], {"counter": desk.counter, "day": day, "mode": mode}).first()
         if row is not None and not row.closed and row.clerk == desk.clerk and row.status == shifts.OPEN:
             return
     shifts.require_shift(session, counter=desk.counter, clerk=desk.clerk, mode=mode, day=day, now=now)
@@ -91,27 +91,27 @@ def _require_shift(session, desk: "Desk", day, now) -> None:
 
 def _inserts():
     """The hot path's INSERT statements, built once (their compiled form is cached by SQLAlchemy)."""
-    if "tx" not in _INSERTS:
+    if "tx" not in _STATEMENTS:
         from sqlalchemy import insert
 
         from teller.store.models import FeeLineRecord, ReceiptJobRecord, TransactionRecord
         from teller.store.shifts import ReversalRecord
 
         tx, fee, job = TransactionRecord.__table__, FeeLineRecord.__table__, ReceiptJobRecord.__table__
-        _INSERTS.update(
+        _STATEMENTS.update(
             tx=insert(tx).returning(tx.c.id),
             fee=insert(fee).returning(fee.c.id, sort_by_parameter_order=True),
             job=insert(job).returning(job.c.id, sort_by_parameter_order=True),
             reversal=insert(ReversalRecord.__table__),
         )
-    return _INSERTS
+    return _STATEMENTS
 
 
 def _write_rows(session, tx_values: dict, fees, papers_of, reversal: dict, *, claim: bool, now):
     """The transaction, its fee lines, what a void needs and the print jobs, by four INSERT
     statements on the unit of work's connection (not through it: nothing to track or flush);
     the audit entry's books get the transaction as written (audit_books.note_new_transaction).
-    Returns the transaction and the jobs as objects in memory, with their ids."""
+    Returns the transaction and the jobs as plain records in memory, with their ids."""
     from teller.store.audit_books import note_new_transaction, stored_row
     from teller.store.models import TransactionRecord
 

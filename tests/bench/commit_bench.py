@@ -276,7 +276,8 @@ def run_db(kind: str, args, server=None) -> dict:
         os.environ["TELLER_DATABASE_URL"] = url
     try:
         home = make_hall(url, args.spool)
-        out = {"disk": disk_commits_per_s(url), "teller": teller_visits(home, args.visits), "core": core_visits(home, args.visits)}
+        out = {"disk": disk_commits_per_s(url), "teller": teller_visits(home, args.visits), "core": core_visits(home, args.visits),
+               "spool": args.spool}
         if args.three_commits:  # the same visits with a commit for the papers' claim and one for their outcome
             out["three"] = teller_visits(home, args.visits, at_once=False)
         out["four"] = four_counters(home, args.proc_visits, args.procs)
@@ -294,7 +295,8 @@ def run_db(kind: str, args, server=None) -> dict:
 
 def report(kind: str, r: dict) -> None:
     te, co, fo = r["teller"], r["core"], r["four"]
-    print(f"{kind}: one process, {te['visits']} payment visits (bare one-row commits on this disk now: {r['disk']:.0f}/s)")
+    where = f"the receipt spool in {r['spool']}" if r.get("spool") else "the receipt spool on the database's disk"
+    print(f"{kind}: one process, {te['visits']} payment visits (bare one-row commits on this disk now: {r['disk']:.0f}/s; {where})")
     print(f"  teller  {te['visits_per_s']:7.1f} visits/s (commit + invoice rendered, spooled, journaled);"
           f" commit alone {te['commits_per_s']:7.1f}/s, p50 {te['commit_ms_p50']:.2f} ms; CPU {te['cpu_ms_per_visit']:.2f} ms per visit")
     print(f"  core    {co['visits_per_s']:7.1f} visits/s (bare SQLAlchemy Core, the same rows and commits);"
