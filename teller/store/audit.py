@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
@@ -120,7 +121,8 @@ def append(
     so its hash is computed before the one INSERT (on PostgreSQL the column's sequence is not
     used: every entry comes through here); the books are digested from the rows as this
     unit of work holds them in memory, read back only when they are not all at hand. The entry
-    and the head are written by two statements, not through the unit of work."""
+    and the head are written by two statements, not through the unit of work; the entry as
+    written is returned as a plain record."""
     session.flush()  # the business rows of this unit of work are written: digest them
     head = _head(session, lock=True)  # names the newest entry: its hash is the link
     prev_hash = _parse_head(head)[1] if head is not None else GENESIS
@@ -142,17 +144,15 @@ def append(
         next_id = _parse_head(head)[0] + 1
     else:
         next_id = (session.exec(select(func.max(AuditRecord.id))).one() or 0) + 1
-    rec = AuditRecord(id=next_id, at=at, actor=actor, counter=counter, action=action, detail=detail, tx_id=tx_id, prev_hash=prev_hash, books=books)
-    rec.hash = entry_hash(rec)
-    value = _head_value(session, rec.id, rec.hash, had_mac=bool(head and _head_mac(head)))
+    entry = {"id": next_id, "at": at, "actor": actor, "counter": counter, "action": action, "detail": detail, "tx_id": tx_id,
+             "prev_hash": prev_hash, "books": books}
+    entry["hash"] = hashlib.sha256(canonical(**entry)).hexdigest()
+    value = _head_value(session, next_id, entry["hash"], had_mac=bool(head and _head_mac(head)))
     if "entry" not in _WRITES:
         _WRITES["entry"] = insert(AuditRecord.__table__)
-    session.connection().execute(_WRITES["entry"], {
-        "id": rec.id, "at": at, "actor": actor, "counter": counter, "action": action, "detail": detail, "tx_id": tx_id,
-        "prev_hash": prev_hash, "books": books, "hash": rec.hash,
-    })
+    session.connection().execute(_WRITES["entry"], entry)
     _write_head(session, head, value)
-    return rec
+    return SimpleNamespace(**entry)
 
 
 def seal_unchained(*, session: Session) -> int:
