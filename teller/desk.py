@@ -57,6 +57,10 @@ class Desk(StaffDesk, CatalogueDesk, ShiftDesk, VoidDesk, PaperDesk):
         # shows it); setting cancel_commit stops a waiting commit before it lands
         self.on_busy: Callable[[int], None] | None = None
         self.cancel_commit = threading.Event()
+        #: this counter prints each commit's papers right after it (the console's print queue, a
+        #: counter process): the commit claims its jobs and the printed marks ride on the next
+        #: write (teller.store.print_marks; `flush_papers` writes them now)
+        self.prints_after_commit = False
 
     # ---- the Desk port of a Run ------------------------------------------------------
     @property
@@ -97,7 +101,7 @@ class Desk(StaffDesk, CatalogueDesk, ShiftDesk, VoidDesk, PaperDesk):
 
         if self.kind.database_must_exist:
             db.require_database(self.settings.database_url)
-        self.engine = db.open_engine(self.settings.database_url)
+        self.engine = db.open_engine(self.settings.database_url, home=self.settings.home)
         try:
             fresh = db.init_schema(self.engine, mode=self.mode)
         except BaseException:
@@ -149,7 +153,17 @@ class Desk(StaffDesk, CatalogueDesk, ShiftDesk, VoidDesk, PaperDesk):
 
     def close(self) -> None:
         if self.engine is not None:
+            self.flush_papers()
             self.engine.dispose()
+
+    def flush_papers(self) -> None:
+        """Write the print outcomes held back for the next write (teller.store.print_marks)."""
+        from teller.store import print_marks
+
+        if self.engine is not None and print_marks.waiting(self.engine):  # (a report's desk loads nothing more)
+            from teller.printing.fresh import flush_outcomes
+
+            flush_outcomes(self.engine)
 
     # ---- the commit, the audit trail and the reports ------------------------------------------
     def commit(self, run: "Run") -> Committed:

@@ -27,15 +27,16 @@ def verify_with(desk, anchor_text: str) -> audit.ChainReport:
         return audit.verify(session=session, anchor=anchor_text)
 
 
-@pytest.mark.sqlite_only  # the MAC key file sits beside a SQLite file; PostgreSQL has none (README)
 def test_untouched_books_verify_intact_and_the_key_lives_outside_the_database_0600(trail):
+    """SQLite: <home>/keys/teller.db.audit-key beside <home>/db/; PostgreSQL: <home>/keys/<database>.audit-key."""
     assert verify(trail).ok
-    key = audit.key_path(str(db_file(trail.settings)))
-    assert key.exists() and key.parent != db_file(trail.settings).parent
-    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    key = audit.key_file(trail.engine)
+    assert key == trail.settings.home / "keys" / f"{trail.engine.url.database.rsplit('/', 1)[-1]}.audit-key"
+    assert key.exists() and stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    head = sql(trail.settings, "select value from meta where key = 'audit_head'")[0][0]
+    assert len(head.split(":")[2]) == 64  # the head carries its MAC on both databases
 
 
-@pytest.mark.sqlite_only  # only the MAC keyed outside the database catches a consistent rewrite
 def test_deleting_the_newest_entry_and_rewriting_the_head_is_detected(trail):
     last_id, prev = sql(trail.settings, "select id, prev_hash from audit order by id desc limit 1")[0]
     sql(trail.settings, "delete from audit where id = ?", last_id)
@@ -124,3 +125,33 @@ def test_cli_verify_takes_an_anchor_and_prints_the_current_one(trail):
     assert printed in r.output
     r = CliRunner().invoke(app, ["--home", str(home), "audit", "verify", "--anchor", "999999:abcdef"])
     assert r.exit_code == 1 and "999999" in r.output
+
+
+def test_a_counter_without_the_halls_key_refuses_to_append_rather_than_fork_the_mac(trail, tmp_path):
+    """PostgreSQL: the counters share one chain, so one key (made by `db init` or the first entry,
+    copied to each PC). A PC whose home lacks it makes none of its own once the head has a MAC:
+    it refuses with the file's name; with the file copied it appends and verify holds."""
+    import shutil
+
+    from teller.errors import TellerError
+    from teller.store import db
+
+    if trail.engine.dialect.name == "sqlite":  # a SQLite file's key is found beside its folder, whoever opens it
+        assert audit.key_file(db.open_engine(trail.settings.database_url, home=tmp_path)) == audit.key_file(trail.engine)
+        return
+    other = db.open_engine(trail.settings.database_url, home=tmp_path / "pc2")
+    try:
+        with pytest.raises(TellerError) as refused:
+            with db.session_scope(other) as session:
+                audit.append(session=session, at=trail.now(), actor="1002", counter="02", action="login")
+        assert "pc2" in refused.value.message and "db init" in refused.value.message
+        assert not (tmp_path / "pc2" / "keys").exists() or not any((tmp_path / "pc2" / "keys").iterdir())
+        (tmp_path / "pc2" / "keys").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(audit.key_file(trail.engine), audit.key_file(other))
+        with db.session_scope(other) as session:
+            audit.append(session=session, at=trail.now(), actor="1002", counter="02", action="login")
+        with Session(other) as session:
+            assert audit.verify(session=session).ok
+    finally:
+        other.dispose()
+    assert verify(trail).ok

@@ -15,6 +15,8 @@ def test_commit_bench_runs_small_on_sqlite(capsys):
     assert commit_bench.main(["--db", "sqlite", "--visits", "5", "--procs", "2", "--proc-visits", "3"]) == 0
     out = capsys.readouterr().out
     assert "visits/s" in out and "SQL statements per visit" in out and "errors 0" in out
+    # the console's path: one commit per visit, and one more for the last visit's printed mark (6 for 5)
+    assert "commits (fsyncs) per visit: teller 1.20; core 1.20" in out
 
 
 def _pay_to_confirm(desk):

@@ -424,7 +424,7 @@ def test_paper_running_out_during_the_job_says_paper_out_and_may_be_on_paper(des
 def test_a_job_whose_outcome_could_not_be_recorded_still_counts_as_on_paper(desk, settings, monkeypatch, caplog):
     """A locked database at the job's update after the bytes went out: the job stays `sending`
     with bytes_sent (written before sending), so the next copy is a supervised 补打."""
-    from teller.printing import jobs as jobs_module
+    from teller.printing import fresh as jobs_module  # the first print of a commit
 
     committed = commit_payment(desk)
     real_session = jobs_module.Session

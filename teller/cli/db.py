@@ -32,7 +32,8 @@ def db_init(
             Desk(settings).open().close()
             fresh, seed = True, True
         else:
-            fresh = db.create_database(settings.database_url, seed_demo=seed, now=Clock(hall_zone(settings.timezone)).now())
+            fresh = db.create_database(settings.database_url, seed_demo=seed, now=Clock(hall_zone(settings.timezone)).now(),
+                                           home=settings.home)
         engine = db.open_engine(settings.database_url)
         try:
             revision = schema.current(engine)
@@ -115,7 +116,7 @@ def db_check(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
     settings = open_settings(ctx)
     try:
-        report = check(settings.database_url)
+        report = check(settings.database_url, home=settings.home)
     except TellerError as exc:
         fail(exc.message)
     verdict = {"ok": report.ok, "integrity": report.integrity, "foreign_keys": report.foreign_keys,

@@ -21,8 +21,9 @@ class CatalogueDesk:
 
         from teller.store.queries import customer_view
 
+        plans = {p.code: p.name for p in self.plans()}
         with Session(self.engine) as session:
-            return customer_view(session, number)
+            return customer_view(session, number, plan_names=plans)
 
     def numbers_held(self, id_number: str) -> int:
         """How many open numbers an ID holds (at most 5 per ID)."""

@@ -27,12 +27,14 @@ class PaperDesk:
         from sqlmodel import Session, select
 
         from teller.counter.commit import take_fresh
-        from teller.printing.jobs import SUPERVISED_REPRINTS, JobOutcome, paper_title, possibly_printed, print_fresh, print_job
+        from teller.printing.fresh import print_fresh
+        from teller.printing.jobs import SUPERVISED_REPRINTS, JobOutcome, paper_title, possibly_printed, print_job
         from teller.store.models import ReceiptJobRecord, TransactionRecord
 
         fresh = take_fresh(self.engine, tx_id) if only_unprinted else None
         if fresh is not None:  # the commit just made: its papers from memory, its jobs in one transaction
             return print_fresh(self.engine, self.settings, fresh, procedure_title=self.procedure_title(fresh.tx.procedure_id), now=self.now())
+        self.flush_papers()  # the journal as this process last printed it
         with Session(self.engine) as session:
             tx = session.get(TransactionRecord, tx_id)
             if tx is None:
@@ -96,6 +98,8 @@ class PaperDesk:
 
         from teller.store.models import ReceiptJobRecord, TransactionRecord
         from teller.store.shifts import VoidRecord
+
+        self.flush_papers()  # the journal as this process last printed it
 
         ref = receipt_no.strip()
         by_id = ReceiptJobRecord.id

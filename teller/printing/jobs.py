@@ -19,7 +19,7 @@ from teller.clock import local_text
 from teller.config import Settings
 from teller.domain.money import capital_yuan, money
 from teller.domain.rules import mask_id, mask_name
-from teller.errors import PrintFailed, TellerError
+from teller.errors import TellerError
 from teller.mode import Mode
 from teller.printing import escpos
 from teller.printing.layouts import EXTRA_PLACEHOLDERS, LayoutError, ReceiptData, load_layout, preview_text, render
@@ -44,15 +44,11 @@ SUPERVISED_REPRINTS = ("invoice",)
 
 def _log_db_fault(exc: BaseException) -> None:
     """The database's own (English) words go to the log; the clerk reads `print.db_reason`."""
-    import logging
-
     logging.getLogger("teller.printing").warning("print journal: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
 
 
 def spool_failed(exc: OSError) -> str:
     """The clerk's words for a spool folder that cannot be written; the system's words go to the log."""
-    import logging
-
     logging.getLogger("teller.printing").warning("receipt spool failed: %s", exc)
     return t("print.spool_failed")
 
@@ -236,6 +232,9 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from teller.printing.fresh import flush_outcomes
+
+    flush_outcomes(engine)  # the journal as this process last printed it
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ReceiptJobRecord, job_id)
         was_sent = bool(job.bytes_sent)
@@ -294,89 +293,6 @@ def print_job(engine, settings: Settings, job_id: int, *, procedure_title: str, 
     if clerk_error:
         error = clerk_error
     return JobOutcome(job_id, layout_name, not error, error, spooled, copy_no, title)
-
-
-@dataclass
-class FreshPrint:
-    """What a commit just wrote, kept in memory to print from: the transaction row, its fee lines
-    (label, fen), the customer's name and ID as written, and the journal's new jobs."""
-
-    tx: TransactionRecord
-    fees: list[tuple[str, int]]
-    customer_name: str | None
-    customer_id: str | None
-    jobs: list[ReceiptJobRecord]
-
-
-def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_title: str, now: datetime) -> list[JobOutcome]:
-    """The first print of a commit's papers, from the committed data in memory: every paper
-    rendered first, then all its jobs marked `sending` (bytes_sent) in one transaction before
-    the first byte goes out, each sent, and every outcome recorded in one transaction.
-    Nothing is read back from the database."""
-    from sqlalchemy import update
-    from sqlalchemy.exc import SQLAlchemyError
-
-    cfg = settings.printer
-    tx = fresh.tx
-    data = receipt_data_from(tx, fresh.fees, fresh.customer_name, fresh.customer_id, settings, procedure_title=procedure_title)
-    day_folder = tx.business_day.strftime("%Y%m%d")
-    rendered: list[tuple[ReceiptJobRecord, str, object, bytes | None, str]] = []
-    clerk_errors: dict[int, str] = {}  # a job's message for the clerk where the journal keeps more
-    for i, job in enumerate(fresh.jobs):
-        title, error, ops, raw = job.layout, "", None, None
-        try:
-            layout = load_layout(str(settings.layouts_dir), job.layout)
-            title = layout.copy_title(job.copy_no)
-            ops = render(layout, data, cfg.columns, copy_no=job.copy_no, charset=cfg.charset)
-            # the drawer opens once per sale, with its first paper
-            raw = escpos.to_bytes(ops, profile=cfg.profile, drawer=cfg.cash_drawer and tx.tendered_fen > 0 and i == 0)
-        except LayoutError as exc:  # the clerk reads it in the UI language; the journal keeps the detail
-            clerk_errors[job.id] = t("print.layout_bad", layout=title)
-            error = f"{clerk_errors[job.id]}: {exc.message}"
-        except TellerError as exc:
-            error = exc.message
-        rendered.append((job, title, ops, raw, error))
-    to_send = [r for r in rendered if r[3] is not None]
-    table = ReceiptJobRecord.__table__
-    try:
-        if to_send:
-            with Session(engine) as session:  # committed before the first byte leaves
-                session.execute(update(table).where(table.c.id.in_([r[0].id for r in to_send])).values(bytes_sent=True, status="sending", updated_at=now))
-                session.commit()
-    except SQLAlchemyError as exc:  # could not mark the jobs: nothing is sent
-        _log_db_fault(exc)
-        reason = t("print.io", error=t("print.db_reason"))
-        rendered = [(job, title, ops, None, err or reason) for job, title, ops, _raw, err in rendered]
-    outcomes: list[tuple[ReceiptJobRecord, str, Path | None, bool, str]] = []
-    for job, title, ops, raw, error in rendered:
-        spooled, delivered = None, False
-        if raw is not None and not error:
-            delivered = True
-            try:
-                if settings.mode.spools(cfg):
-                    spooled = _spool_at(settings, day_folder, tx.receipt_no, job.layout, 0, job.copy_no)
-                    spool(spooled, preview_text(ops, cfg.columns), raw)
-                else:
-                    escpos.send(cfg, raw)
-            except escpos.PrinterFault as exc:
-                error, delivered = exc.message, exc.maybe_delivered
-            except OSError as exc:
-                error = spool_failed(exc)
-        outcomes.append((job, title, spooled, delivered, error))
-    try:
-        with Session(engine) as session:  # every outcome of this print in one transaction
-            for job, _title, _spooled, delivered, error in outcomes:
-                session.execute(update(table).where(table.c.id == job.id).values(
-                    attempts=table.c.attempts + 1, bytes_sent=delivered,  # as print_job: only what may have reached the printer
-                    status="printed" if not error else "failed", error=error, updated_at=now,
-                ))
-            session.commit()
-    except SQLAlchemyError as exc:  # the jobs stay `sending` with bytes_sent: a later copy is a 补打
-        _log_db_fault(exc)
-        outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=t("print.db_reason")))
-                    for job, title, spooled, delivered, error in outcomes]
-    return [JobOutcome(job.id, job.layout, not error, clerk_errors.get(job.id, error), spooled, job.copy_no, title)
-            for job, title, spooled, _d, error in outcomes]
 
 
 def _mark_sending(engine, job_id: int, now: datetime) -> None:

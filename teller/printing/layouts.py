@@ -101,7 +101,10 @@ def char_cells(ch: str) -> int:
     return 2
 
 
+@lru_cache(maxsize=4096)  # a receipt's labels, the hall's name, rulers: the same strings every time
 def cells(text: str) -> int:
+    if text.isascii() and text.isprintable():
+        return len(text)
     return sum(char_cells(ch) for ch in text)
 
 
@@ -116,6 +119,7 @@ def printable(ch: str, charset: str = "gb18030") -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)
 def paper_safe(text: str, charset: str = "gb18030") -> str:
     """What the printer can print of `text`: composed (NFC); a character its font lacks is
     printed as `?` (never as the wrong glyph its bytes would show on a smaller font)."""

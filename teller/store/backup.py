@@ -103,15 +103,14 @@ class CheckReport:
         return out
 
 
-def check(database_url: str) -> CheckReport:
-    """PRAGMA integrity_check and foreign_key_check on the file, then the audit chain."""
-
-
+def check(database_url: str, *, home=None) -> CheckReport:
+    """PRAGMA integrity_check and foreign_key_check on the file, then the audit chain (on
+    PostgreSQL with the head's MAC when `home` holds the hall's key, teller.store.audit_key)."""
     report = CheckReport()
     if is_postgres_url(database_url):
         if not _pg_check(database_url, report):
             return report
-        return _check_chain(database_url, report)
+        return _check_chain(database_url, report, home)
     path = sqlite_path(database_url)
     con = sqlite3.connect(path, timeout=30)
     try:
@@ -125,12 +124,12 @@ def check(database_url: str) -> CheckReport:
     return _check_chain(database_url, report)
 
 
-def _check_chain(database_url: str, report: "CheckReport") -> "CheckReport":
+def _check_chain(database_url: str, report: "CheckReport", home=None) -> "CheckReport":
     from sqlmodel import Session
 
     from teller.store import audit, db
 
-    engine = db.open_engine(database_url)
+    engine = db.open_engine(database_url, home=home)
     try:
         with Session(engine) as session:
             chain = audit.verify(session=session)

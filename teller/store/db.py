@@ -8,7 +8,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlmodel import Session, create_engine, select
 
 from teller.store import models
@@ -33,8 +33,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def open_engine(url: str):
-    """Create the engine for `url` (no engine exists at import time); make the folder for SQLite."""
+def open_engine(url: str, *, home=None):
+    """Create the engine for `url` (no engine exists at import time); make the folder for SQLite.
+
+    `home`: the teller home whose `keys/` holds a PostgreSQL database's audit key
+    (teller.store.audit_key; a SQLite file's key is found beside its folder)."""
     if url.startswith("sqlite:"):
         path = database_file(url)
         if path is not None:
@@ -53,6 +56,10 @@ def open_engine(url: str):
         from teller.strings import t
 
         raise TellerError(t("db.unsupported_url", url=url.split(":", 1)[0]))
+    if home is not None:
+        from teller.store.audit_key import use_home
+
+        use_home(engine, home)
     return engine
 
 
@@ -168,17 +175,26 @@ def session_scope(engine) -> Iterator[Session]:
     unit of work (a free number taken, a handset out of stock, a balance changed, the next
     receipt number) cannot interleave with another counter's. The audit head is also locked
     FOR UPDATE and the daily summary is written by upserts, which hold on their own.
+
+    The print outcomes this process has waiting (teller.store.print_marks: papers printed
+    since its last write) are written in the same transaction, just before its commit.
     """
+    from teller.store import print_marks
+
     with Session(engine, expire_on_commit=False) as session:
         if engine.dialect.name == "sqlite":
-            session.execute(text("BEGIN IMMEDIATE"))
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         elif engine.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": HALL_WRITE_LOCK})
+            session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(HALL_WRITE_LOCK)})")
+        marks: dict = {}
         try:
             yield session
+            marks = print_marks.take(engine)
+            print_marks.write(session, marks)
             session.commit()
         except BaseException:
             session.rollback()
+            print_marks.give_back(engine, marks)
             raise
 
 
@@ -187,13 +203,14 @@ def is_seeded(engine) -> bool:
         return session.exec(select(models.ClerkRecord).limit(1)).first() is not None
 
 
-def create_database(url: str, *, seed_demo: bool, now) -> bool:
+def create_database(url: str, *, seed_demo: bool, now, home=None) -> bool:
     """`teller-admin db init`: the live database made (tables at the newest schema, marked
-    live) and, with `seed_demo`, the demo hall in it. Returns True when it was new.
+    live) and, with `seed_demo`, the demo hall in it. Returns True when it was new. With
+    `home`, a PostgreSQL database's audit key is made in its `keys/` (the hall's key).
 
     The only way a live database comes to exist: the console and the other commands refuse
     one that is missing (`require_database`), so a wrong --home never becomes a demo hall."""
-    engine = open_engine(url)
+    engine = open_engine(url, home=home)
     try:
         fresh = init_schema(engine, mode="live")
         if seed_demo and not is_seeded(engine):

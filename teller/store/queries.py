@@ -12,12 +12,22 @@ from teller.domain.views import CustomerView
 from teller.store.models import CustomerRecord, PlanRecord, ReceiptJobRecord, TransactionRecord
 
 
-def customer_view(session: Session, number: str) -> CustomerView | None:
+def customer_view(session: Session, number: str, *, plan_names: dict[str, str] | None = None) -> CustomerView | None:
+    """The subscriber as the panel shows it; `plan_names` (the desk's catalogue) saves reading the plans."""
     rec = session.get(CustomerRecord, number)
     if rec is None:
         return None
-    plan = session.get(PlanRecord, rec.plan_code)
-    pending = session.get(PlanRecord, rec.pending_plan_code) if rec.pending_plan_code else None
+    names = plan_names or {}
+
+    def name_of(code: str | None) -> str | None:
+        if not code:
+            return None
+        if code in names:
+            return names[code]
+        plan = session.get(PlanRecord, code)
+        return plan.name if plan else None
+
+    plan_name, pending_name = name_of(rec.plan_code), name_of(rec.pending_plan_code)
     return CustomerView(
         number=rec.number,
         name=rec.name,
@@ -25,7 +35,7 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
         male=rec.male,
         brand=rec.brand,
         plan_code=rec.plan_code,
-        plan_name=plan.name if plan else rec.plan_code,
+        plan_name=plan_name or rec.plan_code,
         status=rec.status,
         balance_fen=rec.balance_fen,
         month_charges_fen=rec.month_charges_fen,
@@ -33,7 +43,7 @@ def customer_view(session: Session, number: str) -> CustomerView | None:
         last_unpaid_fen=rec.last_unpaid_fen,
         points=rec.points,
         local=rec.local,
-        pending_plan_name=pending.name if pending else "",
+        pending_plan_name=pending_name or "",
         sim_serial=rec.sim_serial,
         password_hash=rec.password_hash,
         family_role=family_role(session, number),

@@ -64,9 +64,10 @@ def add_to_summary(session: Session, *, tx, category: str, arrears_fen: int, dep
     report category (teller.domain.books.CATEGORIES): only prepayment counts as a payment.
     `deposit_fen`: deposits it took (> 0) or returned (< 0), counted in their own columns."""
     is_pay = books.is_payment(category)
-    session.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1, deposit_fen=deposit_fen))
+    conn = session.connection()  # two statements of their own: nothing of the unit of work flushed for them
+    conn.execute(_UPSERT_SUMMARY, _summary_params(tx, is_pay=is_pay, arrears_fen=arrears_fen, sign=1, deposit_fen=deposit_fen))
     if is_pay:
-        session.execute(_UPSERT_AMOUNT, {"day": tx.business_day, "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
+        conn.execute(_UPSERT_AMOUNT, {"day": tx.business_day, "counter": tx.counter, "mode": tx.mode, "amount": tx.amount_due_fen, "n": 1})
 
 
 def take_out_of_summary(session: Session, *, tx, category: str, arrears_fen: int, deposit_fen: int = 0) -> None:

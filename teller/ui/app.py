@@ -110,6 +110,7 @@ class TellerApp(LockAndQuit, App):
             self.call_from_thread(self._show_login_error, self.desk_error)
             return False
         self.demo_hall = desk.is_demo_hall()
+        desk.prints_after_commit = True  # each commit's papers print in self.papers right after it
         self.desk = desk
         self._desk_ready.set()
         self.call_from_thread(self._desk_opened)

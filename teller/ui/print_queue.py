@@ -4,7 +4,8 @@ The clerk never waits for the printer: a commit hands its papers to this queue a
 moves on. One thread worker drains the queue in order (papers of consecutive visits keep their
 order) and posts `PapersPrinted` back to the app for each request; the worker never touches a
 widget. The app passes the message to the screen of the visit if it is still open, and shows
-a failure itself otherwise.
+a failure itself otherwise. The desk claims each visit's jobs in its commit
+(`prints_after_commit`); when the queue runs empty, the printed marks it held back are written.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class PrintQueue:
     def _drain(self) -> None:
         while True:
             with self._lock:
+                idle = not self._pending
+            if idle:  # the printed marks held back for the next commit are written now
+                self._flush()
+            with self._lock:
                 if not self._pending:
                     self._running = False
                     return
@@ -89,3 +94,13 @@ class PrintQueue:
                 log.error("printing %s failed: %s", request.receipt_no, type(exc).__name__)
                 error = t("print.io", error=t("print.db_reason"))
             self.app.post_message(PapersPrinted(request, outcomes, error))
+
+    def _flush(self) -> None:
+        """The queue ran empty: the outcomes the desk holds back (teller.store.print_marks) are
+        written, so the journal says `printed` while the clerk serves the next customer."""
+        try:
+            desk = self.app.desk
+            if desk is not None:
+                desk.flush_papers()
+        except Exception as exc:  # the marks wait for the next commit; the jobs read `sending` meanwhile
+            log.error("writing print outcomes failed: %s", type(exc).__name__)

@@ -6,10 +6,11 @@
 
 For each database (SQLite with synchronous=FULL in WAL, and PostgreSQL started here from the
 machine's binaries with its default durability):
-  * one process: visits/s through the real Desk (commit, then the invoice rendered to ESC/POS
-    and spooled, its job marked in the journal), the commit alone, and bare SQLAlchemy Core
-    writing the same rows in one transaction (the floor); SQL statements and connection
-    checkouts per visit, counted with event listeners;
+  * one process: visits/s through the real Desk of a counter that prints right after each
+    commit (commit, then the invoice rendered to ESC/POS and spooled, its job journaled: claimed
+    by the visit's commit, its printed mark written with the next visit's), the commit alone,
+    and bare SQLAlchemy Core writing the same rows with the same commits (the floor); SQL
+    statements, commits and connection checkouts per visit, counted with event listeners;
   * four counter processes at once on the same database: aggregate visits/s, p50/p99 commit
     latency, errors.
 It prints figures; nothing is asserted on time (tests/test_commit_bench.py runs it small).
@@ -35,15 +36,19 @@ WANG = "13800138000"
 CLERKS = [("01", "1001", "1234"), ("02", "1002", "2345"), ("03", "8001", "8888"), ("04", "9001", "9999")]
 
 
-def make_hall(database_url: str | None) -> Path:
-    """A home with the demo hall in a new database (SQLite file, or the given PostgreSQL one)."""
+def make_hall(database_url: str | None, spool: str | None = None) -> Path:
+    """A home with the demo hall in a new database (SQLite file, or the given PostgreSQL one);
+    `spool`: the preview spool's folder (default the home's receipts/spool, on the database's disk)."""
     from teller.config import load_settings
     from teller.store import db
     from tests.conftest import DAY, make_home
 
     home = make_home(Path(tempfile.mkdtemp(prefix="commit-bench-")) / "home")
-    if database_url:
-        (home / "teller.toml").write_text(f'database_url = "{database_url}"\n', encoding="utf-8")
+    lines = [f'database_url = "{database_url}"'] if database_url else []
+    if spool:
+        lines.append(f'spool_dir = "{Path(tempfile.mkdtemp(prefix="spool-", dir=spool))}"')
+    if lines:
+        (home / "teller.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     db.create_database(load_settings(home=home).database_url, seed_demo=True, now=DAY)
     return home
 
@@ -68,26 +73,36 @@ def _ready_run(desk):
 
 
 class Counter:
-    """SQL statements and connection checkouts on an engine (event listeners)."""
+    """SQL statements, commits (each one a durable write: an fsync) and connection checkouts on
+    an engine (event listeners)."""
 
     def __init__(self, engine) -> None:
         from sqlalchemy import event
 
         self.statements = 0
         self.checkouts = 0
+        self.commits = 0
         event.listen(engine, "before_cursor_execute", self._stmt)
+        event.listen(engine, "commit", self._commit)
         event.listen(engine.pool, "checkout", self._checkout)
 
     def _stmt(self, *_a, **_k) -> None:
         self.statements += 1
 
+    def _commit(self, *_a, **_k) -> None:
+        self.commits += 1
+
     def _checkout(self, *_a, **_k) -> None:
         self.checkouts += 1
 
 
-def teller_visits(home: Path, n: int, counter=CLERKS[0]) -> dict:
-    """n payment visits through the Desk: commit, then print (render + spool + journal)."""
+def teller_visits(home: Path, n: int, counter=CLERKS[0], *, at_once: bool = True) -> dict:
+    """n payment visits through the Desk: commit, then print (render + spool + journal). With
+    `at_once` the desk prints right after each commit as the console does (its commit claims
+    the papers; the printed marks ride on the next commit, the last ones flushed at the end,
+    inside the timing); without it every visit commits three times (the path before)."""
     desk = _desk(home, *counter)
+    desk.prints_after_commit = at_once
     try:
         for _ in range(3):  # warm up: imports, layouts, caches
             run = _ready_run(desk)
@@ -109,9 +124,13 @@ def teller_visits(home: Path, n: int, counter=CLERKS[0]) -> dict:
             commit_s += t1 - t0
             print_s += t2 - t1
             latencies.append(t1 - t0)
+        t0 = time.perf_counter()
+        desk.flush_papers()  # the last visit's printed mark
+        print_s += time.perf_counter() - t0
         return {
             "visits": n, "visits_per_s": n / (commit_s + print_s), "commits_per_s": n / commit_s,
             "statements_per_visit": count.statements / n, "checkouts_per_visit": count.checkouts / n,
+            "commits_per_visit": count.commits / n,
             "commit_ms_p50": statistics.median(latencies) * 1000, "cpu_ms_per_visit": cpu / n * 1000,
         }
     finally:
@@ -119,9 +138,10 @@ def teller_visits(home: Path, n: int, counter=CLERKS[0]) -> dict:
 
 
 def core_visits(home: Path, n: int) -> dict:
-    """The floor: the same rows a payment visit writes, by bare SQLAlchemy Core, one transaction
-    each (customer balance, transaction, fee line, reversal, summaries, the audit head read and
-    locked, the entry and the head, the print job inserted; then marked sending, then printed)."""
+    """The floor: the same rows a payment visit writes, by bare SQLAlchemy Core, with the same
+    durable commits: one transaction each (customer balance, transaction, fee line, reversal,
+    summaries, the audit head read and locked, the entry and the head, the print job inserted
+    claimed, and the previous visit's job marked printed); the last mark written at the end."""
     import hashlib
     from datetime import datetime, timezone
 
@@ -138,13 +158,15 @@ def core_visits(home: Path, n: int) -> dict:
                                                                  MetaRecord, ReceiptJobRecord, ReversalRecord))
     now = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
     day = now.date()
+    mark = job.update().where(job.c.id == sa.bindparam("job_id")).values(status="printed", error="", updated_at=sa.bindparam("at"))
     count = Counter(engine)
     start = time.perf_counter()
     cpu0 = time.process_time()
+    printed: list[int] = []
     for i in range(n):
         with engine.begin() as con:
             if engine.dialect.name == "sqlite":
-                pass  # engine.begin() on pysqlite starts on the first write
+                pass  # pysqlite begins at the first statement, a write: the write lock at once
             else:
                 con.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": db.HALL_WRITE_LOCK})
             con.execute(cust.update().where(cust.c.number == WANG).values(balance_fen=cust.c.balance_fen + 1000))
@@ -165,16 +187,18 @@ def core_visits(home: Path, n: int) -> dict:
             con.execute(aud.insert().values(id=aid, at=now, actor="1001", counter="99", action="commit", detail="core", tx_id=tx_id,
                                             prev_hash=digest, hash=digest, books=""))
             con.execute(meta.update().where(meta.c.key == "audit_head").values(value=f"{aid}:{digest}"))
-            job_id = con.execute(job.insert().values(tx_id=tx_id, layout="invoice", copy_no=1, status="pending", bytes_sent=False,
-                                                     attempts=0, reprints=0, error="", updated_at=now).returning(job.c.id)).scalar_one()
-        with engine.begin() as con:
-            con.execute(job.update().where(job.c.id == job_id).values(bytes_sent=True, status="sending"))
-        with engine.begin() as con:
-            con.execute(job.update().where(job.c.id == job_id).values(status="printed", attempts=1))
+            job_id = con.execute(job.insert().values(tx_id=tx_id, layout="invoice", copy_no=1, status="sending", bytes_sent=True,
+                                                     attempts=1, reprints=0, error="", updated_at=now).returning(job.c.id)).scalar_one()
+            if printed:  # the previous visit's paper came out: its mark rides on this commit
+                con.execute(mark, [{"job_id": j, "at": now} for j in printed])
+        printed = [job_id]
+    with engine.begin() as con:
+        con.execute(mark, [{"job_id": j, "at": now} for j in printed])
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     engine.dispose()
-    return {"visits": n, "visits_per_s": n / elapsed, "statements_per_visit": count.statements / n, "cpu_ms_per_visit": cpu / n * 1000}
+    return {"visits": n, "visits_per_s": n / elapsed, "statements_per_visit": count.statements / n, "cpu_ms_per_visit": cpu / n * 1000,
+            "commits_per_visit": count.commits / n}
 
 
 def disk_commits_per_s(url: str | None, n: int = 200) -> float:
@@ -200,6 +224,7 @@ def disk_commits_per_s(url: str | None, n: int = 200) -> float:
 # ---- four counter processes ------------------------------------------------------------------------
 def worker_main(home: str, counter: str, staff: str, pin: str, n: int) -> None:
     desk = _desk(Path(home), counter, staff, pin)
+    desk.prints_after_commit = True  # a counter: its papers print right after each commit
     latencies, errors = [], 0
     print("ready", flush=True)
     sys.stdin.readline()  # all start together
@@ -250,11 +275,17 @@ def run_db(kind: str, args, server=None) -> dict:
     if url:
         os.environ["TELLER_DATABASE_URL"] = url
     try:
-        home = make_hall(url)
-        out = {"disk": disk_commits_per_s(url), "teller": teller_visits(home, args.visits), "core": core_visits(home, args.visits)}
+        home = make_hall(url, args.spool)
+        out = {"disk": disk_commits_per_s(url), "teller": teller_visits(home, args.visits), "core": core_visits(home, args.visits),
+               "spool": args.spool}
+        if args.three_commits:  # the same visits with a commit for the papers' claim and one for their outcome
+            out["three"] = teller_visits(home, args.visits, at_once=False)
         out["four"] = four_counters(home, args.proc_visits, args.procs)
         import shutil
 
+        from teller.config import load_settings
+
+        shutil.rmtree(load_settings(home=home).spool_dir, ignore_errors=True)
         shutil.rmtree(home.parent, ignore_errors=True)
         return out
     finally:
@@ -264,13 +295,19 @@ def run_db(kind: str, args, server=None) -> dict:
 
 def report(kind: str, r: dict) -> None:
     te, co, fo = r["teller"], r["core"], r["four"]
-    print(f"{kind}: one process, {te['visits']} payment visits (bare one-row commits on this disk now: {r['disk']:.0f}/s;"
-          f" a visit commits 3 times: the visit, its papers marked sending, their outcome)")
+    where = f"the receipt spool in {r['spool']}" if r.get("spool") else "the receipt spool on the database's disk"
+    print(f"{kind}: one process, {te['visits']} payment visits (bare one-row commits on this disk now: {r['disk']:.0f}/s; {where})")
     print(f"  teller  {te['visits_per_s']:7.1f} visits/s (commit + invoice rendered, spooled, journaled);"
           f" commit alone {te['commits_per_s']:7.1f}/s, p50 {te['commit_ms_p50']:.2f} ms; CPU {te['cpu_ms_per_visit']:.2f} ms per visit")
-    print(f"  core    {co['visits_per_s']:7.1f} visits/s (bare SQLAlchemy Core, the same rows, 3 commits);"
+    print(f"  core    {co['visits_per_s']:7.1f} visits/s (bare SQLAlchemy Core, the same rows and commits);"
           f" CPU {co['cpu_ms_per_visit']:.2f} ms per visit; ratio core/teller {co['visits_per_s'] / te['visits_per_s']:.2f}×")
-    print(f"  SQL statements per visit: teller {te['statements_per_visit']:.1f} in {te['checkouts_per_visit']:.1f} connection checkouts; core {co['statements_per_visit']:.1f}")
+    print(f"  SQL statements per visit: teller {te['statements_per_visit']:.1f} in {te['checkouts_per_visit']:.1f} connection checkouts;"
+          f" core {co['statements_per_visit']:.1f}")
+    print(f"  commits (fsyncs) per visit: teller {te['commits_per_visit']:.2f}; core {co['commits_per_visit']:.2f}")
+    if "three" in r:
+        th = r["three"]
+        print(f"  teller, papers claimed and marked in commits of their own: {th['visits_per_s']:7.1f} visits/s,"
+              f" {th['commits_per_visit']:.2f} commits and {th['statements_per_visit']:.1f} statements per visit")
     print(f"  {fo['procs']} counter processes: {fo['visits']} visits, {fo['visits_per_s']:.1f} visits/s together,"
           f" commit p50 {fo['commit_ms_p50']:.1f} ms p99 {fo['commit_ms_p99']:.1f} ms, errors {fo['errors']}")
 
@@ -282,6 +319,9 @@ def main(argv: list[str] | None = None, *, pg_server=None) -> int:
     ap.add_argument("--proc-visits", type=int, default=100, help="visits per counter process")
     ap.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    ap.add_argument("--spool", metavar="DIR", help="put the preview spool in DIR (e.g. /dev/shm: the receipt files off the database's disk)")
+    ap.add_argument("--three-commits", action="store_true",
+                    help="also run the visits of a desk that does not print at once (a commit each for the claim and the outcome)")
     args = ap.parse_args(argv)
     results = {}
     if args.db in ("sqlite", "both"):

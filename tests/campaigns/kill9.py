@@ -40,11 +40,30 @@ def campaign(home: Path, runs: int, seed: int = 1) -> tuple[int, int, int]:
         reader.join(5)
         claimed |= {line.split()[1] for line in lines if line.startswith("committed")}
         problems, missing = check(home, start_fen, claimed)
+        problems += papers_check(home)
         failures += bool(problems)
         lost += missing
         if problems:
             print("  ", problems, file=sys.stderr)
     return runs, failures, lost
+
+
+def papers_check(home: Path) -> list[str]:
+    """Every transaction's papers are in the journal, claimed by its commit: `sending` (a kill
+    before the printed mark was written: may be on paper, a later copy is a 补打) or `printed`;
+    none `pending` (a paper that may be out but reads as never printed) and none missing."""
+    from tests.support.sql import db_connect
+
+    with db_connect(home) as con:
+        bare = con.execute('SELECT COUNT(*) FROM "transaction" t WHERE NOT EXISTS (SELECT 1 FROM receipt_job j WHERE j.tx_id = t.id)').fetchone()[0]
+        states = dict(con.execute("SELECT status, COUNT(*) FROM receipt_job WHERE tx_id IS NOT NULL GROUP BY status").fetchall())
+        unsent = con.execute("SELECT COUNT(*) FROM receipt_job WHERE tx_id IS NOT NULL AND status = 'sending' AND NOT bytes_sent").fetchone()[0]
+    problems = [f"{bare} transactions without papers"] if bare else []
+    if states.get("pending") or states.get("failed"):
+        problems.append(f"papers of transactions: {states}")
+    if unsent:
+        problems.append(f"{unsent} papers sending without bytes_sent")
+    return problems
 
 
 def fresh_home() -> Path:

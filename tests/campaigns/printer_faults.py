@@ -55,8 +55,9 @@ def _commit_payment(desk, amount_yuan: int):
     return run.committed
 
 
-def run_campaign(desk, *, runs: int = 1, seed: int = 7, timeout: float = 0.4) -> Tally:
-    """Every mode × `runs` sales on an open, logged-in desk; returns the tally."""
+def run_campaign(desk, *, runs: int = 1, seed: int = 7, timeout: float = 0.4, at_once: bool = True) -> Tally:
+    """Every mode × `runs` sales on an open, logged-in desk; returns the tally. `at_once`: the
+    desk prints right after each commit as the console does (the commit claims the papers)."""
     from sqlmodel import Session, select
 
     from tests.conftest import network_settings
@@ -67,6 +68,7 @@ def run_campaign(desk, *, runs: int = 1, seed: int = 7, timeout: float = 0.4) ->
     rnd = random.Random(seed)
     tally = Tally()
     base = desk.settings
+    desk.prints_after_commit = at_once
     committed_before = _count(desk, TransactionRecord)
     expected_sales: list[tuple[str, int]] = []
     for n in range(runs):

@@ -57,6 +57,7 @@ def main(home: str, counter: str, clerk: str, pin: str, visits: int, mixed: bool
 
     settings = load_settings(home=Path(home), counter=counter)
     desk = open_desk(settings, FixedClock(DAY), clerk, pin)
+    desk.prints_after_commit = True  # as the console: the commit claims its papers, printed right after
     pays = 0
     for i in range(visits):
         kind = ("pay", "handset", "open")[i % 3] if mixed else "pay"
