@@ -78,6 +78,51 @@ def credit(rec: "CustomerRecord", amount_fen: int) -> None:
         rec.status = "active"
 
 
+#: the statements of credit_account, built once (SQLAlchemy caches their compiled form)
+_CREDIT: dict = {}
+
+
+def credit_account(session: "Session", number: str, amount_fen: int) -> tuple[int, str, int, str]:
+    """`credit` on the subscriber's stored row: (balance before, status before, balance after,
+    status after). A subscriber this unit of work has not loaded is read and updated by two
+    Core statements on its connection (no object to track and flush), the row as written noted
+    for the audit entry's books as a flush notes it; one it has loaded (an earlier operation of
+    a sequence changed it) through that object."""
+    from sqlalchemy.orm.util import identity_key
+
+    from teller.store.models import CustomerRecord
+
+    if identity_key(CustomerRecord, number) in session.identity_map:
+        rec = customer(session, number)
+        before, status_before = rec.balance_fen, rec.status
+        credit(rec, amount_fen)
+        session.add(rec)
+        return before, status_before, rec.balance_fen, rec.status
+    from types import SimpleNamespace
+
+    from teller.store.audit_books import note_written_row
+
+    if not _CREDIT:
+        from sqlalchemy import bindparam, select, update
+
+        table = CustomerRecord.__table__
+        _CREDIT["read"] = select(table).where(table.c.number == bindparam("acct_number"))
+        _CREDIT["write"] = (update(table).where(table.c.number == bindparam("acct_number"))
+                            .values(balance_fen=bindparam("balance"), status=bindparam("new_status")))
+    conn = session.connection()
+    found = conn.execute(_CREDIT["read"], {"acct_number": number}).mappings().first()
+    if found is None:
+        raise NotFound(t("rule.unknown_number", number=number))
+    row = dict(found)
+    acct = SimpleNamespace(balance_fen=row["balance_fen"], status=row["status"])
+    credit(acct, amount_fen)
+    conn.execute(_CREDIT["write"], {"acct_number": number, "balance": acct.balance_fen, "new_status": acct.status})
+    before, status_before = row["balance_fen"], row["status"]
+    row.update(balance_fen=acct.balance_fen, status=acct.status)
+    note_written_row(session, f"customer:{number}", CustomerRecord.__tablename__, row)
+    return before, status_before, acct.balance_fen, acct.status
+
+
 def undo_credit(rec: "CustomerRecord", amount_fen: int, data: dict[str, Any]) -> None:
     """Take a credit back; a number the credit reopened is stopped again once it owes again."""
     rec.balance_fen -= amount_fen

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from teller.domain.money import money
 from teller.operations._base import PREPAYMENT, Outcome, register
-from teller.operations._common import credit, customer, customer_for_void, undo_credit
+from teller.operations._common import credit_account, customer_for_void, undo_credit
 from teller.strings import t
 
 
 def apply(session, answers, now) -> Outcome:
     number, amount_fen = answers["number"], int(answers["amount"])
-    rec = customer(session, number)
-    before, status_before = rec.balance_fen, rec.status
-    credit(rec, amount_fen)
-    session.add(rec)
-    out = Outcome(number, f"pay {amount_fen} fen: balance {before} -> {rec.balance_fen}", [(t("paper.balance_after"), money(rec.balance_fen))])
-    out.reversal = {"number": number, "amount_fen": amount_fen, "status_before": status_before, "status_after": rec.status}
+    before, status_before, balance, status = credit_account(session, number, amount_fen)
+    out = Outcome(number, f"pay {amount_fen} fen: balance {before} -> {balance}", [(t("paper.balance_after"), money(balance))])
+    out.reversal = {"number": number, "amount_fen": amount_fen, "status_before": status_before, "status_after": status}
     out.arrears_fen = max(0, min(amount_fen, -before))
-    out.receipt = {"balance_after": money(rec.balance_fen)}
+    out.receipt = {"balance_after": money(balance)}
     return out
 
 

@@ -137,7 +137,12 @@ def wrap(text: str, width: int) -> list[str]:
     """Break text into lines of at most `width` cells by the Chinese line-breaking rules (禁则,
     teller.text.break_lines, the same as the screen's): never inside a character, a number or an
     amount; no closing punctuation at a line start, no opening bracket at a line end."""
-    return break_lines(text, width, char_width=char_cells)
+    return list(_wrapped(text, width))
+
+
+@lru_cache(maxsize=1024)  # a receipt's title, hall, footer and notes: the same texts every paper
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    return tuple(break_lines(text, width, char_width=char_cells))
 
 
 def pad_left(text: str, width: int) -> str:

@@ -189,6 +189,15 @@ def note_new_transaction(session: Session, row: dict, lines: list[tuple[int, str
     session.info.setdefault(FLUSHED_TABLES, set()).update(tables)
 
 
+def note_written_row(session: Session, key: str, table: str, row: dict) -> None:
+    """A business row (`customer:<no>`) updated by a statement of its own (not the unit of work),
+    noted as `_note_touched` notes a flush: `row` is every column as now stored (as
+    `select(table)` hands it back); the next entry digests it from there."""
+    session.info.setdefault(TOUCHED, set()).add(key)
+    session.info.setdefault(SNAP, {})[key] = row
+    session.info.setdefault(FLUSHED_TABLES, set()).add(table)
+
+
 def _memory_digest(session: Session, key: str) -> str | None:
     """The digest of a row this unit of work wrote (a customer or clerk it changed, a transaction
     it made with its fee lines), from what the flush wrote (`_note_touched` keeps it): what was
