@@ -77,12 +77,7 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
         if to_send and not fresh.claimed:
             with Session(engine) as session:  # committed before the first byte leaves
                 session.execute(update(table).where(table.c.id.in_([r[0].id for r in to_send])).values(bytes_sent=True, status="sending", updated_at=now))
-                print_marks.write(session, marks := print_marks.take(engine))
-                try:
-                    session.commit()
-                except BaseException:
-                    print_marks.give_back(engine, marks)
-                    raise
+                _commit_with_marks(session, engine)
     except SQLAlchemyError as exc:  # could not mark the jobs: nothing is sent
         _log_db_fault(exc)
         reason = t("print.io", error=t("print.db_reason"))
@@ -114,18 +109,26 @@ def print_fresh(engine, settings: Settings, fresh: FreshPrint, *, procedure_titl
                         bytes_sent=delivered,  # as print_job: only what may have reached the printer
                         status="printed" if not error else "failed", error=error, updated_at=now,
                     ))
-                print_marks.write(session, marks := print_marks.take(engine))
-                try:
-                    session.commit()
-                except BaseException:
-                    print_marks.give_back(engine, marks)
-                    raise
+                _commit_with_marks(session, engine)
         except SQLAlchemyError as exc:  # the jobs stay `sending` with bytes_sent: a later copy is a 补打
             _log_db_fault(exc)
             outcomes = [(job, title, spooled, delivered, error or t("print.unrecorded", error=t("print.db_reason")))
                         for job, title, spooled, delivered, error in outcomes]
     return [JobOutcome(job.id, job.layout, not error, clerk_errors.get(job.id, error), spooled, job.copy_no, title)
             for job, title, spooled, _d, error in outcomes]
+
+
+def _commit_with_marks(session: Session, engine) -> None:
+    """Commit `session` with the `printed` marks this process holds back written in it; they are
+    held again if the commit fails (teller.store.print_marks)."""
+    from teller.store import print_marks
+
+    print_marks.write(session, marks := print_marks.take(engine))
+    try:
+        session.commit()
+    except BaseException:
+        print_marks.give_back(engine, marks)
+        raise
 
 
 def flush_outcomes(engine) -> None:
