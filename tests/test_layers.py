@@ -178,3 +178,10 @@ def test_modules_are_sized_by_what_they_are():
     assert over - OVERSIZED == set()
     for split in ("teller/desk.py", "teller/procedures/engine.py"):  # issue 9: split by their parts
         assert split not in over
+
+
+def test_every_module_can_be_named_in_an_import_statement():
+    """`import teller.x.y` must work for every module (a file named `0001_x.py` imports only
+    through importlib: Alembic's default revision names were such files)."""
+    bad = [name for name in non_ui_modules() if not all(part.isidentifier() for part in name.split("."))]
+    assert bad == []
