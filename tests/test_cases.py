@@ -248,3 +248,18 @@ def test_simulate_bad_options_are_one_line(home, args, words):
 
 def test_cases_path_is_beside_the_procedure():
     assert cases_path(FOLDER / "payment.yaml") == FOLDER / "cases" / "payment.yaml"
+
+
+def test_a_case_file_with_a_duplicate_key_is_refused_like_a_procedure():
+    """Case files share the procedures' reading (yaml_problems.parse_mapping): a key written
+    twice would silently lose the first value."""
+    with pytest.raises(ProcedureError) as caught:
+        parse_cases("procedure: payment\nprocedure: payment\ncases: []\n", "cases/payment.yaml")
+    problem = caught.value.problems[0]
+    assert problem.line == 2 and "duplicate key" in problem.message
+
+
+def test_a_missing_case_file_names_the_file(tmp_path):
+    with pytest.raises(ProcedureError) as caught:
+        read_cases(tmp_path / "nope.yaml")
+    assert caught.value.problems[0].path.endswith("nope.yaml") and "not found" in caught.value.problems[0].message

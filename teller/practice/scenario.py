@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
-from teller import safe_yaml
 from teller.errors import ProcedureError, Problem
 from teller.procedures.schema import Fen, Ident, Layout, Strict, Text
 
@@ -264,19 +263,10 @@ def bad_tokens(text: str) -> list[str]:
 def parse(text: str, path: str | Path, procedures: dict[str, "LoadedProcedure"]) -> LoadedScenario:
     """Validate one scenario's text against the procedures; ProcedureError lists every problem."""
     from teller.practice.scenario_checks import semantic_problems
-    from teller.procedures.yaml_problems import Lines as _Lines, capped as _capped, duplicate_keys as _duplicate_keys, field_name as _field_name, pydantic_message as _pydantic_message
+    from teller.procedures.yaml_problems import capped as _capped, field_name as _field_name, parse_mapping, pydantic_message as _pydantic_message
 
     name = str(path)
-    try:
-        root, data = safe_yaml.parse(text)
-    except safe_yaml.YamlRefused as exc:
-        raise ProcedureError([Problem(name, exc.line, "", exc.message)]) from None
-    duplicates = list(_duplicate_keys(root))
-    if duplicates:
-        raise ProcedureError(_capped([Problem(name, line, f, "duplicate key (the later one would win silently)") for line, f in duplicates], name))
-    if not isinstance(data, dict):
-        raise ProcedureError([Problem(name, 1, "", "a scenario file is a mapping (id, title, procedure, customer, script, expect)")])
-    lines = _Lines(root)
+    root, data, lines = parse_mapping(text, name, "a scenario file is a mapping (id, title, procedure, customer, script, expect)")
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -291,13 +281,9 @@ def parse(text: str, path: str | Path, procedures: dict[str, "LoadedProcedure"])
 
 
 def load_file(path: str | Path, procedures: dict[str, "LoadedProcedure"]) -> LoadedScenario:
-    p = Path(path)
-    try:
-        text = safe_yaml.read_text(p)
-    except FileNotFoundError:
-        raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
-    except safe_yaml.YamlRefused as exc:
-        raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
+    from teller.procedures.yaml_problems import read_source
+
+    text, p = read_source(path)
     return parse(text, p, procedures)
 
 

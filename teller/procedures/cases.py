@@ -127,16 +127,10 @@ def cases_path(procedure_file: Path) -> Path:
 
 def parse_cases(text: str, path: str | Path) -> CaseFile:
     """A case file checked (strict, file:line: field for every problem)."""
-    from teller.procedures.yaml_problems import Lines as _Lines, clean_errors, field_name as _field_name, pydantic_message as _pydantic_message
+    from teller.procedures.yaml_problems import clean_errors, field_name as _field_name, parse_mapping, pydantic_message as _pydantic_message
 
     name = str(path)
-    try:
-        root, data = safe_yaml.parse(text)
-    except safe_yaml.YamlRefused as exc:
-        raise ProcedureError([Problem(name, exc.line, "", exc.message)]) from None
-    if not isinstance(data, dict):
-        raise ProcedureError([Problem(name, 1, "", "a case file is a mapping: procedure, cases")])
-    lines = _Lines(root)
+    root, data, lines = parse_mapping(text, name, "a case file is a mapping: procedure, cases")
     try:
         out = CaseFile.model_validate(data)
     except ValidationError as exc:
@@ -160,13 +154,9 @@ def parse_cases(text: str, path: str | Path) -> CaseFile:
 
 
 def read_cases(path: str | Path) -> CaseFile:
-    p = Path(path)
-    try:
-        text = safe_yaml.read_text(p)
-    except FileNotFoundError:
-        raise ProcedureError([Problem(str(p), None, "", "case file not found")]) from None
-    except safe_yaml.YamlRefused as exc:
-        raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
+    from teller.procedures.yaml_problems import read_source
+
+    text, p = read_source(path)
     return parse_cases(text, p)
 
 

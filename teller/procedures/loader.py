@@ -30,7 +30,9 @@ from teller.procedures.yaml_problems import (
     duplicate_keys,
     effect_branch,
     field_name,
+    parse_mapping,
     pydantic_message,
+    read_source,
 )
 
 #: Steps one procedure may have (the shipped ones have at most 18).
@@ -65,16 +67,7 @@ def parse(text: str, path: str | Path = "<text>", *, layouts: str | Path | None 
     `layouts`: the receipts folder `print:` names layouts of (default: the context's, else
     see `layouts_folder`)."""
     name = str(path)
-    try:
-        root, data = safe_yaml.parse(text)
-    except safe_yaml.YamlRefused as exc:
-        raise ProcedureError([Problem(name, exc.line, "", exc.message)]) from None
-    duplicates = list(duplicate_keys(root))
-    if duplicates:
-        raise ProcedureError(capped([Problem(name, line, field, "duplicate key (the later one would win silently)") for line, field in duplicates], name))
-    if not isinstance(data, dict):
-        raise ProcedureError([Problem(name, 1, "", "a procedure file is a mapping (id, title, steps, ...)")])
-    lines = Lines(root)
+    root, data, lines = parse_mapping(text, name, "a procedure file is a mapping (id, title, steps, ...)")
     steps = data.get("steps")
     if isinstance(steps, list) and len(steps) > MAX_STEPS:
         raise ProcedureError([Problem(name, lines(("steps",)), "steps", f"too many steps ({len(steps)}; the limit is {MAX_STEPS})")])
@@ -118,13 +111,7 @@ def default_context(folder: str | Path) -> Context:
 
 
 def load_file(path: str | Path, *, layouts: str | Path | None = None, context: Context | None = None) -> LoadedProcedure:
-    p = Path(path)
-    try:
-        text = safe_yaml.read_text(p)
-    except FileNotFoundError:
-        raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
-    except safe_yaml.YamlRefused as exc:
-        raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
+    text, p = read_source(path)
     return parse(text, p, layouts=layouts, context=context)
 
 

@@ -9,7 +9,10 @@ import re
 
 import yaml
 
-from teller.errors import Problem
+from pathlib import Path
+
+from teller import safe_yaml
+from teller.errors import Problem, ProcedureError
 from teller.procedures.schema import Procedure
 from teller.procedures.semantics import suggest
 
@@ -189,3 +192,31 @@ def effect_branch(errors: list, effect) -> list:
                 continue
         out.append(err)
     return out
+
+
+def read_source(path: str | Path) -> tuple[str, Path]:
+    """A procedure, scenario or case file's text (bounded, teller.safe_yaml); ProcedureError
+    naming the file when it is missing or refused."""
+    p = Path(path)
+    try:
+        return safe_yaml.read_text(p), p
+    except FileNotFoundError:
+        raise ProcedureError([Problem(str(p), None, "", "file not found")]) from None
+    except safe_yaml.YamlRefused as exc:
+        raise ProcedureError([Problem(str(p), exc.line, "", exc.message)]) from None
+
+
+def parse_mapping(text: str, name: str, shape: str) -> tuple[object, dict, Lines]:
+    """Parse a file that must be one mapping: its node tree, its data and its line finder.
+    ProcedureError for YAML it cannot read, duplicate keys, or another shape (`shape` says
+    what the file should hold)."""
+    try:
+        root, data = safe_yaml.parse(text)
+    except safe_yaml.YamlRefused as exc:
+        raise ProcedureError([Problem(name, exc.line, "", exc.message)]) from None
+    duplicates = list(duplicate_keys(root))
+    if duplicates:
+        raise ProcedureError(capped([Problem(name, line, f, "duplicate key (the later one would win silently)") for line, f in duplicates], name))
+    if not isinstance(data, dict):
+        raise ProcedureError([Problem(name, 1, "", shape)])
+    return root, data, Lines(root)
