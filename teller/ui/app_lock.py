@@ -25,6 +25,8 @@ class LockAndQuit:
 
     def _lockable(self) -> bool:
         desk = self.desk
+        if not self.screen_stack:  # shutting down: the idle timer can tick once more after the last screen
+            return False
         return not (desk is None or desk.clerk_view is None or self.locked or isinstance(self.screen, LoginScreen))
 
     def check_idle_lock(self) -> None:
