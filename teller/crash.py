@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import secrets as _random
 import sys
 import threading
 import traceback
@@ -116,7 +115,9 @@ def _default_home() -> Path:
 def new_ref() -> str:
     """A short reference the clerk can read out on the phone: E-7K3Q9A."""
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
-    return "E-" + "".join(_random.choice(alphabet) for _ in range(6))
+    import secrets  # here, not at start-up: it loads hashlib (1 ms before the first frame)
+
+    return "E-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
 def details(error: BaseException, secrets: Iterable[str] = ()) -> str:

@@ -184,3 +184,38 @@ def test_every_cli_key_has_both_languages_and_english_is_english():
     keys = [k for k in zh if k.startswith("cli.")]
     assert len(keys) > 300
     assert [k for k in keys if HAN.search(en[k])] == []
+
+
+def test_a_locale_file_is_parsed_once_then_read_from_its_cache_until_it_changes(tmp_path: Path):
+    import os
+    import tomllib
+
+    source = tmp_path / "zh.toml"
+    source.write_bytes((strings.FOLDER / "zh.toml").read_bytes())
+    parsed = tomllib.loads(source.read_text(encoding="utf-8"))
+    assert strings._read(source) == parsed
+    cache = next((tmp_path / "__pycache__").glob("zh.*.marshal"))
+    assert strings._read(source) == parsed  # from the cache now
+    # the cache answers, not the file: a cache that says something else is believed while the stamp matches
+    import marshal
+
+    stamp, texts = marshal.loads(cache.read_bytes())
+    cache.write_bytes(marshal.dumps((stamp, {**texts, "login.title": "cached"})))
+    assert strings._read(source)["login.title"] == "cached"
+    # an edited file (another size and time) is parsed again and the cache rewritten
+    source.write_text(source.read_text(encoding="utf-8") + '\n"extra.key" = "新"\n', encoding="utf-8")
+    again = strings._read(source)
+    assert again["extra.key"] == "新" and again["login.title"] == parsed["login.title"]
+    assert marshal.loads(cache.read_bytes())[1]["extra.key"] == "新"
+    # a broken cache is parsed over; a folder that cannot be written is parsed every time
+    cache.write_bytes(b"\x00garbage")
+    assert strings._read(source)["extra.key"] == "新"
+    cache.unlink()
+    (tmp_path / "__pycache__").chmod(0o500)
+    try:
+        if os.access(tmp_path / "__pycache__", os.W_OK):  # root writes anyway: the cache comes back
+            assert strings._read(source)["extra.key"] == "新"
+        else:
+            assert strings._read(source)["extra.key"] == "新" and not cache.exists()
+    finally:
+        (tmp_path / "__pycache__").chmod(0o700)

@@ -388,7 +388,10 @@ class Bench:
         payment = load_file(self.source / "scripts_yaml" / "payment.yaml").procedure
         steps = {s.id: f"{payment.title.zh} · {s.title.zh if s.title else s.id}" for s in payment.steps}
         # the focused filter box draws the cursor over the placeholder's first character
-        return Markers(login=t("login.title"), ready=t("login.ready"), home=t("home.filter")[2:], steps=steps)
+        # the log-in title inside its box's border: Textual draws a first frame with the labels
+        # but neither the box nor the fields, and the screen is there only once the box is
+        login = "│  " + t("login.title")
+        return Markers(login=login, ready=t("login.ready"), home=t("home.filter")[2:], steps=steps)
 
     def spawn_console(self, home: Path) -> PtyApp:
         self.console_starts += 1

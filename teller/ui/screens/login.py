@@ -40,12 +40,7 @@ class LoginScreen(EnterMovesOn, Screen):
             yield TextBox(id="staff", max_length=16, classes="own")
             yield Static(t("login.pin"), classes="label own")
             yield TextBox(id="pin", password=True, max_length=12, classes="own")
-            yield Static(t("login.unlock_staff"), classes="label unlock")
-            yield TextBox(id="unlock-staff", max_length=16, classes="unlock")
-            yield Static(t("login.unlock_supervisor"), classes="label unlock")
-            yield TextBox(id="unlock-sup", max_length=16, classes="unlock")
-            yield Static(t("login.unlock_pin"), classes="label unlock")
-            yield TextBox(id="unlock-pin", password=True, max_length=12, classes="unlock")
+            # the supervisor's unlock fields are added on the first F9 (fewer widgets in the first frame)
             yield Static(t("login.loading"), id="status")
             yield Static("", id="login-error", classes="error")
             yield Static(t("login.demo"), classes="label", id="login-demo")
@@ -54,13 +49,14 @@ class LoginScreen(EnterMovesOn, Screen):
 
     def on_mount(self) -> None:
         self.busy = False
-        self._mode(unlock=False)
+        self.unlocking = False  # the clerk's own fields show first (the style sheet hides the others)
+        self.query_one("#staff", Input).focus()
         if self.app.desk is not None:
             self.desk_ready()
 
     def desk_ready(self) -> None:
         self.query_one("#status", Static).update(t("login.ready"))
-        self.query_one("#login-demo").display = bool(getattr(self.app, "demo_hall", False))
+        self.set_class(bool(getattr(self.app, "demo_hall", False)), "-demo-hall")
 
     def show_error(self, message: str) -> None:
         self.busy = False
@@ -69,11 +65,7 @@ class LoginScreen(EnterMovesOn, Screen):
     def _mode(self, *, unlock: bool) -> None:
         """The clerk's own log-in, or a supervisor unlocking a staff number (one set of fields at a time)."""
         self.unlocking = unlock
-        for widget in self.query(".own"):
-            widget.display = not unlock
-        for widget in self.query(".unlock"):
-            widget.display = unlock
-        self.query_one("#login-demo").display = not unlock and bool(getattr(self.app, "demo_hall", False))
+        self.set_class(unlock, "-unlocking")  # the style sheet shows one set of fields
         title = t("login.unlock_title") if unlock else t("login.title")
         self.query_one("#login-title", Static).update(f"[b]{title}[/b]")
         self.query_one("#login-error", Static).update("")
@@ -123,13 +115,26 @@ class LoginScreen(EnterMovesOn, Screen):
         staff.select_all()
 
     # ---- a supervisor unlocks a locked staff number -------------------------------------------
-    def action_supervisor_unlock(self) -> None:
+    async def action_supervisor_unlock(self) -> None:
         typed = self.query_one("#staff", Input).value.strip()
+        if not self.query("#unlock-staff"):
+            await self.query_one("#login-box").mount_all(self._unlock_fields(), before="#status")
         self._mode(unlock=True)
         box = self.query_one("#unlock-staff", Input)
         if typed and not box.value:
             box.value = typed
             self.query_one("#unlock-sup", Input).focus()
+
+    @staticmethod
+    def _unlock_fields() -> list:
+        return [
+            Static(t("login.unlock_staff"), classes="label unlock"),
+            TextBox(id="unlock-staff", max_length=16, classes="unlock"),
+            Static(t("login.unlock_supervisor"), classes="label unlock"),
+            TextBox(id="unlock-sup", max_length=16, classes="unlock"),
+            Static(t("login.unlock_pin"), classes="label unlock"),
+            TextBox(id="unlock-pin", password=True, max_length=12, classes="unlock"),
+        ]
 
     def action_own_login(self) -> None:
         if self.unlocking:
