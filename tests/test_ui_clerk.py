@@ -296,11 +296,15 @@ async def test_the_palette_offers_the_apps_commands_in_the_ui_language(home: Pat
 
 # ---- 6. 80×24 -------------------------------------------------------------------------------------------------
 def footer_keys(app) -> list[tuple[str, str]]:
+    """The footer's keys as drawn, each checked to end inside the 80 columns."""
+    footer = app.screen.query_one("KeyFooter")
+    assert footer.region.width == SIZE[0]
+    line = footer.render()  # what it draws now (and the spans a click would hit)
     out = []
-    for key in app.screen.query("FooterKey"):
-        region = key.region
-        assert region.width > 0 and region.right <= SIZE[0], (key.key_display, key.description, region)
-        out.append((key.key_display, key.description))
+    for first, end, entry in footer.spans:
+        assert end <= SIZE[0], (entry, first, end)
+        assert f" {entry.display} {entry.description}".rstrip() in line.plain
+        out.append((entry.display, entry.description))
     return out
 
 
@@ -327,6 +331,22 @@ async def test_every_footer_key_fits_80_columns_with_its_label(home: Path, local
             await pilot.press(opened)
             await until(pilot, lambda: name(app) == "VoidScreen")
             footer_keys(app)
+
+
+async def test_a_click_on_a_footer_key_presses_it(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        app.wait_for_desk()
+        await pilot.pause()
+        footer = app.screen.query_one("KeyFooter")
+        assert [e.display for e in footer.entries] == ["f9"] and "f9 " + t("key.unlock_clerk") in footer.render().plain
+        first, _end, _entry = footer.spans[0]
+        await pilot.click("KeyFooter", offset=(first + 1, 0))
+        await until(pilot, lambda: app.screen.unlocking and app.screen.query_one("#unlock-staff").has_focus)
+        await until(pilot, lambda: footer.entries == [])  # F9 is not offered while unlocking
+        await pilot.click("KeyFooter", offset=(first + 1, 0))  # nothing there now
+        await pilot.press("escape")
+        await until(pilot, lambda: not app.screen.unlocking and [e.display for e in footer.entries] == ["f9"])
 
 
 async def test_notices_take_their_own_line_and_cover_nothing(home: Path) -> None:

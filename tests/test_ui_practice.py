@@ -38,7 +38,7 @@ async def log_in(app: TellerApp, pilot, staff: str, pin: str, screen: str) -> No
     await pilot.press(*staff, "enter")
     await pilot.pause()
     await pilot.press(*pin, "enter")
-    await until(pilot, lambda: type(app.screen).__name__ == screen and bool(app.screen.query("Footer")))
+    await until(pilot, lambda: type(app.screen).__name__ == screen and bool(app.screen.query("KeyFooter")))
 
 
 async def pick(app: TellerApp, pilot, option_id: str) -> None:
