@@ -125,8 +125,13 @@ def test_version_and_completion() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"teller-admin {__version__}"
-    result = runner.invoke(app, ["--show-completion", "bash"], prog_name="teller-admin", env={"SHELL": "/bin/bash"})
-    assert result.exit_code == 0 and "complete" in result.stdout
+    # the script bash sources, and a completion it answers (`--show-completion` would detect the
+    # shell from the processes above the test, which CI and a terminal do not share)
+    result = runner.invoke(app, [], prog_name="teller-admin", env={"_TELLER_ADMIN_COMPLETE": "source_bash"})
+    assert result.exit_code == 0 and "_teller_admin_completion" in result.stdout and "complete " in result.stdout
+    words = {"_TELLER_ADMIN_COMPLETE": "complete_bash", "COMP_WORDS": "teller-admin pro", "COMP_CWORD": "1"}
+    result = runner.invoke(app, [], prog_name="teller-admin", env=words)
+    assert result.exit_code == 0 and result.stdout.split() == ["procedures"]
     assert "--install-completion" in runner.invoke(app, ["--help"], env={"COLUMNS": "120"}).stdout
 
 
