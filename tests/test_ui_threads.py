@@ -89,3 +89,21 @@ async def test_a_missing_widget_on_an_open_screen_is_still_an_error():
         assert await asyncio.to_thread(done.wait, 5)
         await pilot.pause()
     assert len(errors) == 1 and "missing" in str(errors[0])
+
+
+@pytest.mark.asyncio
+async def test_a_note_from_a_worker_is_looked_up_on_the_ui_thread_while_its_screen_is_open():
+    from teller.ui.threads import show_text
+
+    app = App()
+    async with app.run_test() as pilot:
+        screen = Asking()
+        await app.push_screen(screen)
+        await asyncio.to_thread(show_text, screen, "#note", "拒绝：原因")
+        await pilot.pause()
+        assert str(screen.query_one("#note", Static).render()) == "拒绝：原因"
+        await app.pop_screen()
+        await pilot.pause()
+        await asyncio.to_thread(show_text, screen, "#note", "too late")  # screen closed: dropped, no error
+        await pilot.pause()
+        assert app.is_running and app._exception is None

@@ -20,6 +20,14 @@ def deliver(screen: Screen, callback: Callable[..., Any], *args: Any) -> None:
     screen.app.call_from_thread(_if_open, screen, callback, args)
 
 
+def show_text(screen: Screen, selector: str, text: str) -> None:
+    """From a worker thread: put `text` in the screen's widget `selector` (a note, an error line).
+
+    The widget is looked up on the UI thread, when the answer arrives, and only while the
+    screen is open (a lookup from the worker raced the screen's closing)."""
+    deliver(screen, lambda: screen.query_one(selector).update(text))
+
+
 def _open(screen: Screen) -> bool:
     return screen.is_attached and screen in screen.app.screen_stack
 

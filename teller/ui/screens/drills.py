@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.widgets.key_footer import KeyFooter
-from teller.ui.threads import deliver
+from teller.ui.threads import deliver, show_text
 
 if TYPE_CHECKING:
     from teller.practice.drill import DrillRun
@@ -98,7 +98,7 @@ class DrillsScreen(Screen):
             sets = records.open_sets(desk.engine, desk.clerk)
             rows = records.results(desk.engine, trainee=desk.clerk)
         except TellerError as exc:
-            self.app.call_from_thread(self.query_one("#drills-note", Static).update, exc.message)
+            show_text(self, "#drills-note", exc.message)
             return
         mine: dict[str, list[dict]] = {}
         for row in rows:
@@ -227,7 +227,7 @@ class DrillsScreen(Screen):
         try:
             run = start_drill(self.app.desk, loaded, exam=exam, set_id=set_id)
         except TellerError as exc:
-            self.app.call_from_thread(self.query_one("#drills-note", Static).update, exc.message)
+            show_text(self, "#drills-note", exc.message)
             return
         deliver(self, self._run, run)
 
@@ -255,7 +255,7 @@ class DrillsScreen(Screen):
             result = finish_drill(desk, run)
             closed = close_set_if_done(desk, run.drill.set_id) if run.drill.set_id else None
         except TellerError as exc:
-            self.app.call_from_thread(self.query_one("#drills-note", Static).update, exc.message)
+            show_text(self, "#drills-note", exc.message)
             self.exam = None
             return
         deliver(self, self._show, run, result, closed)

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from teller.errors import StaffLocked, TellerError
 from teller.strings import t
+from teller.ui.threads import deliver
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.text_box import TextBox
@@ -112,11 +113,11 @@ class LockScreen(EnterMovesOn, Screen):
         try:
             self.app.desk.unlock(pin)
         except StaffLocked as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            deliver(self, self.show_error, exc.message)
             return
         except TellerError as exc:
             left = getattr(exc, "left", None)
-            self.app.call_from_thread(self.show_error, t("lock.wrong_left", n=left) if left is not None else t("lock.wrong"))
+            deliver(self, self.show_error, t("lock.wrong_left", n=left) if left is not None else t("lock.wrong"))
             return
         self.app.call_from_thread(self.app.unlocked)
 
@@ -144,6 +145,6 @@ class LockScreen(EnterMovesOn, Screen):
         try:
             granted = self.app.desk.supervisor_logout(staff, pin)
         except TellerError as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            deliver(self, self.show_error, exc.message)
             return
         self.app.call_from_thread(self.app.logged_out_by_supervisor, granted.staff_no)

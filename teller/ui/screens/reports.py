@@ -21,7 +21,7 @@ from teller.ui.widgets.bar_chart import BarChart
 from teller.ui.widgets.notice import Notice
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
-from teller.ui.threads import deliver
+from teller.ui.threads import deliver, show_text
 
 REPORT_NAMES = ("daily", "period", "prepay-arrears", "procedures", "bands", "deposits", "retention", "complaints", "exceptions")
 
@@ -88,7 +88,7 @@ class ReportsScreen(Screen):
         try:
             report = self.app.desk.report(name, start=start, end=end)
         except TellerError as exc:
-            self.app.call_from_thread(self.query_one("#report-note", Static).update, exc.message)
+            show_text(self, "#report-note", exc.message)
             return
         deliver(self, self._fill, name, report)
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from teller.domain.money import money
 from teller.errors import TellerError
 from teller.strings import t
+from teller.ui.threads import show_text
 from teller.ui.forms import ENTER, EnterMovesOn
 from teller.ui.widgets.denomination_count import DenominationCount
 from teller.ui.widgets.notice import Notice
@@ -40,7 +41,7 @@ class ShiftOpenScreen(EnterMovesOn, Screen):
         try:
             shift = self.app.desk.open_shift(counts)
         except TellerError as exc:
-            self.app.call_from_thread(self.query_one("#shift-error", Static).update, exc.message)
+            show_text(self, "#shift-error", exc.message)
             return
         self.app.call_from_thread(self.app.shift_opened, t("settle.opened", total=money(shift.float_fen)))
 

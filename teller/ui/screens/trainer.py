@@ -15,7 +15,7 @@ from teller.errors import TellerError
 from teller.strings import pick, t
 from teller.ui.widgets.text_box import TextBox
 from teller.ui.widgets.key_footer import KeyFooter
-from teller.ui.threads import deliver
+from teller.ui.threads import deliver, show_text
 
 
 def _dash(value) -> str:
@@ -267,7 +267,7 @@ class AssignScreen(Screen):
         try:
             set_id = assign(self.app.desk, trainee=self.staff_no, kind=self.kind, scenarios=picked, title=title)
         except TellerError as exc:
-            self.app.call_from_thread(self.query_one("#assign-note", Static).update, exc.message)
+            show_text(self, "#assign-note", exc.message)
             return
         deliver(self, self._saved, set_id, len(picked))
 
