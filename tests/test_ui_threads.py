@@ -107,3 +107,42 @@ async def test_a_note_from_a_worker_is_looked_up_on_the_ui_thread_while_its_scre
         await asyncio.to_thread(show_text, screen, "#note", "too late")  # screen closed: dropped, no error
         await pilot.pause()
         assert app.is_running and app._exception is None
+
+
+@pytest.mark.asyncio
+async def test_an_answer_arriving_during_shut_down_is_dropped():
+    """The app shutting down removes the screens' widgets while the stack still lists them."""
+    from teller.ui.threads import _if_open
+
+    app = App()
+    async with app.run_test() as pilot:
+        screen = Asking()
+        await app.push_screen(screen)
+        await pilot.pause()
+        app._running = False  # what App._shutdown does first; the screen is still on the stack
+        try:
+            assert screen in app.screen_stack and screen.is_attached
+            _if_open(screen, screen.broken, ("late",))  # would raise NoMatches if it ran
+            _if_open(screen, screen.show, ("late",))
+        finally:
+            app._running = True
+        assert screen.seen == []
+
+
+@pytest.mark.asyncio
+async def test_a_widget_lookup_failing_during_shut_down_is_no_crash(tmp_path):
+    """The console's error hook ignores a lookup that failed because the app was closing (a
+    real failure while running still stops the console with a reference: tests/test_crash.py)."""
+    from textual.css.query import NoMatches
+    from textual.worker import WorkerFailed
+
+    from teller.config import load_settings
+    from teller.ui.app import TellerApp
+
+    (tmp_path / "teller.toml").write_text("", encoding="utf-8")
+    app = TellerApp(load_settings(tmp_path / "teller.toml", home=tmp_path))
+    app._running = False  # as App._shutdown leaves it
+    app._handle_exception(WorkerFailed(NoMatches("No nodes match '#procedures' on HomeScreen()")))
+    assert app._exception is None and app.return_code in (None, 0) and not app.crash_ref
+    app._handle_exception(RuntimeError("a real fault"))
+    assert app._exception is not None and app.crash_ref  # anything else is still reported

@@ -139,11 +139,15 @@ class TellerApp(LockAndQuit, App):
         secrets masked, go to the error log (teller.crash); the clerk gets one line in the UI
         language with its reference; the app exits with a non-zero code.
         """
+        from textual.app import ScreenStackError
+        from textual.css.query import NoMatches
         from textual.worker import WorkerFailed
 
         from teller import crash
 
         cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
+        if not self.is_running and isinstance(cause, (NoMatches, ScreenStackError)):
+            return  # a late answer or timer looking for a widget the app's shut-down already removed
         try:
             ref, _path = crash.report(cause, home=self.settings.home, secrets=self._secrets_on_screen(), where="console")
         except Exception:  # the report itself failed: still no traceback on screen

@@ -29,7 +29,10 @@ def show_text(screen: Screen, selector: str, text: str) -> None:
 
 
 def _open(screen: Screen) -> bool:
-    return screen.is_attached and screen in screen.app.screen_stack
+    """The screen is on the stack and the app is not shutting down (its widgets are removed then,
+    while the stack still lists the screen: CI saw a late answer fail there)."""
+    app = screen.app
+    return app.is_running and not screen._closing and screen.is_attached and screen in app.screen_stack
 
 
 def _if_open(screen: Screen, callback: Callable[..., Any], args: tuple) -> None:
