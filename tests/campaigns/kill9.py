@@ -83,7 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
-    runs, failures, lost = campaign(fresh_home(), args.runs, args.seed)
+    home = fresh_home()
+    failures = lost = None
+    try:
+        runs, failures, lost = campaign(home, args.runs, args.seed)
+    finally:
+        if failures == 0 and lost == 0:
+            import shutil
+
+            shutil.rmtree(home.parent, ignore_errors=True)
+        else:  # a failure (or an error in the campaign itself): the home is evidence
+            print(f"kill9: the campaign's home is kept for a look: {home}", file=sys.stderr)
     print(f"runs {runs} · failures {failures} · data lost {lost}")
     return 1 if failures or lost else 0
 
