@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -101,14 +102,27 @@ def teller_visits(home: Path, n: int, counter=CLERKS[0], *, at_once: bool = True
     `at_once` the desk prints right after each commit as the console does (its commit claims
     the papers; the printed marks ride on the next commit, the last ones flushed at the end,
     inside the timing); without it every visit commits three times (the path before)."""
+    from teller.printing import jobs
+
     desk = _desk(home, *counter)
     desk.prints_after_commit = at_once
+    spooled = {"s": 0.0, "n": 0}
+    real_spool = jobs.spool
+
+    def timed_spool(*args, **kwargs) -> None:  # the preview printer's two files: the filesystem's share
+        t = time.perf_counter()
+        real_spool(*args, **kwargs)
+        spooled["s"] += time.perf_counter() - t
+        spooled["n"] += 1
+
+    jobs.spool = timed_spool  # looked up at call time by the print paths (teller/printing/fresh.py)
     try:
         for _ in range(3):  # warm up: imports, layouts, caches
             run = _ready_run(desk)
             run.submit()
             desk.print_transaction(run.committed.tx_id)
         count = Counter(desk.engine)
+        spooled.update(s=0.0, n=0)
         commit_s = print_s = cpu = 0.0
         latencies = []
         for _ in range(n):
@@ -132,8 +146,10 @@ def teller_visits(home: Path, n: int, counter=CLERKS[0], *, at_once: bool = True
             "statements_per_visit": count.statements / n, "checkouts_per_visit": count.checkouts / n,
             "commits_per_visit": count.commits / n,
             "commit_ms_p50": statistics.median(latencies) * 1000, "cpu_ms_per_visit": cpu / n * 1000,
+            "spool_ms_per_paper": spooled["s"] / max(1, spooled["n"]) * 1000,
         }
     finally:
+        jobs.spool = real_spool
         desk.close()
 
 
@@ -207,7 +223,8 @@ def disk_commits_per_s(url: str | None, n: int = 200) -> float:
 
     from teller.store import db
 
-    engine = db.open_engine(url or f"sqlite:///{tempfile.mkdtemp(prefix='fsync-')}/f.db")
+    folder = None if url else tempfile.mkdtemp(prefix="fsync-")
+    engine = db.open_engine(url or f"sqlite:///{folder}/f.db")
     with engine.begin() as con:
         con.execute(sa.text("CREATE TABLE IF NOT EXISTS bench_fsync (x INTEGER)"))
     t0 = time.perf_counter()
@@ -218,6 +235,8 @@ def disk_commits_per_s(url: str | None, n: int = 200) -> float:
     with engine.begin() as con:
         con.execute(sa.text("DROP TABLE bench_fsync"))
     engine.dispose()
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
     return rate
 
 
@@ -281,7 +300,6 @@ def run_db(kind: str, args, server=None) -> dict:
         if args.three_commits:  # the same visits with a commit for the papers' claim and one for their outcome
             out["three"] = teller_visits(home, args.visits, at_once=False)
         out["four"] = four_counters(home, args.proc_visits, args.procs)
-        import shutil
 
         from teller.config import load_settings
 
@@ -299,6 +317,8 @@ def report(kind: str, r: dict) -> None:
     print(f"{kind}: one process, {te['visits']} payment visits (bare one-row commits on this disk now: {r['disk']:.0f}/s; {where})")
     print(f"  teller  {te['visits_per_s']:7.1f} visits/s (commit + invoice rendered, spooled, journaled);"
           f" commit alone {te['commits_per_s']:7.1f}/s, p50 {te['commit_ms_p50']:.2f} ms; CPU {te['cpu_ms_per_visit']:.2f} ms per visit")
+    print(f"          of which writing the preview's two files: {te['spool_ms_per_paper']:.2f} ms per paper"
+          " (the filesystem's cost of creating files; see README, 'The commit path')")
     print(f"  core    {co['visits_per_s']:7.1f} visits/s (bare SQLAlchemy Core, the same rows and commits);"
           f" CPU {co['cpu_ms_per_visit']:.2f} ms per visit; ratio core/teller {co['visits_per_s'] / te['visits_per_s']:.2f}×")
     print(f"  SQL statements per visit: teller {te['statements_per_visit']:.1f} in {te['checkouts_per_visit']:.1f} connection checkouts;"
