@@ -299,11 +299,12 @@ def footer_keys(app) -> list[tuple[str, str]]:
     """The footer's keys as drawn, each checked to end inside the 80 columns."""
     footer = app.screen.query_one("KeyFooter")
     assert footer.region.width == SIZE[0]
-    line = footer.render()  # what it draws now (and the spans a click would hit)
+    drawn = footer.render().plain.split("\n")  # what it draws now (and the spans a click would hit)
+    assert footer.region.height == len(drawn)  # every line it draws is on the screen
     out = []
-    for first, end, entry in footer.spans:
+    for y, first, end, entry in footer.spans:
         assert end <= SIZE[0], (entry, first, end)
-        assert f" {entry.display} {entry.description}".rstrip() in line.plain
+        assert f" {entry.display} {entry.description}".rstrip() in drawn[y]
         out.append((entry.display, entry.description))
     return out
 
@@ -333,6 +334,28 @@ async def test_every_footer_key_fits_80_columns_with_its_label(home: Path, local
             footer_keys(app)
 
 
+@pytest.mark.parametrize("locale", ["zh", "en"])
+async def test_a_footer_too_long_for_one_line_takes_two_and_cuts_no_key(home: Path, locale: str) -> None:
+    """A supervisor's free-practice picker has nine keys (87 columns in English)."""
+    from tests.test_ui_practice import log_in, practice_app
+
+    app = practice_app(home, locale=locale)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "9001", "9999", "DrillsScreen")
+        await pilot.press("f2")  # free practice: the picker over the drills
+        await until(pilot, lambda: name(app) == "HomeScreen" and "f11" in dict(footer_keys(app)))
+        await pilot.pause(0.1)
+        keys = dict(footer_keys(app))
+        assert {"f2", "f3", "f6", "f7", "f9", "f10", "^q", "f12", "f11"} <= set(keys) and all(keys.values())
+        footer = app.screen.query_one("KeyFooter")
+        assert footer.region.height == 2 and footer.region.bottom == SIZE[1]  # two lines, on the screen
+        assert app.screen.query_one("#procedures").region.bottom <= footer.region.y  # the list is not covered
+        _y, first, _end, entry = next(span for span in footer.spans if span[0] == 1)  # the key on the second line
+        assert entry.key == "f11"  # back to the drills: the last key, wrapped whole
+        await pilot.click("KeyFooter", offset=(first + 1, 1))
+        await until(pilot, lambda: name(app) == "DrillsScreen")
+
+
 async def test_a_click_on_a_footer_key_presses_it(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
@@ -340,7 +363,7 @@ async def test_a_click_on_a_footer_key_presses_it(home: Path) -> None:
         await pilot.pause()
         footer = app.screen.query_one("KeyFooter")
         assert [e.display for e in footer.entries] == ["f9"] and "f9 " + t("key.unlock_clerk") in footer.render().plain
-        first, _end, _entry = footer.spans[0]
+        _y, first, _end, _entry = footer.spans[0]
         await pilot.click("KeyFooter", offset=(first + 1, 0))
         await until(pilot, lambda: app.screen.unlocking and app.screen.query_one("#unlock-staff").has_focus)
         await until(pilot, lambda: footer.entries == [])  # F9 is not offered while unlocking

@@ -7,6 +7,8 @@ key, each styled and laid out on its own. That cost 18 ms of the log-in screen's
 it also kept every key it ever showed alive through its `data_bind` watchers, so the console's
 memory grew all shift. `KeyFooter` keeps the keys as data and draws them as one line of text,
 styled with the same theme variables as Textual's footer. A changed set of keys is a repaint.
+Keys that do not fit the width go on a second line rather than off the screen (a supervisor's
+practice picker has nine keys: 87 columns in English).
 
 A click on a key presses it, as on Textual's footer (clerks use the keyboard; the mouse works).
 """
@@ -58,15 +60,19 @@ class KeyFooter(Widget, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.show_command_palette = show_command_palette
         self.entries: list[FooterEntry] = []
-        #: (first cell, end cell, entry) of each key as last drawn: what a click hits
-        self.spans: list[tuple[int, int, FooterEntry]] = []
+        #: (line, first cell, end cell, entry) of each key as last drawn: what a click hits
+        self.spans: list[tuple[int, int, int, FooterEntry]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.entries = self.collect()  # the first frame has the keys already
+        self._fit()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def on_resize(self) -> None:
+        self._fit()
 
     def _bindings_changed(self, screen) -> None:
         if not self.is_attached or screen is not self.screen:
@@ -74,6 +80,7 @@ class KeyFooter(Widget, can_focus=False):
         entries = self.collect()
         if entries != self.entries:
             self.entries = entries
+            self._fit()
             self.refresh()
 
     def collect(self) -> list[FooterEntry]:
@@ -91,26 +98,54 @@ class KeyFooter(Widget, can_focus=False):
                 entries.append(FooterEntry(binding.key, app.get_key_display(binding), binding.description, enabled, palette=True))
         return entries
 
-    def render(self) -> Text:
+    # ---- drawing: one line, or two when the keys do not fit the width (never a key cut off) ----
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
+
+    def _lines(self) -> list[list[tuple[FooterEntry, Text]]]:
+        """The keys as drawn, line by line: as many as fit on a line, the palette's at the end."""
         key_style = self.get_component_rich_style("footer-key--key")
         description_style = self.get_component_rich_style("footer-key--description")
-        line = Text(no_wrap=True, overflow="crop", end="")
+        width = self._width()
+        lines: list[list[tuple[FooterEntry, Text]]] = [[]]
+        used = 0
+        ordered = [e for e in self.entries if not e.palette] + [e for e in self.entries if e.palette]
+        for entry in ordered:
+            piece = _piece(entry, key_style, description_style)
+            needs = piece.cell_len + (2 if entry.palette else 0)  # the palette's keeps a gap and the edge
+            if lines[-1] and used + needs > width:
+                lines.append([])
+                used = 0
+            lines[-1].append((entry, piece))
+            used += piece.cell_len
+        return lines
+
+    def _fit(self) -> None:
+        height = len(self._lines())
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
+
+    def render(self) -> Text:
+        width = self._width()
+        out = Text(no_wrap=True, overflow="crop", end="")
         self.spans = []
-        pieces = [(entry, _piece(entry, key_style, description_style)) for entry in self.entries]
-        for entry, piece in pieces:
-            if not entry.palette:
-                self.spans.append((line.cell_len, line.cell_len + piece.cell_len, entry))
-                line.append_text(piece)
-        for entry, piece in pieces:
-            if entry.palette:  # at the right end, as Textual docks it
-                line.append(" " * max(1, self.size.width - line.cell_len - piece.cell_len - 1))
-                self.spans.append((line.cell_len, line.cell_len + piece.cell_len, entry))
-                line.append_text(piece)
-        return line
+        for y, line in enumerate(self._lines()):
+            if y:
+                out.append("\n")
+            x = 0
+            for entry, piece in line:
+                if entry.palette:  # at the right end, as Textual docks it
+                    gap = max(1, width - x - piece.cell_len - 1)
+                    out.append(" " * gap)
+                    x += gap
+                self.spans.append((y, x, x + piece.cell_len, entry))
+                out.append_text(piece)
+                x += piece.cell_len
+        return out
 
     def on_click(self, event: events.Click) -> None:
-        for start, end, entry in self.spans:
-            if start <= event.x < end:
+        for y, start, end, entry in self.spans:
+            if y == event.y and start <= event.x < end:
                 if entry.enabled:
                     self.app.simulate_key(entry.key)
                 else:
