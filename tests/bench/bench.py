@@ -677,18 +677,9 @@ class Bench:
             desk.close()
 
     def open_shift_in(self, home: Path) -> None:
-        """Create the home's database and open the demo clerk's shift, as before a working day."""
         from teller.config import load_settings
-        from teller.desk import Desk
 
-        settings = load_settings(home / "teller.toml", home=home)
-        _create_database(settings)
-        desk = Desk(settings).open()
-        try:
-            desk.login(STAFF, PIN)
-            desk.open_shift({10000: 2})
-        finally:
-            desk.close()
+        open_demo_shift(load_settings(home / "teller.toml", home=home))
 
     # ---- 7. reports over a generated year -------------------------------------------------------
     def reports(self) -> None:
@@ -936,6 +927,19 @@ def report(r: dict[str, Any]) -> str:
     lines += ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
 
+
+
+def open_demo_shift(settings) -> None:
+    """Create the home's database and open the demo clerk's shift, as before a working day."""
+    from teller.desk import Desk
+
+    _create_database(settings)
+    desk = Desk(settings).open()
+    try:
+        desk.login(STAFF, PIN)
+        desk.open_shift({10000: 2})
+    finally:
+        desk.close()
 
 
 def _create_database(settings) -> None:

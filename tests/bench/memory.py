@@ -291,21 +291,13 @@ def child_floor(home: Path) -> int:
 def make_home(root: Path) -> Path:
     """A home with the demo hall's database (as db init makes it) and the demo clerk's shift open."""
     from teller.config import load_settings
-    from teller.desk import Desk
-    from tests.bench.bench import _create_database
+    from tests.bench.bench import open_demo_shift
     from tests.support.homes import copy_sources
 
     home = copy_sources(root / "home")
     (home / "teller.toml").write_text("# tests/bench/memory.py: all defaults\n", encoding="utf-8")
     # the home's own SQLite file, whatever TELLER_DATABASE_URL says (the children never see it)
-    settings = load_settings(home / "teller.toml", home=home, database_url=f"sqlite:///{home / 'db' / 'teller.db'}")
-    _create_database(settings)
-    desk = Desk(settings).open()
-    try:
-        desk.login(STAFF, PIN)
-        desk.open_shift({10000: 2})
-    finally:
-        desk.close()
+    open_demo_shift(load_settings(home / "teller.toml", home=home, database_url=f"sqlite:///{home / 'db' / 'teller.db'}"))
     return home
 
 
